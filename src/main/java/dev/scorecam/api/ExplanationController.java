@@ -1,0 +1,67 @@
+package dev.scorecam.api;
+
+import java.io.IOException;
+import java.util.List;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+import dev.scorecam.cam.ClassExplanation;
+import dev.scorecam.cam.Progress;
+import dev.scorecam.explain.Explainer;
+import dev.scorecam.explain.Explanation;
+import dev.scorecam.explain.ExplanationRequest;
+
+@RestController
+class ExplanationController {
+
+    /** The class a PNG response shows, for clients that asked for one image. */
+    static final String TARGET_HEADER = "Scorecam-Target";
+
+    private final Explainer explainer;
+
+    ExplanationController(Explainer explainer) {
+        this.explainer = explainer;
+    }
+
+    @PostMapping(
+            path = "/v1/models/{model}/explanations",
+            consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
+            produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.IMAGE_PNG_VALUE})
+    ResponseEntity<?> explain(
+            @PathVariable String model,
+            @RequestPart("image") MultipartFile image,
+            @RequestParam(name = "target", required = false) List<String> targets,
+            @RequestParam(name = "top-k", required = false) Integer topK,
+            @RequestParam(name = "method", required = false) String method,
+            @RequestParam(name = "score", required = false) String score,
+            @RequestParam(name = "batch-size", required = false) Integer batchSize,
+            @RequestParam(name = "colormap", defaultValue = "jet") String colormap,
+            @RequestParam(name = "overlay", defaultValue = "true") boolean overlay,
+            @RequestParam(name = "alpha", defaultValue = "0.5") float alpha,
+            @RequestParam(name = "heatmap", defaultValue = "false") boolean heatmap,
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) throws IOException {
+        HeatmapStyle style = HeatmapStyle.of(colormap, overlay, alpha);
+        Explanation explanation = explainer.explain(
+                new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize),
+                Progress.NONE);
+        if (ResponseFormat.negotiate(accept) == ResponseFormat.PNG) {
+            ClassExplanation first = explanation.result().explanations().get(0);
+            return ResponseEntity.ok()
+                    .contentType(MediaType.IMAGE_PNG)
+                    .header(TARGET_HEADER, Integer.toString(first.target()))
+                    .body(style.render(explanation, first));
+        }
+        return ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(ExplanationResponse.of(explanation, e -> heatmap ? style.render(explanation, e) : null));
+    }
+}

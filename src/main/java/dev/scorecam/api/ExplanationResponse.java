@@ -1,0 +1,81 @@
+package dev.scorecam.api;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.scorecam.cam.ClassExplanation;
+import dev.scorecam.cam.Saliency;
+import dev.scorecam.explain.Explanation;
+
+/** The JSON form of an explanation. */
+record ExplanationResponse(
+        String model,
+        String method,
+        String score,
+        List<Prediction> predictions,
+        List<TargetExplanation> explanations,
+        Stats stats) {
+
+    static final int PREDICTIONS = 5;
+
+    record Prediction(int index, String label, float probability) {}
+
+    record ClassRef(int index, String label) {}
+
+    /** Little-endian float32, row-major, at the model's input resolution, in [0,1]. */
+    record SaliencyData(int width, int height, String dtype, String encoding, String data, boolean allZero) {
+
+        static SaliencyData of(Saliency saliency) {
+            ByteBuffer bytes = ByteBuffer.allocate(saliency.values().length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            bytes.asFloatBuffer().put(saliency.values());
+            return new SaliencyData(saliency.width(), saliency.height(), "float32", "base64",
+                    Base64.getEncoder().encodeToString(bytes.array()), saliency.allZero());
+        }
+    }
+
+    record TargetExplanation(
+            ClassRef target, SaliencyData saliency, @JsonInclude(JsonInclude.Include.NON_NULL) String heatmapPng) {}
+
+    /**
+     * @param forwardPasses images run through the whole network: input, baseline and one per live channel
+     */
+    record Stats(int channels, int liveChannels, int forwardPasses, int batchSize, long computeMillis) {}
+
+    /** @param heatmap the PNG of a target's overlay, or null when the client did not ask for it */
+    static ExplanationResponse of(Explanation explanation, Function<ClassExplanation, byte[]> heatmap) {
+        List<String> labels = explanation.model().labels();
+        float[] probabilities = explanation.probabilities();
+        List<Prediction> predictions = IntStream.range(0, probabilities.length)
+                .boxed()
+                .sorted(Comparator.comparingDouble((Integer i) -> probabilities[i]).reversed())
+                .limit(PREDICTIONS)
+                .map(i -> new Prediction(i, labels.get(i), probabilities[i]))
+                .toList();
+        List<TargetExplanation> explanations = explanation.result().explanations().stream()
+                .map(e -> {
+                    byte[] png = heatmap.apply(e);
+                    return new TargetExplanation(
+                            new ClassRef(e.target(), labels.get(e.target())),
+                            SaliencyData.of(e.saliency()),
+                            png == null ? null : Base64.getEncoder().encodeToString(png));
+                })
+                .toList();
+        var result = explanation.result();
+        return new ExplanationResponse(
+                explanation.model().name(),
+                explanation.method(),
+                explanation.score().name().toLowerCase(Locale.ROOT),
+                predictions,
+                explanations,
+                new Stats(result.channels(), result.liveChannels(), result.forwardPasses(), explanation.batchSize(),
+                        explanation.computeMillis()));
+    }
+}

@@ -1,0 +1,33 @@
+package dev.scorecam.api;
+
+import dev.scorecam.cam.ClassExplanation;
+import dev.scorecam.cam.Saliency;
+import dev.scorecam.explain.Explanation;
+import dev.scorecam.explain.Rejection;
+import dev.scorecam.imaging.Colormap;
+import dev.scorecam.imaging.HeatmapRenderer;
+import dev.scorecam.imaging.PngEncoder;
+
+/** How the client wants a map drawn: colours, and whether over the original image. */
+record HeatmapStyle(Colormap colormap, boolean overlay, float alpha) {
+
+    private static final HeatmapRenderer RENDERER = new HeatmapRenderer();
+
+    static HeatmapStyle of(String colormap, boolean overlay, float alpha) {
+        if (!(alpha >= 0 && alpha <= 1)) {
+            throw Rejection.INVALID_PARAMETER.because("'alpha' must be between 0 and 1, not " + alpha);
+        }
+        try {
+            return new HeatmapStyle(Colormap.parse(colormap), overlay, alpha);
+        } catch (IllegalArgumentException e) {
+            throw Rejection.INVALID_PARAMETER.because(e.getMessage());
+        }
+    }
+
+    /** A PNG at the original image's resolution. */
+    byte[] render(Explanation explanation, ClassExplanation target) {
+        Saliency map = target.saliency();
+        return PngEncoder.encode(RENDERER.render(map.values(), map.width(), map.height(), explanation.placement(),
+                explanation.original(), colormap, overlay, alpha));
+    }
+}

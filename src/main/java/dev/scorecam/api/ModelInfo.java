@@ -1,0 +1,37 @@
+package dev.scorecam.api;
+
+import java.util.List;
+import java.util.Locale;
+
+import dev.scorecam.imaging.InputFormat;
+import dev.scorecam.model.ServedModel;
+
+/** What a client needs to know to call a model. */
+record ModelInfo(
+        String name,
+        Input input,
+        List<String> labels,
+        String targetLayer,
+        int channels,
+        Size activations,
+        String device,
+        int batchSize) {
+
+    record Input(int width, int height, float[] mean, float[] std, String resize) {}
+
+    record Size(int width, int height) {}
+
+    static ModelInfo of(ServedModel model) {
+        InputFormat input = model.modelPackage().input();
+        return new ModelInfo(
+                model.name(),
+                new Input(input.width(), input.height(), input.mean(), input.std(),
+                        input.resize().name().toLowerCase(Locale.ROOT).replace('_', '-')),
+                model.modelPackage().labels(),
+                model.modelPackage().targetLayer(),
+                model.channels(),
+                new Size((int) model.activationSize().get(1), (int) model.activationSize().get(0)),
+                model.device().toString(),
+                model.batchSize());
+    }
+}

@@ -1,0 +1,31 @@
+package dev.scorecam.api;
+
+import java.util.Comparator;
+import java.util.List;
+
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+
+/** JSON unless the client prefers PNG; Spring has already refused what is neither (406). */
+enum ResponseFormat {
+    JSON,
+    PNG;
+
+    static ResponseFormat negotiate(String accept) {
+        if (accept == null || accept.isBlank()) {
+            return JSON;
+        }
+        List<MediaType> accepted;
+        try {
+            accepted = MediaType.parseMediaTypes(accept);
+        } catch (InvalidMediaTypeException e) {
+            return JSON;
+        }
+        return accepted.stream()
+                .sorted(Comparator.comparingDouble(MediaType::getQualityValue).reversed())
+                .filter(type -> type.isCompatibleWith(MediaType.APPLICATION_JSON) || type.isCompatibleWith(MediaType.IMAGE_PNG))
+                .findFirst()
+                .map(type -> type.isCompatibleWith(MediaType.APPLICATION_JSON) ? JSON : PNG)
+                .orElse(JSON);
+    }
+}

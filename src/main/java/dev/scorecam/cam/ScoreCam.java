@@ -1,0 +1,217 @@
+package dev.scorecam.cam;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+
+/**
+ * Score-CAM (Wang et al., 2020): a class activation map whose channel weights come from how much
+ * each channel, used as a mask on the input, raises the class score above a baseline.
+ *
+ * <p>For input X, target class c and the target layer's activations A^k (k = 1..K):
+ * <ol>
+ *   <li>masks: M^k = s(Up(A^k)), bilinear upsampling to the input size, then min-max
+ *       normalisation to [0,1];
+ *   <li>channel scores: S^c_k = f^c(X ⊙ M^k), in batches;
+ *   <li>baseline score: S^c_b = f^c(X_b), X_b = 0 (what a zero mask leaves of X);
+ *   <li>weights: alpha^c_k = softmax_k(S^c_k - S^c_b);
+ *   <li>map: L^c = ReLU(sum_k alpha^c_k A^k), upsampled and normalised for display.
+ * </ol>
+ * A channel whose map is constant has a zero mask, so its masked input is the baseline and
+ * S^c_k = S^c_b without a forward pass. Every masked input keeps the scores of all classes, so
+ * more target classes cost no more forward passes.
+ *
+ * <p>Not thread-confined: one instance serves any number of threads.
+ */
+public final class ScoreCam {
+
+    /** Keeps the mask normalisation finite for nearly flat maps (as the reference code does). */
+    static final float MASK_EPSILON = 1e-8f;
+
+    public ScoreCamResult explain(
+            Network network, NDArray input, Targets targets, ScoreType scoreType, int batchSize,
+            Progress progress) {
+        if (input.getShape().dimension() != 4 || input.getShape().get(0) != 1) {
+            throw new IllegalArgumentException("input must be one image, (1,3,H,W): " + input.getShape());
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1: " + batchSize);
+        }
+        int height = (int) input.getShape().get(2);
+        int width = (int) input.getShape().get(3);
+
+        NDArray activations = network.features(input).squeeze(0);                // A^k, (K,h,w)
+        float[] logits = network.head(activations.expandDims(0)).toFloatArray();  // f(X)
+        int[] classes = targets.select(logits);
+        checkClasses(classes, logits.length);
+
+        int[] live = liveChannels(activations);
+        float[] baselineScores = classScores(network.forward(input.zerosLike()), scoreType)[0];
+        float[][] channelScores = scoreMaskedInputs(
+                network, input, activations, live, scoreType, batchSize, progress);
+
+        List<ClassExplanation> explanations = new ArrayList<>(classes.length);
+        for (int c : classes) {
+            double[] weights = channelWeights(channelScores, baselineScores, live, c, (int) activations.getShape().get(0));
+            explanations.add(new ClassExplanation(c, saliency(activations, weights, height, width)));
+        }
+        return new ScoreCamResult(
+                logits, explanations, (int) activations.getShape().get(0), live.length, live.length + 2);
+    }
+
+    /** Channels whose activation map is not constant; the others have a zero mask. */
+    static int[] liveChannels(NDArray activations) {
+        long channels = activations.getShape().get(0);
+        NDArray flat = activations.reshape(channels, -1);
+        float[] range = flat.max(new int[] {1}).sub(flat.min(new int[] {1})).toFloatArray();
+        return IntStream.range(0, range.length).filter(k -> range[k] > 0).toArray();
+    }
+
+    /** Step 1: M^k = (Up(A^k) - min) / (max - min + eps), for a batch of maps (B,h,w) -> (B,1,H,W). */
+    static NDArray masks(NDArray maps, int height, int width) {
+        long batch = maps.getShape().get(0);
+        NDArray upsampled = upsample(maps.expandDims(1), height, width).reshape(batch, -1);
+        NDArray min = upsampled.min(new int[] {1}, true);
+        NDArray max = upsampled.max(new int[] {1}, true);
+        return upsampled.sub(min).div(max.sub(min).add(MASK_EPSILON)).reshape(batch, 1, height, width);
+    }
+
+    /** Step 2: S_k = f(X ⊙ M^k) for every live channel k, all classes kept, one row per live channel. */
+    private static float[][] scoreMaskedInputs(
+            Network network, NDArray input, NDArray activations, int[] live, ScoreType scoreType,
+            int batchSize, Progress progress) {
+        float[][] scores = new float[live.length][];
+        if (live.length == 0) {
+            return scores;
+        }
+        NDManager manager = input.getManager();
+        NDArray liveMaps = activations.get(new NDIndex("{}", manager.create(live)));
+        for (int from = 0; from < live.length; from += batchSize) {
+            int to = Math.min(from + batchSize, live.length);
+            // A sub-manager per batch frees the masks and masked inputs before the next batch.
+            try (NDManager batch = manager.newSubManager()) {
+                NDArray maps = liveMaps.get(from + ":" + to);
+                maps.attach(batch);
+                NDArray maskedInputs = masks(maps, (int) input.getShape().get(2), (int) input.getShape().get(3))
+                        .mul(input);
+                float[][] batchScores = classScores(network.forward(maskedInputs), scoreType);
+                System.arraycopy(batchScores, 0, scores, from, batchScores.length);
+            }
+            progress.maskedInputsScored(to, live.length);
+        }
+        return scores;
+    }
+
+    /** Step 4: alpha_k = softmax over all K channels of (S_k - S_b); a dead channel's difference is 0. */
+    static double[] channelWeights(float[][] channelScores, float[] baselineScores, int[] live, int target, int channels) {
+        double[] differences = new double[channels];
+        for (int i = 0; i < live.length; i++) {
+            differences[live[i]] = (double) channelScores[i][target] - baselineScores[target];
+        }
+        return softmax(differences);
+    }
+
+    /** Step 5: L = ReLU(sum_k alpha_k A^k), upsampled to the input and min-max normalised to [0,1]. */
+    static Saliency saliency(NDArray activations, double[] weights, int height, int width) {
+        int channels = weights.length;
+        float[] alpha = new float[channels];
+        boolean finite = true;
+        for (int k = 0; k < channels; k++) {
+            alpha[k] = (float) weights[k];
+            finite &= Double.isFinite(weights[k]);
+        }
+        NDArray cam = activations
+                .mul(activations.getManager().create(alpha).reshape(channels, 1, 1))
+                .sum(new int[] {0})
+                .maximum(0f);
+        float[] map = upsample(cam.expandDims(0).expandDims(0), height, width).toFloatArray();
+        return finite ? normalise(map, width, height, weights) : zeroMap(width, height, weights);
+    }
+
+    private static Saliency normalise(float[] map, int width, int height, double[] weights) {
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : map) {
+            if (!Float.isFinite(v)) {
+                return zeroMap(width, height, weights);
+            }
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        if (max <= 0 || max == min) {
+            return zeroMap(width, height, weights);
+        }
+        float range = max - min;
+        for (int i = 0; i < map.length; i++) {
+            map[i] = (map[i] - min) / range;
+        }
+        return new Saliency(width, height, map, false, weights);
+    }
+
+    private static Saliency zeroMap(int width, int height, double[] weights) {
+        return new Saliency(width, height, new float[width * height], true, weights);
+    }
+
+    /** Bilinear, half-pixel centres (PyTorch's align_corners=False), (N,C,h,w) -> (N,C,H,W). */
+    private static NDArray upsample(NDArray maps, int height, int width) {
+        return maps.getNDArrayInternal().interpolation(new long[] {height, width}, 1, false);
+    }
+
+    /** The class score S of every class, one row per image: the logit itself, or its softmax probability. */
+    static float[][] classScores(NDArray logits, ScoreType scoreType) {
+        int images = (int) logits.getShape().get(0);
+        int numClasses = (int) logits.getShape().get(1);
+        float[] flat = logits.toFloatArray();
+        float[][] scores = new float[images][numClasses];
+        for (int i = 0; i < images; i++) {
+            System.arraycopy(flat, i * numClasses, scores[i], 0, numClasses);
+            if (scoreType == ScoreType.PROBABILITY) {
+                scores[i] = probabilities(scores[i]);
+            }
+        }
+        return scores;
+    }
+
+    /** Softmax of one row of logits, computed in double. */
+    public static float[] probabilities(float[] logits) {
+        double[] values = new double[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            values[i] = logits[i];
+        }
+        double[] p = softmax(values);
+        float[] result = new float[p.length];
+        for (int i = 0; i < p.length; i++) {
+            result[i] = (float) p[i];
+        }
+        return result;
+    }
+
+    static double[] softmax(double[] values) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : values) {
+            max = Math.max(max, v);
+        }
+        double[] result = new double[values.length];
+        double sum = 0;
+        for (int i = 0; i < values.length; i++) {
+            result[i] = Math.exp(values[i] - max);
+            sum += result[i];
+        }
+        for (int i = 0; i < values.length; i++) {
+            result[i] /= sum;
+        }
+        return result;
+    }
+
+    private static void checkClasses(int[] classes, int numClasses) {
+        for (int c : classes) {
+            if (c < 0 || c >= numClasses) {
+                throw new IllegalArgumentException("target class " + c + " is not in [0," + numClasses + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.scorecam.explain;
+
+import java.awt.image.BufferedImage;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import org.springframework.stereotype.Service;
+
+import dev.scorecam.cam.Progress;
+import dev.scorecam.cam.ScoreCam;
+import dev.scorecam.cam.ScoreCamResult;
+import dev.scorecam.cam.ScoreType;
+import dev.scorecam.cam.Targets;
+import dev.scorecam.config.ScoreCamProperties;
+import dev.scorecam.imaging.ImageDecoder;
+import dev.scorecam.imaging.InputFormat;
+import dev.scorecam.imaging.ModelInput;
+import dev.scorecam.imaging.Preprocessor;
+import dev.scorecam.model.ModelRegistry;
+import dev.scorecam.model.ServedModel;
+
+/** From an uploaded image to Score-CAM maps: checks the request, decodes, prepares and runs. */
+@Service
+public class Explainer {
+
+    static final String SCORECAM = "scorecam";
+
+    private final ModelRegistry models;
+    private final ScoreCamProperties.Limits limits;
+    private final ImageDecoder decoder;
+    private final ScoreCam scoreCam = new ScoreCam();
+
+    public Explainer(ModelRegistry models, ScoreCamProperties properties) {
+        this.models = models;
+        this.limits = properties.limits();
+        this.decoder = new ImageDecoder(limits.maxPixels());
+    }
+
+    public Explanation explain(ExplanationRequest request, Progress progress) {
+        ServedModel model = model(request.model());
+        String method = request.method() == null ? SCORECAM : request.method();
+        if (!method.equals(SCORECAM)) {
+            throw Rejection.UNKNOWN_METHOD.because("method '" + method + "' is not offered; use '" + SCORECAM + "'");
+        }
+        ScoreType score = scoreType(request.score());
+        int batchSize = batchSize(request.batchSize(), model);
+        Targets targets = TargetSelection.resolve(
+                request.targets(), request.topK(), model.modelPackage().labels(), limits.maxTargets());
+
+        BufferedImage original = decoder.decode(request.image());
+        InputFormat format = model.modelPackage().input();
+        ModelInput input = Preprocessor.prepare(original, format);
+
+        long start = System.nanoTime();
+        ScoreCamResult result;
+        try (NDManager manager = model.newRequestManager()) {
+            NDArray x = manager.create(input.chw(), new Shape(1, 3, format.height(), format.width()));
+            result = scoreCam.explain(model.network(), x, targets, score, batchSize, progress);
+        }
+        long computeMillis = (System.nanoTime() - start) / 1_000_000;
+        return new Explanation(model.modelPackage(), method, score, batchSize, original, input.placement(),
+                ScoreCam.probabilities(result.logits()), result, computeMillis);
+    }
+
+    public ServedModel model(String name) {
+        return models.find(name).orElseThrow(() -> Rejection.UNKNOWN_MODEL.because(
+                "no model named '" + name + "' is served; GET /v1/models lists them"));
+    }
+
+    private static ScoreType scoreType(String value) {
+        try {
+            return value == null ? ScoreType.LOGIT : ScoreType.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw Rejection.INVALID_PARAMETER.because(e.getMessage());
+        }
+    }
+
+    private int batchSize(Integer asked, ServedModel model) {
+        if (asked == null) {
+            return model.batchSize();
+        }
+        if (asked < 1 || asked > limits.maxBatchSize()) {
+            throw Rejection.INVALID_PARAMETER.because(
+                    "'batch-size' must be between 1 and " + limits.maxBatchSize() + ", not " + asked);
+        }
+        return asked;
+    }
+}

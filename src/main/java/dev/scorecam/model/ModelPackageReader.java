@@ -1,0 +1,138 @@
+package dev.scorecam.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import dev.scorecam.imaging.InputFormat;
+import dev.scorecam.imaging.ResizeMode;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/** Reads and checks a model package directory (see docs/model-package.md). */
+public final class ModelPackageReader {
+
+    /** Names appear in URLs: keep them to characters that need no escaping. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private ModelPackageReader() {}
+
+    /** True when the directory holds a {@code model.yaml}, i.e. is a package rather than a folder of them. */
+    public static boolean isPackage(Path directory) {
+        return Files.isRegularFile(directory.resolve(ModelPackage.DESCRIPTOR_FILE));
+    }
+
+    public static ModelPackage read(Path directory) {
+        Path descriptorFile = directory.resolve(ModelPackage.DESCRIPTOR_FILE);
+        if (!Files.isRegularFile(descriptorFile)) {
+            throw new ModelPackageException(descriptorFile, "missing (a model package needs model.yaml and model.pt)");
+        }
+        Path weights = directory.resolve(ModelPackage.WEIGHTS_FILE);
+        if (!Files.isRegularFile(weights)) {
+            throw new ModelPackageException(weights, "missing (a model package needs model.yaml and model.pt)");
+        }
+        Descriptor descriptor = parse(descriptorFile);
+        return new ModelPackage(
+                name(descriptor, descriptorFile),
+                directory,
+                inputFormat(descriptor.input(), descriptorFile),
+                labels(descriptor, directory, descriptorFile),
+                descriptor.targetLayer() == null ? "" : descriptor.targetLayer(),
+                batchSize(descriptor, descriptorFile));
+    }
+
+    private static Descriptor parse(Path file) {
+        try {
+            Descriptor descriptor = YAML.readValue(file.toFile(), Descriptor.class);
+            if (descriptor == null) {
+                throw new ModelPackageException(file, "empty");
+            }
+            return descriptor;
+        } catch (JacksonException e) {
+            throw new ModelPackageException(file, "not a valid model descriptor: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String name(Descriptor descriptor, Path file) {
+        if (descriptor.name() == null || !NAME.matcher(descriptor.name()).matches()) {
+            throw new ModelPackageException(file, "'name' must be 1-64 letters, digits, '.', '_' or '-', not "
+                    + descriptor.name());
+        }
+        return descriptor.name();
+    }
+
+    private static InputFormat inputFormat(Input input, Path file) {
+        if (input == null || input.width() == null || input.height() == null) {
+            throw new ModelPackageException(file, "'input' needs 'width' and 'height'");
+        }
+        try {
+            return new InputFormat(
+                    input.width(),
+                    input.height(),
+                    perColour(input.mean(), 0f, "mean"),
+                    perColour(input.std(), 1f, "std"),
+                    input.resize() == null ? ResizeMode.STRETCH : ResizeMode.parse(input.resize()));
+        } catch (IllegalArgumentException e) {
+            throw new ModelPackageException(file, "bad 'input': " + e.getMessage(), e);
+        }
+    }
+
+    private static float[] perColour(List<Float> values, float absent, String what) {
+        if (values == null) {
+            return new float[] {absent, absent, absent};
+        }
+        if (values.size() != 3) {
+            throw new IllegalArgumentException("'" + what + "' needs 3 values (R, G, B), has " + values.size());
+        }
+        return new float[] {values.get(0), values.get(1), values.get(2)};
+    }
+
+    private static List<String> labels(Descriptor descriptor, Path directory, Path file) {
+        if ((descriptor.labels() == null) == (descriptor.labelsFile() == null)) {
+            throw new ModelPackageException(file, "give exactly one of 'labels' and 'labels-file'");
+        }
+        List<String> labels = descriptor.labels();
+        if (labels == null) {
+            Path labelsFile = directory.resolve(descriptor.labelsFile());
+            try {
+                labels = Files.readAllLines(labelsFile).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+            } catch (IOException e) {
+                throw new ModelPackageException(labelsFile, "cannot read the labels file: " + e.getMessage(), e);
+            }
+        }
+        if (labels.isEmpty()) {
+            throw new ModelPackageException(file, "the model has no labels");
+        }
+        return labels;
+    }
+
+    private static int batchSize(Descriptor descriptor, Path file) {
+        if (descriptor.batchSize() == null) {
+            return ModelPackage.DEFAULT_BATCH_SIZE;
+        }
+        if (descriptor.batchSize() < 1) {
+            throw new ModelPackageException(file, "'batch-size' must be at least 1");
+        }
+        return descriptor.batchSize();
+    }
+
+    /** model.yaml as written. */
+    record Descriptor(
+            String name,
+            Input input,
+            List<String> labels,
+            @JsonProperty("labels-file") String labelsFile,
+            @JsonProperty("target-layer") String targetLayer,
+            @JsonProperty("batch-size") Integer batchSize) {}
+
+    record Input(Integer width, Integer height, List<Float> mean, List<Float> std, String resize) {}
+}

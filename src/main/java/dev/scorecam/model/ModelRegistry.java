@@ -1,0 +1,128 @@
+package dev.scorecam.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.stereotype.Component;
+import org.springframework.util.FileSystemUtils;
+
+import dev.scorecam.config.ScoreCamProperties;
+import dev.scorecam.config.ScoreCamProperties.ModelOverrides;
+
+import jakarta.annotation.PreDestroy;
+
+/**
+ * The models this instance serves: the bundled demo model, always, and every package found in
+ * {@code scorecam.model-dirs}. All load and warm up before the service takes traffic; a broken
+ * package stops start-up with a message naming the file.
+ */
+@Component
+public class ModelRegistry {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
+    static final String DEMO_MODEL = "demo-model/fashion-cnn/";
+
+    private final Map<String, ServedModel> models = new LinkedHashMap<>();
+    private final Path demoDirectory;
+
+    public ModelRegistry(ScoreCamProperties properties, TorchEngine engine) {
+        this.demoDirectory = extractDemoModel();
+        List<ModelPackage> packages = new ArrayList<>();
+        packages.add(ModelPackageReader.read(demoDirectory));
+        for (Path dir : properties.modelDirs()) {
+            packages.addAll(packagesIn(dir));
+        }
+        try {
+            for (ModelPackage modelPackage : packages) {
+                register(load(modelPackage, properties, engine));
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public Optional<ServedModel> find(String name) {
+        return Optional.ofNullable(models.get(name));
+    }
+
+    public Collection<ServedModel> all() {
+        return models.values();
+    }
+
+    private static ServedModel load(ModelPackage modelPackage, ScoreCamProperties properties, TorchEngine engine) {
+        ModelOverrides overrides = properties.overridesFor(modelPackage.name());
+        String device = overrides.device() != null ? overrides.device() : properties.device();
+        int batchSize = overrides.batchSize() != null ? overrides.batchSize() : modelPackage.batchSize();
+        long start = System.nanoTime();
+        ServedModel model = ServedModel.load(
+                modelPackage, engine.device(device), batchSize, properties.engine().warmupPasses());
+        log.info("Model {} loaded from {} on {}: {} channels at {}, {} classes, batch {}, in {} ms",
+                model.name(), modelPackage.directory(), model.device(), model.channels(), model.activationSize(),
+                modelPackage.labels().size(), batchSize, (System.nanoTime() - start) / 1_000_000);
+        return model;
+    }
+
+    private void register(ServedModel model) {
+        ServedModel previous = models.putIfAbsent(model.name(), model);
+        if (previous != null) {
+            model.close();
+            throw new ModelPackageException(model.modelPackage().directory().resolve(ModelPackage.DESCRIPTOR_FILE),
+                    "model name '" + model.name() + "' is already served from " + previous.modelPackage().directory());
+        }
+    }
+
+    /** A directory is either one package or a folder of packages (one per subdirectory). */
+    static List<ModelPackage> packagesIn(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new ModelPackageException(dir, "not a directory (listed in scorecam.model-dirs)");
+        }
+        if (ModelPackageReader.isPackage(dir)) {
+            return List.of(ModelPackageReader.read(dir));
+        }
+        try (Stream<Path> children = Files.list(dir)) {
+            return children.filter(Files::isDirectory)
+                    .filter(ModelPackageReader::isPackage)
+                    .sorted()
+                    .map(ModelPackageReader::read)
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    /** libtorch loads from a file, and the demo model may sit inside the executable jar. */
+    private static Path extractDemoModel() {
+        try {
+            Path dir = Files.createTempDirectory("scorecam-demo-model");
+            for (String file : List.of(ModelPackage.DESCRIPTOR_FILE, ModelPackage.WEIGHTS_FILE)) {
+                try (InputStream in = new ClassPathResource(DEMO_MODEL + file).getInputStream()) {
+                    Files.copy(in, dir.resolve(file));
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("the bundled demo model is missing from the classpath", e);
+        }
+    }
+
+    @PreDestroy
+    public void close() {
+        models.values().forEach(ServedModel::close);
+        models.clear();
+        FileSystemUtils.deleteRecursively(demoDirectory.toFile());
+    }
+}

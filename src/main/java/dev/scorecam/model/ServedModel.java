@@ -1,0 +1,123 @@
+package dev.scorecam.model;
+
+import java.io.IOException;
+import java.util.Map;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+
+import dev.scorecam.cam.Network;
+import dev.scorecam.imaging.InputFormat;
+
+/**
+ * A model package loaded on one device, checked against its descriptor and warmed up.
+ * The TorchScript module is shared; each request works in its own {@link #newRequestManager()}.
+ */
+public final class ServedModel implements AutoCloseable {
+
+    private final ModelPackage modelPackage;
+    private final Device device;
+    private final int batchSize;
+    private final Model model;
+    private final Network network;
+    private final Shape activationShape;
+
+    private ServedModel(ModelPackage modelPackage, Device device, int batchSize, Model model, Network network,
+            Shape activationShape) {
+        this.modelPackage = modelPackage;
+        this.device = device;
+        this.batchSize = batchSize;
+        this.model = model;
+        this.network = network;
+        this.activationShape = activationShape;
+    }
+
+    public static ServedModel load(ModelPackage modelPackage, Device device, int batchSize, int warmupPasses) {
+        Model model = Model.newInstance(modelPackage.name(), device, TorchEngine.NAME);
+        try {
+            // mapLocation: weights saved on one device load onto the one asked for.
+            model.load(modelPackage.directory(), "model", Map.of("mapLocation", "true"));
+            Network network = new TorchScriptNetwork((PtSymbolBlock) model.getBlock());
+            Shape activations;
+            try (NDManager manager = model.getNDManager().newSubManager(device)) {
+                activations = checkShapes(network, modelPackage, manager);
+                warmUp(network, modelPackage.input(), batchSize, warmupPasses, manager);
+            }
+            return new ServedModel(modelPackage, device, batchSize, model, network, activations);
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            model.close();
+            if (e instanceof ModelPackageException packageProblem) {
+                throw packageProblem;
+            }
+            throw new ModelPackageException(modelPackage.weights(), "cannot be loaded as TorchScript with "
+                    + "forward/features/head: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs features and head once on a blank input: shapes must agree with model.yaml. Returns (K,h,w). */
+    private static Shape checkShapes(Network network, ModelPackage modelPackage, NDManager manager) {
+        InputFormat input = modelPackage.input();
+        NDArray activations = network.features(manager.zeros(new Shape(1, 3, input.height(), input.width())));
+        Shape logits = network.head(activations).getShape();
+        int classes = modelPackage.labels().size();
+        if (activations.getShape().dimension() != 4 || logits.dimension() != 2 || logits.get(1) != classes) {
+            throw new ModelPackageException(modelPackage.weights(), "features() gave " + activations.getShape()
+                    + " and head() gave " + logits + "; expected (1,K,h,w) and (1," + classes
+                    + ") for the " + classes + " labels in model.yaml");
+        }
+        return activations.getShape().slice(1);
+    }
+
+    /** libtorch profiles the first forwards of a graph and runs them ~2x slower: spend them here. */
+    private static void warmUp(Network network, InputFormat input, int batchSize, int passes, NDManager manager) {
+        NDArray batch = manager.zeros(new Shape(batchSize, 3, input.height(), input.width()));
+        for (int i = 0; i < passes; i++) {
+            network.forward(batch);
+        }
+    }
+
+    public String name() {
+        return modelPackage.name();
+    }
+
+    public ModelPackage modelPackage() {
+        return modelPackage;
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** K: channels of the target layer. */
+    public int channels() {
+        return (int) activationShape.get(0);
+    }
+
+    /** (h, w) of the target layer's activations. */
+    public Shape activationSize() {
+        return activationShape.slice(1);
+    }
+
+    /** Close it when the request ends: it frees every array the request made. */
+    public NDManager newRequestManager() {
+        return model.getNDManager().newSubManager(device);
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

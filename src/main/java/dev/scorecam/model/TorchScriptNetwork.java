@@ -1,0 +1,44 @@
+package dev.scorecam.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
+
+import dev.scorecam.cam.Network;
+
+/**
+ * A TorchScript module with {@code forward}, {@code features} and {@code head} methods (the
+ * package contract). TorchScript modules run inference from many threads at once.
+ */
+final class TorchScriptNetwork implements Network {
+
+    private final PtSymbolBlock module;
+
+    TorchScriptNetwork(PtSymbolBlock module) {
+        this.module = module;
+    }
+
+    @Override
+    public NDArray features(NDArray input) {
+        return run("features", input);
+    }
+
+    @Override
+    public NDArray head(NDArray activations) {
+        return run("head", activations);
+    }
+
+    @Override
+    public NDArray forward(NDArray input) {
+        return IValueUtils.forward(module, new NDList(input), false).singletonOrThrow();
+    }
+
+    /** DJL calls another method of the module when the last input is named {@code module_method:<name>}. */
+    private NDArray run(String method, NDArray argument) {
+        try (NDArray marker = argument.getManager().create(0f)) {
+            marker.setName("module_method:" + method);
+            return IValueUtils.forward(module, new NDList(argument, marker), false).singletonOrThrow();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.scorecam.cam;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One golden Score-CAM map written by tools/make_test_models.py from the independent torch
+ * reference (tools/scorecam_reference.py).
+ */
+record GoldenCase(
+        String name, String input, int target, String score, String saliency, String weights, int liveChannels,
+        String sourcePng) {
+
+    record Manifest(
+            String model, @JsonProperty("package") String packagePath, List<Integer> inputShape, int channels,
+            List<GoldenCase> cases) {}
+
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    static Manifest manifest(Path dir) {
+        return JSON.readValue(dir.resolve("manifest.json").toFile(), Manifest.class);
+    }
+
+    static float[] floats(Path file) {
+        try {
+            ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+            float[] values = new float[bytes.remaining() / Float.BYTES];
+            bytes.asFloatBuffer().get(values);
+            return values;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

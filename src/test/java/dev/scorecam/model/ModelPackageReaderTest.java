@@ -1,0 +1,96 @@
+package dev.scorecam.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.scorecam.imaging.ResizeMode;
+
+class ModelPackageReaderTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String yaml) throws IOException {
+        Files.writeString(dir.resolve("model.yaml"), yaml);
+        Files.write(dir.resolve("model.pt"), new byte[] {1});
+        return dir;
+    }
+
+    @Test
+    void readsEveryField() throws IOException {
+        ModelPackage p = ModelPackageReader.read(write("""
+                name: cats
+                input: {width: 224, height: 200, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], resize: letterbox}
+                labels: [cat, dog]
+                target-layer: layer4
+                batch-size: 16
+                """));
+        assertThat(p.name()).isEqualTo("cats");
+        assertThat(p.input().width()).isEqualTo(224);
+        assertThat(p.input().height()).isEqualTo(200);
+        assertThat(p.input().mean()).containsExactly(0.485f, 0.456f, 0.406f);
+        assertThat(p.input().resize()).isEqualTo(ResizeMode.LETTERBOX);
+        assertThat(p.labels()).containsExactly("cat", "dog");
+        assertThat(p.targetLayer()).isEqualTo("layer4");
+        assertThat(p.batchSize()).isEqualTo(16);
+        assertThat(p.weights()).isEqualTo(dir.resolve("model.pt"));
+    }
+
+    @Test
+    void defaultsResizeNormalisationAndBatch() throws IOException {
+        ModelPackage p = ModelPackageReader.read(write("""
+                name: m
+                input: {width: 32, height: 32}
+                labels: [a]
+                """));
+        assertThat(p.input().resize()).isEqualTo(ResizeMode.STRETCH);
+        assertThat(p.input().mean()).containsExactly(0f, 0f, 0f);
+        assertThat(p.input().std()).containsExactly(1f, 1f, 1f);
+        assertThat(p.batchSize()).isEqualTo(ModelPackage.DEFAULT_BATCH_SIZE);
+    }
+
+    @Test
+    void readsLabelsFromAFile() throws IOException {
+        Files.writeString(dir.resolve("labels.txt"), "tench\ngoldfish\n\n");
+        ModelPackage p = ModelPackageReader.read(write("""
+                name: m
+                input: {width: 32, height: 32}
+                labels-file: labels.txt
+                """));
+        assertThat(p.labels()).containsExactly("tench", "goldfish");
+    }
+
+    @Test
+    void namesTheFileAndTheProblem() throws IOException {
+        Path yaml = dir.resolve("model.yaml");
+        assertThatThrownBy(() -> ModelPackageReader.read(write("name: m\nlabels: [a]\n")))
+                .isInstanceOf(ModelPackageException.class)
+                .hasMessageContaining(yaml.toString())
+                .hasMessageContaining("'input' needs 'width' and 'height'");
+        assertThatThrownBy(() -> ModelPackageReader.read(write("name: m\ninput: {width: 3, height: 3, resize: squash}\nlabels: [a]\n")))
+                .hasMessageContaining(yaml.toString()).hasMessageContaining("squash");
+        assertThatThrownBy(() -> ModelPackageReader.read(write("name: m\ninput: {width: 3, height: 3}\nlabels: [a]\nbatchsize: 3\n")))
+                .hasMessageContaining(yaml.toString()).hasMessageContaining("batchsize");
+        assertThatThrownBy(() -> ModelPackageReader.read(write("name: 'a b'\ninput: {width: 3, height: 3}\nlabels: [a]\n")))
+                .hasMessageContaining("'name'");
+        assertThatThrownBy(() -> ModelPackageReader.read(write("name: m\ninput: {width: 3, height: 3}\n")))
+                .hasMessageContaining("exactly one of 'labels' and 'labels-file'");
+        assertThatThrownBy(() -> ModelPackageReader.read(write(": : :")))
+                .isInstanceOf(ModelPackageException.class).hasMessageContaining(yaml.toString());
+    }
+
+    @Test
+    void aPackageNeedsItsWeights() throws IOException {
+        write("name: m\ninput: {width: 3, height: 3}\nlabels: [a]\n");
+        Files.delete(dir.resolve("model.pt"));
+        assertThatThrownBy(() -> ModelPackageReader.read(dir))
+                .hasMessageContaining(dir.resolve("model.pt").toString()).hasMessageContaining("missing");
+    }
+}
