@@ -78,7 +78,7 @@ class ExplanationApiTest {
         assertThat(saliency.get("dtype").asString()).isEqualTo("float32");
         float[] map = ApiClient.decodeFloats(saliency.get("data").asString());
         assertThat(map).hasSize(96 * 96);
-        assertThat(map).allSatisfy(v -> assertThat(v).isBetween(0f, 1f));
+        assertThat(min(map)).isEqualTo(0f);
         assertThat(max(map)).isEqualTo(1f);
         assertThat(explanation.get("heatmapPng").asString()).isNotEmpty();
         JsonNode stats = body.get("stats");
@@ -146,6 +146,14 @@ class ExplanationApiTest {
         assertThat(problem.get("type").asString()).isEqualTo("/problems/" + type);
         assertThat(problem.get("status").asInt()).isEqualTo(status);
         assertThat(problem.get("detail").asString()).isNotBlank().doesNotContain("Exception");
+    }
+
+    static float min(float[] values) {
+        float min = Float.POSITIVE_INFINITY;
+        for (float v : values) {
+            min = Math.min(min, v);
+        }
+        return min;
     }
 
     static float max(float[] values) {
