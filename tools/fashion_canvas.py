@@ -1,0 +1,154 @@
+"""Fashion-MNIST garments placed on cluttered RGB canvases.
+
+Shared by ``train_demo_model.py`` (training and test sets, samples, the evaluation set) and
+by the tests.  Everything here is vectorised over a batch and driven by an explicit
+``torch.Generator``, so a given seed always yields the same canvases, boxes and labels.
+
+A canvas is built in four steps:
+  1. background: a random dark base colour plus low-contrast coloured blobs and lines;
+  2. the 28x28 garment is scaled by s in ``scale_range`` (so it covers 28*s canvas pixels),
+     optionally mirrored, and placed at a uniformly random position (one ``grid_sample``);
+  3. the garment is tinted with a random colour and composited over the background;
+  4. gaussian noise is added and the result clipped to [0, 1].
+The ground-truth box is the bounding box of the garment's non-background pixels after
+resampling (warped garment intensity > ``BOX_THRESHOLD``), in canvas pixel coordinates.
+"""
+
+import gzip
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+DATA_DIR = Path("/usr/share/datasets/fashion-mnist")
+
+LABELS = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+          "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+
+GARMENT_SIZE = 28          # Fashion-MNIST images are 28x28, background exactly 0
+BOX_THRESHOLD = 0.05       # warped intensity above which a canvas pixel belongs to the garment
+NOISE_STD = 0.03           # gaussian pixel noise added to every canvas
+BLOBS_PER_IMAGE = 4
+LINES_PER_IMAGE = 3
+
+
+def load_fashion_mnist(split: str, data_dir: Path = DATA_DIR):
+    """Returns (images uint8 [N,28,28], labels int64 [N]) for split 'train' or 't10k'/'test'."""
+    prefix = "train" if split == "train" else "t10k"
+    with gzip.open(data_dir / f"{prefix}-images-idx3-ubyte.gz", "rb") as f:
+        raw = f.read()
+    # IDX header: magic, count, rows, cols as big-endian int32, then the pixels.
+    count, rows, cols = np.frombuffer(raw, dtype=">i4", count=3, offset=4)
+    images = np.frombuffer(raw, dtype=np.uint8, offset=16).reshape(count, rows, cols)
+    with gzip.open(data_dir / f"{prefix}-labels-idx1-ubyte.gz", "rb") as f:
+        raw = f.read()
+    labels = np.frombuffer(raw, dtype=np.uint8, offset=8).astype(np.int64)
+    return torch.from_numpy(images.copy()), torch.from_numpy(labels)
+
+
+@dataclass
+class CanvasBatch:
+    images: torch.Tensor   # float32 [B,3,H,W] in [0,1]
+    boxes: torch.Tensor    # int64 [B,4] = x0,y0,x1,y1 (pixel edges; x1,y1 exclusive)
+    alpha: torch.Tensor    # float32 [B,H,W] warped garment intensity (for tests)
+
+
+def _uniform(gen, shape, low, high):
+    return low + (high - low) * torch.rand(shape, generator=gen)
+
+
+def _colourise(maps, rgb):
+    """sum_n maps[b,n,h,w] * rgb[b,n,c] -> [b,c,h,w] (a batched matmul; faster than einsum)."""
+    b, n, h, w = maps.shape
+    return torch.bmm(rgb.transpose(1, 2), maps.reshape(b, n, h * w)).view(b, 3, h, w)
+
+
+def _background(gen, b, h, w):
+    """Dark base colour + soft coloured blobs + thin soft lines, clipped to [0,1]."""
+    ys = torch.arange(h, dtype=torch.float32).view(1, 1, h, 1) + 0.5
+    xs = torch.arange(w, dtype=torch.float32).view(1, 1, 1, w) + 0.5
+    base = _uniform(gen, (b, 3, 1, 1), 0.0, 0.25)
+
+    # Gaussian blobs: [B,n,H,W] intensities, each with its own colour.
+    n = BLOBS_PER_IMAGE
+    cx = _uniform(gen, (b, n, 1, 1), 0, w)
+    cy = _uniform(gen, (b, n, 1, 1), 0, h)
+    sigma = _uniform(gen, (b, n, 1, 1), 4.0, 16.0)
+    amp = _uniform(gen, (b, n, 1, 1), 0.03, 0.2)
+    blobs = amp * torch.exp(-((xs - cx) ** 2 + (ys - cy) ** 2) / (2 * sigma ** 2))
+    blob_rgb = torch.rand((b, n, 3), generator=gen)
+    clutter = _colourise(blobs, blob_rgb)
+
+    # Infinite lines through a random point at a random angle, soft width ~1 px.
+    n = LINES_PER_IMAGE
+    px = _uniform(gen, (b, n, 1, 1), 0, w)
+    py = _uniform(gen, (b, n, 1, 1), 0, h)
+    theta = _uniform(gen, (b, n, 1, 1), 0, np.pi)
+    width = _uniform(gen, (b, n, 1, 1), 0.5, 1.5)
+    amp = _uniform(gen, (b, n, 1, 1), 0.05, 0.2)
+    dist = (xs - px) * torch.sin(theta) - (ys - py) * torch.cos(theta)
+    lines = amp * torch.exp(-(dist / width) ** 2)
+    line_rgb = torch.rand((b, n, 3), generator=gen)
+    clutter = clutter + _colourise(lines, line_rgb)
+    return (base + clutter).clamp(0, 1)
+
+
+def _place_garments(gen, garments, h, w, scale_range, flip):
+    """Scales, mirrors and translates each garment onto an HxW grid; returns [B,H,W] in [0,1]."""
+    b = garments.shape[0]
+    s = _uniform(gen, (b,), *scale_range)
+    side = GARMENT_SIZE * s
+    x0 = torch.rand(b, generator=gen) * (w - side)
+    y0 = torch.rand(b, generator=gen) * (h - side)
+    mirror = torch.ones(b)
+    if flip:
+        mirror = torch.where(torch.rand(b, generator=gen) < 0.5, -1.0, 1.0)
+    # affine_grid maps output coords o in [-1,1] (align_corners=False) to source coords:
+    # canvas pixel u = (o+1)*W/2, garment pixel g = (u - x0)/s, source coord = 2g/28 - 1.
+    theta = torch.zeros(b, 2, 3)
+    theta[:, 0, 0] = mirror * w / side
+    theta[:, 0, 2] = mirror * ((w - 2 * x0) / side - 1)
+    theta[:, 1, 1] = h / side
+    theta[:, 1, 2] = (h - 2 * y0) / side - 1
+    grid = F.affine_grid(theta, [b, 1, h, w], align_corners=False)
+    src = garments.float().unsqueeze(1) / 255.0
+    return F.grid_sample(src, grid, mode="bilinear", padding_mode="zeros",
+                         align_corners=False).squeeze(1)
+
+
+def _boxes(alpha):
+    """Bounding boxes [x0,y0,x1,y1) of pixels with alpha > BOX_THRESHOLD (zeros if none)."""
+    mask = alpha > BOX_THRESHOLD
+    boxes = torch.zeros(alpha.shape[0], 4, dtype=torch.int64)
+    for i, m in enumerate(mask):
+        rows = torch.nonzero(m.any(dim=1)).flatten()
+        cols = torch.nonzero(m.any(dim=0)).flatten()
+        if len(rows):
+            boxes[i] = torch.tensor([cols[0], rows[0], cols[-1] + 1, rows[-1] + 1])
+    return boxes
+
+
+def make_canvases(garments, gen, size=(96, 96), scale_range=(1.0, 2.0), flip=False):
+    """Builds one canvas per garment.
+
+    garments: uint8 [B,28,28]; gen: torch.Generator (all randomness comes from it);
+    size: (height, width); scale_range: garment scale factor range (1.0 = 28 px);
+    flip: mirror garments at random (training augmentation).
+    """
+    h, w = size
+    b = garments.shape[0]
+    background = _background(gen, b, h, w)
+    alpha = _place_garments(gen, garments, h, w, scale_range, flip)
+    tint = _uniform(gen, (b, 3, 1, 1), 0.45, 1.0)
+    # The garment is mostly opaque wherever it has ink; its colour is intensity x tint.
+    opacity = (3 * alpha).clamp(0, 1).unsqueeze(1)
+    canvas = background * (1 - opacity) + alpha.unsqueeze(1) * tint
+    canvas = canvas + NOISE_STD * torch.randn(canvas.shape, generator=gen)
+    return CanvasBatch(canvas.clamp(0, 1), _boxes(alpha), alpha)
+
+
+def to_uint8(images):
+    """float [B,3,H,W] in [0,1] -> uint8 numpy [B,H,W,3], as written to PNG."""
+    return (images.clamp(0, 1) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).numpy()

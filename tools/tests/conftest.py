@@ -1,0 +1,9 @@
+"""Puts tools/ on sys.path so the tests import the tools as modules."""
+
+import sys
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+torch.set_num_threads(2)
