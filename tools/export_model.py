@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+"""Turns a torchvision classifier into a model package (model.pt + model.yaml).
+
+    /usr/bin/python3 tools/export_model.py --arch resnet50 --weights resnet50.pth \
+        --labels-file imagenet_classes.txt --out models/resnet50
+
+The model is traced with torch.fx (torchvision's NodePathTracer, the tracer behind
+create_feature_extractor) and its graph is cut at the target layer's output node:
+  features(x) = every node up to and including the target layer's last node,
+  head(a)     = every node after it, with the target layer's output as the placeholder `a`.
+A layer is named like in torchvision.models.feature_extraction.get_graph_node_names: a module
+path ("layer4", "features.19") means the last node inside it.  A cut that some later node
+bypasses (a skip connection across it) is refused.
+Both halves are wrapped in one module with forward / @torch.jit.export features / head,
+scripted (traced if scripting fails), and checked before anything is written:
+  head(features(x)) == forward(x) == original model(x)   (torch.allclose, rtol 1e-4, atol 1e-5)
+on a random input, again after reloading model.pt with torch.jit.load.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+import torch
+import torch.fx as fx
+import torch.nn as nn
+import torchvision
+import yaml
+from torchvision.models import feature_extraction
+
+IMAGENET_MEAN = [0.485, 0.456, 0.406]
+IMAGENET_STD = [0.229, 0.224, 0.225]
+RTOL, ATOL = 1e-4, 1e-5
+RESIZE_MODES = ("stretch", "letterbox", "center-crop")
+
+
+class ExportError(Exception):
+    """A problem the user can fix (unknown arch or layer, bad weights): shown without a trace."""
+
+
+class ScoreCamPackage(nn.Module):
+    """forward / features / head, the three methods of the model-package contract."""
+
+    def __init__(self, feature_net: nn.Module, head_net: nn.Module):
+        super().__init__()
+        self.feature_net = feature_net
+        self.head_net = head_net
+
+    def forward(self, x):
+        return self.head(self.features(x))
+
+    @torch.jit.export
+    def features(self, x):
+        return self.feature_net(x)
+
+    @torch.jit.export
+    def head(self, a):
+        return self.head_net(a)
+
+
+# ---------------------------------------------------------------- building the model
+
+def build_model(arch, num_classes, weights, seed):
+    """A torchvision classifier in eval mode, random (seeded) or loaded from a state dict."""
+    available = torchvision.models.list_models(module=torchvision.models)
+    if arch not in available:
+        raise ExportError(f"unknown --arch {arch!r}; torchvision classifiers are: "
+                          + ", ".join(sorted(available)))
+    torch.manual_seed(seed)
+    kwargs = {} if num_classes is None else {"num_classes": num_classes}
+    model = torchvision.models.get_model(arch, weights=None, **kwargs)
+    if weights:
+        state = torch.load(weights, map_location="cpu")
+        if isinstance(state, dict) and "state_dict" in state:
+            state = state["state_dict"]
+        if isinstance(state, nn.Module):
+            state = state.state_dict()
+        try:
+            model.load_state_dict(state)
+        except RuntimeError as e:
+            raise ExportError(f"--weights {weights} do not fit {arch} with "
+                              f"{num_classes or 'default'} classes: {e}") from e
+    return model.eval()
+
+
+def default_target_layer(arch, model):
+    """The last convolutional block: resnet-like layer4, vgg/alexnet's last ReLU, else features."""
+    if hasattr(model, "layer4"):
+        return "layer4"
+    if hasattr(model, "trunk_output"):                      # regnet
+        return "trunk_output"
+    if arch.startswith(("vgg", "alexnet")):
+        relus = [i for i, m in enumerate(model.features) if isinstance(m, nn.ReLU)]
+        return f"features.{relus[-1]}"
+    if hasattr(model, "features"):                          # mobilenet, efficientnet, densenet...
+        return "features"
+    raise ExportError(f"no default target layer for {arch}; pass --target-layer "
+                      "(names: tools/export_model.py --list-layers)")
+
+
+# ---------------------------------------------------------------- splitting with torch.fx
+
+def trace(model):
+    """fx graph of the model plus {node: qualified name} as torchvision's feature extractor names them."""
+    kwargs = {}
+    if hasattr(feature_extraction, "_set_default_tracer_kwargs"):
+        kwargs = feature_extraction._set_default_tracer_kwargs(None)   # torchvision ops as leaves
+    tracer = feature_extraction.NodePathTracer(**kwargs)
+    graph = tracer.trace(model)
+    return graph, tracer.node_to_qualname
+
+
+def find_split_node(graph, qualnames, layer):
+    """The last node named `layer` or inside it (`layer.*`)."""
+    matches = [n for n in graph.nodes
+               if qualnames.get(n) == layer or qualnames.get(n, "").startswith(layer + ".")]
+    if not matches:
+        names = sorted({q.split(".")[0] for q in qualnames.values()})
+        raise ExportError(f"unknown --target-layer {layer!r}; top-level names are "
+                          f"{', '.join(names)} (full list: --list-layers)")
+    return matches[-1]
+
+
+def sub_module(model, nodes, inputs, output):
+    """A GraphModule copying `nodes` (in order); `inputs` maps old nodes to new placeholder names."""
+    new = fx.Graph()
+    env = {old: new.placeholder(name) for old, name in inputs.items()}
+    for node in nodes:
+        env[node] = new.node_copy(node, lambda n: env[n])
+    new.output(env[output])
+    module = fx.GraphModule(model, new)
+    module.graph.eliminate_dead_code()
+    module.delete_all_unused_submodules()
+    module.graph.lint()
+    module.recompile()
+    return module
+
+
+def split_model(model, layer):
+    """(features GraphModule, head GraphModule) cut at the output of `layer`."""
+    graph, qualnames = trace(model)
+    split = find_split_node(graph, qualnames, layer)
+    nodes = list(graph.nodes)
+    cut = nodes.index(split)
+    before = [n for n in nodes[:cut + 1] if n.op != "placeholder"]
+    after = [n for n in nodes[cut + 1:] if n.op != "output"]
+    placeholder = next(n for n in nodes if n.op == "placeholder")
+    out_node = next(n for n in nodes if n.op == "output").args[0]
+
+    # Every input of the head must be the cut itself, a later node or a constant (get_attr).
+    earlier = set(nodes[:cut + 1]) - {split}
+    head_nodes = []
+    for node in after:
+        for dep in node.all_input_nodes:
+            if dep in earlier and dep.op == "get_attr":
+                if dep not in head_nodes:
+                    head_nodes.append(dep)
+            elif dep in earlier:
+                raise ExportError(f"cannot cut at {layer!r}: {qualnames.get(node, node.name)} "
+                                  f"after it also uses {qualnames.get(dep, dep.name)} before it "
+                                  "(a skip connection crosses the cut); pick a block boundary")
+        head_nodes.append(node)
+    if not isinstance(out_node, fx.Node):
+        raise ExportError("only models returning a single logits tensor are supported")
+
+    features = sub_module(model, before, {placeholder: "x"}, split)
+    head = sub_module(model, head_nodes, {split: "a"}, out_node)
+    return features, head, qualnames[split]
+
+
+# ---------------------------------------------------------------- export and checks
+
+def to_torchscript(package, example):
+    """torch.jit.script, falling back to tracing all three methods."""
+    try:
+        return torch.jit.script(package)
+    except Exception as e:       # some fx graphs use Python constructs TorchScript rejects
+        print(f"scripting failed ({type(e).__name__}), tracing instead", file=sys.stderr)
+        with torch.no_grad():
+            a = package.features(example)
+        return torch.jit.trace_module(package, {"forward": example, "features": example,
+                                                "head": a})
+
+
+@torch.no_grad()
+def check_split(scripted, model, x):
+    """head(features(x)) == forward(x) == model(x); returns the features' shape."""
+    a = scripted.features(x)
+    if a.dim() != 4:
+        raise ExportError(f"the target layer gives shape {tuple(a.shape)}, not (N,K,h,w)")
+    expected = model(x)
+    for name, got in (("forward(x)", scripted(x)), ("head(features(x))", scripted.head(a))):
+        if not torch.allclose(got, expected, rtol=RTOL, atol=ATOL):
+            diff = (got - expected).abs().max().item()
+            raise ExportError(f"{name} differs from the original model by {diff:.3g}")
+    return tuple(a.shape)
+
+
+def read_labels(path, default_count):
+    if path is None:
+        return None
+    labels = [line.strip() for line in Path(path).read_text().splitlines() if line.strip()]
+    if not labels:
+        raise ExportError(f"--labels-file {path} holds no labels")
+    return labels
+
+
+def export(args):
+    labels = read_labels(args.labels_file, None)
+    model = build_model(args.arch, len(labels) if labels else None, args.weights, args.seed)
+    if args.list_layers:
+        print("\n".join(feature_extraction.get_graph_node_names(model)[1]))
+        return None
+    layer = args.target_layer or default_target_layer(args.arch, model)
+    features, head, split_name = split_model(model, layer)
+    package = ScoreCamPackage(features, head).eval()
+
+    generator = torch.Generator().manual_seed(args.seed)
+    x = torch.randn(2, 3, args.input_size, args.input_size, generator=generator)
+    scripted = to_torchscript(package, x)
+    shape = check_split(scripted, model, x)
+    with torch.no_grad():
+        classes = model(x).shape[1]
+    labels = labels or [f"class_{i}" for i in range(classes)]
+    if len(labels) != classes:
+        raise ExportError(f"{len(labels)} labels for a model with {classes} outputs")
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    scripted.save(str(out / "model.pt"))
+    check_split(torch.jit.load(str(out / "model.pt")), model, x)   # the file itself works
+    meta = {
+        "name": args.name or args.arch,
+        "input": {"width": args.input_size, "height": args.input_size,
+                  "mean": args.mean, "std": args.std, "resize": args.resize},
+        "labels": labels,
+        "target-layer": layer,
+        "batch-size": args.batch_size,
+    }
+    (out / "model.yaml").write_text(
+        f"# {args.arch} exported by tools/export_model.py; features() ends at fx node "
+        f"{split_name}, activations {list(shape[1:])} for a {args.input_size} px input\n"
+        + yaml.safe_dump(meta, sort_keys=False, default_flow_style=None, width=120))
+    print(f"wrote {out}/model.pt, model.yaml: {args.arch}, target layer {split_name} "
+          f"(requested {layer}), features {list(shape[1:])}, {classes} classes")
+    return meta
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description="Export a torchvision classifier as a model package.")
+    p.add_argument("--arch", required=True, help="any torchvision.models classifier name")
+    p.add_argument("--weights", help="state_dict .pth (default: random weights, seeded)")
+    p.add_argument("--target-layer", help="layer whose output is features() "
+                   "(default: resnet layer4, vgg last ReLU, others features)")
+    p.add_argument("--input-size", type=int, default=224)
+    p.add_argument("--labels-file", help="one label a line (default class_0..class_N-1)")
+    p.add_argument("--name", help="model name in the URL (default: the arch)")
+    p.add_argument("--resize", choices=RESIZE_MODES, default="stretch")
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--mean", type=float, nargs=3, default=IMAGENET_MEAN)
+    p.add_argument("--std", type=float, nargs=3, default=IMAGENET_STD)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--list-layers", action="store_true", help="print layer names and exit")
+    p.add_argument("--out", help="package directory to write")
+    args = p.parse_args(argv)
+    if not args.list_layers and not args.out:
+        p.error("--out is required")
+    return args
+
+
+def main(argv=None):
+    torch.set_num_threads(2)
+    try:
+        export(parse_args(argv))
+    except ExportError as e:
+        print(f"export_model: error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

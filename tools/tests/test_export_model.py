@@ -1,0 +1,84 @@
+"""export_model.py: torchvision classifiers split at the target layer, checked after reload."""
+
+import pytest
+import torch
+import yaml
+
+import export_model
+
+SIZE = 64
+
+
+def run_export(tmp_path, *extra):
+    out = tmp_path / "package"
+    rc = export_model.main(["--input-size", str(SIZE), "--out", str(out), *extra])
+    return rc, out
+
+
+@pytest.mark.parametrize("arch, layer", [("resnet18", "layer4"), ("vgg11", "features.19"),
+                                         ("mobilenet_v3_small", "features")])
+def test_exported_package_splits_exactly(tmp_path, arch, layer):
+    rc, out = run_export(tmp_path, "--arch", arch, "--batch-size", "16")
+    assert rc == 0
+    assert (out / "model.pt").is_file() and (out / "model.yaml").is_file()
+
+    meta = yaml.safe_load((out / "model.yaml").read_text())
+    assert meta["name"] == arch
+    assert meta["input"] == {"width": SIZE, "height": SIZE, "mean": export_model.IMAGENET_MEAN,
+                             "std": export_model.IMAGENET_STD, "resize": "stretch"}
+    assert meta["labels"] == [f"class_{i}" for i in range(1000)]
+    assert meta["target-layer"] == layer
+    assert meta["batch-size"] == 16
+
+    model = torch.jit.load(str(out / "model.pt"))
+    x = torch.randn(3, 3, SIZE, SIZE, generator=torch.Generator().manual_seed(123))
+    with torch.no_grad():
+        a = model.features(x)
+        logits = model(x)
+        assert a.dim() == 4 and a.shape[0] == 3
+        assert logits.shape == (3, 1000)
+        torch.testing.assert_close(model.head(a), logits, rtol=1e-4, atol=1e-5)
+
+
+def test_labels_file_sets_the_number_of_classes(tmp_path):
+    labels = tmp_path / "labels.txt"
+    labels.write_text("cat\ndog\nbird\n")
+    rc, out = run_export(tmp_path, "--arch", "resnet18", "--labels-file", str(labels),
+                         "--name", "pets", "--resize", "letterbox")
+    assert rc == 0
+    meta = yaml.safe_load((out / "model.yaml").read_text())
+    assert meta["labels"] == ["cat", "dog", "bird"]
+    assert meta["name"] == "pets" and meta["input"]["resize"] == "letterbox"
+    with torch.no_grad():
+        assert torch.jit.load(str(out / "model.pt"))(torch.zeros(1, 3, SIZE, SIZE)).shape == (1, 3)
+
+
+def test_weights_are_loaded(tmp_path):
+    torch.manual_seed(7)
+    source = export_model.build_model("resnet18", 4, None, seed=99)
+    torch.save(source.state_dict(), tmp_path / "w.pth")
+    rc, out = run_export(tmp_path, "--arch", "resnet18", "--weights", str(tmp_path / "w.pth"),
+                         "--labels-file", str(write_labels(tmp_path, 4)))
+    assert rc == 0
+    x = torch.randn(2, 3, SIZE, SIZE)
+    with torch.no_grad():
+        torch.testing.assert_close(torch.jit.load(str(out / "model.pt"))(x), source(x),
+                                   rtol=1e-4, atol=1e-5)
+
+
+def write_labels(tmp_path, n):
+    path = tmp_path / "labels.txt"
+    path.write_text("".join(f"l{i}\n" for i in range(n)))
+    return path
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--arch", "resnet19"], "unknown --arch"),
+    (["--arch", "resnet18", "--target-layer", "layer9"], "unknown --target-layer"),
+    (["--arch", "resnet18", "--target-layer", "layer4.0.conv1"], "skip connection"),
+])
+def test_clear_errors_and_nothing_written(tmp_path, capsys, args, message):
+    rc, out = run_export(tmp_path, *args)
+    assert rc == 2
+    assert message in capsys.readouterr().err
+    assert not (out / "model.pt").exists()
