@@ -38,7 +38,13 @@ public class Explainer {
         this.decoder = new ImageDecoder(limits.maxPixels());
     }
 
+    /** Prepares and computes on the calling thread. */
     public Explanation explain(ExplanationRequest request, Progress progress) {
+        return compute(prepare(request), progress);
+    }
+
+    /** Checks the request, decodes and prepares the image; throws for anything a client must fix. */
+    public PreparedExplanation prepare(ExplanationRequest request) {
         ServedModel model = model(request.model());
         String method = request.method() == null ? SCORECAM : request.method();
         if (!method.equals(SCORECAM)) {
@@ -48,20 +54,26 @@ public class Explainer {
         int batchSize = batchSize(request.batchSize(), model);
         Targets targets = TargetSelection.resolve(
                 request.targets(), request.topK(), model.modelPackage().labels(), limits.maxTargets());
-
         BufferedImage original = decoder.decode(request.image());
-        InputFormat format = model.modelPackage().input();
-        ModelInput input = Preprocessor.prepare(original, format);
+        ModelInput input = Preprocessor.prepare(original, model.modelPackage().input());
+        return new PreparedExplanation(model, method, targets, score, batchSize, original, input);
+    }
 
+    /** The device work: Score-CAM on the prepared input, in a request-scoped NDManager. */
+    public Explanation compute(PreparedExplanation prepared, Progress progress) {
+        ServedModel model = prepared.model();
+        InputFormat format = model.modelPackage().input();
         long start = System.nanoTime();
         ScoreCamResult result;
         try (NDManager manager = model.newRequestManager()) {
-            NDArray x = manager.create(input.chw(), new Shape(1, 3, format.height(), format.width()));
-            result = scoreCam.explain(model.network(), x, targets, score, batchSize, progress);
+            NDArray x = manager.create(prepared.input().chw(), new Shape(1, 3, format.height(), format.width()));
+            result = scoreCam.explain(
+                    model.network(), x, prepared.targets(), prepared.score(), prepared.batchSize(), progress);
         }
         long computeMillis = (System.nanoTime() - start) / 1_000_000;
-        return new Explanation(model.modelPackage(), method, score, batchSize, original, input.placement(),
-                ScoreCam.probabilities(result.logits()), result, computeMillis);
+        return new Explanation(model.modelPackage(), prepared.method(), prepared.score(), prepared.batchSize(),
+                prepared.original(), prepared.input().placement(), ScoreCam.probabilities(result.logits()), result,
+                computeMillis);
     }
 
     public ServedModel model(String name) {

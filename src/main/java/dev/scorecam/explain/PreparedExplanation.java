@@ -1,0 +1,21 @@
+package dev.scorecam.explain;
+
+import java.awt.image.BufferedImage;
+
+import dev.scorecam.cam.ScoreType;
+import dev.scorecam.cam.Targets;
+import dev.scorecam.imaging.ModelInput;
+import dev.scorecam.model.ServedModel;
+
+/**
+ * A checked request with its image decoded and prepared: everything the device work needs.
+ * Made on the caller's thread, so bad input is refused before anything is queued.
+ */
+public record PreparedExplanation(
+        ServedModel model,
+        String method,
+        Targets targets,
+        ScoreType score,
+        int batchSize,
+        BufferedImage original,
+        ModelInput input) {}
