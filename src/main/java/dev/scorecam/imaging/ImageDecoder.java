@@ -1,0 +1,93 @@
+package dev.scorecam.imaging;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+/**
+ * Turns uploaded bytes into an upright {@code TYPE_INT_RGB} sRGB image, or throws an
+ * {@link ImageException}. Thread-safe: every call uses its own {@link ImageReader}.
+ *
+ * <p>Only the first frame of a GIF is decoded, at that frame's own size. Transparent pixels are composited over black,
+ * because black is the zero input, the Score-CAM baseline X⊙0 that a zero mask shows the model:
+ * a transparent region reads as "masked out", not as some colour the model might react to.
+ * EXIF orientation is honoured for JPEG, so the saliency map lines up with the photo as people
+ * see it.
+ */
+public final class ImageDecoder {
+
+    private final long maxPixels;
+
+    /** @param maxPixels largest width × height decoded; larger headers are refused unread */
+    public ImageDecoder(long maxPixels) {
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("maxPixels must be positive, was " + maxPixels);
+        }
+        this.maxPixels = maxPixels;
+    }
+
+    public BufferedImage decode(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            throw new InvalidImageException("The image is empty.");
+        }
+        ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new UnsupportedImageException(
+                "The content is not a supported image; send PNG, JPEG, GIF or BMP."));
+        BufferedImage rgb = RgbConversion.toRgbOverBlack(read(format, bytes));
+        return format == ImageFormat.JPEG ? ExifOrientation.of(bytes).apply(rgb) : rgb;
+    }
+
+    private BufferedImage read(ImageFormat format, byte[] bytes) {
+        ImageReader reader = readerFor(format);
+        // libjpeg reports a truncated file only as a warning and fills the rest with grey.
+        AtomicReference<String> truncation = new AtomicReference<>();
+        reader.addIIOReadWarningListener(prematureEndListener(truncation));
+        try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(input, true, true);
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            if (width < 1 || height < 1) {
+                throw new InvalidImageException("The %s header declares no pixels.".formatted(format));
+            }
+            if ((long) width * height > maxPixels) {
+                throw new ImageTooLargeException(width, height, maxPixels);
+            }
+            BufferedImage image = reader.read(0);
+            if (truncation.get() != null) {
+                throw new InvalidImageException("The %s data is truncated.".formatted(format));
+            }
+            return image;
+        } catch (ImageException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // ImageIO plugins report malformed data with anything from IIOException to
+            // IndexOutOfBounds, NegativeArraySize or IllegalArgument; to the client it is one problem.
+            throw new InvalidImageException("The %s data is truncated or corrupt.".formatted(format), e);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    private static ImageReader readerFor(ImageFormat format) {
+        // For JPEG the TwelveMonkeys reader registers ahead of the JDK's and adds CMYK/YCCK.
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName());
+        if (!readers.hasNext()) {
+            throw new IllegalStateException("No ImageIO reader for " + format);
+        }
+        return readers.next();
+    }
+
+    private static IIOReadWarningListener prematureEndListener(AtomicReference<String> truncation) {
+        return (source, warning) -> {
+            if (warning != null && warning.toLowerCase().contains("premature end")) {
+                truncation.compareAndSet(null, warning);
+            }
+        };
+    }
+}
