@@ -1,0 +1,112 @@
+package dev.scorecam.imaging;
+
+/**
+ * Separable resampling with the antialiased bilinear (tent) filter that PIL and torchvision use,
+ * so a model trained on their preprocessing sees the same pixels. Upscaling is plain bilinear;
+ * downscaling widens the tent to cover all source pixels an output pixel spans, which averages
+ * the area instead of aliasing, however large the reduction. Sampling is in sRGB values, as there.
+ */
+final class Resampler {
+
+    /** The source pixels [first, first + weights.length) one output pixel blends, weights summing to 1. */
+    record Taps(int first, float[] weights) {
+    }
+
+    private Resampler() {
+    }
+
+    /**
+     * Taps for output pixels [from, to) along one axis, where {@code output = source * scale + offset}.
+     * Taps falling off the source are dropped and the rest renormalised, which repeats the edge.
+     */
+    static Taps[] axis(int sourceLength, int from, int to, double scale, double offset) {
+        double filterScale = Math.max(1.0, 1.0 / scale);
+        Taps[] taps = new Taps[to - from];
+        for (int i = from; i < to; i++) {
+            double centre = (i + 0.5 - offset) / scale;
+            int first = Math.max(0, (int) Math.floor(centre - filterScale));
+            int last = Math.min(sourceLength - 1, (int) Math.ceil(centre + filterScale));
+            taps[i - from] = tent(centre, filterScale, first, last, sourceLength);
+        }
+        return taps;
+    }
+
+    private static Taps tent(double centre, double filterScale, int first, int last, int sourceLength) {
+        double[] raw = new double[Math.max(0, last - first + 1)];
+        double sum = 0;
+        int lo = -1;
+        int hi = -1;
+        for (int j = first; j <= last; j++) {
+            double w = Math.max(0, 1 - Math.abs(j + 0.5 - centre) / filterScale);
+            raw[j - first] = w;
+            sum += w;
+            if (w > 0) {
+                lo = lo < 0 ? j : lo;
+                hi = j;
+            }
+        }
+        if (sum == 0) { // centre beyond the source by more than the support: repeat the edge
+            int nearest = Math.max(0, Math.min(sourceLength - 1, (int) Math.floor(centre)));
+            return new Taps(nearest, new float[] {1f});
+        }
+        float[] weights = new float[hi - lo + 1];
+        for (int j = lo; j <= hi; j++) {
+            weights[j - lo] = (float) (raw[j - first] / sum);
+        }
+        return new Taps(lo, weights);
+    }
+
+    /**
+     * Resamples packed 0xRRGGBB pixels into three planes of 0..255 floats, row-major
+     * {@code [channel][y * xTaps.length + x]}.
+     */
+    static float[][] resample(int[] rgb, int sourceWidth, Taps[] xTaps, Taps[] yTaps) {
+        int outWidth = xTaps.length;
+        int outHeight = yTaps.length;
+        int firstRow = Integer.MAX_VALUE;
+        int lastRow = -1;
+        for (Taps t : yTaps) {
+            firstRow = Math.min(firstRow, t.first());
+            lastRow = Math.max(lastRow, t.first() + t.weights().length - 1);
+        }
+        int rows = Math.max(0, lastRow - firstRow + 1);
+
+        // Horizontal pass over only the source rows the vertical taps read.
+        float[][] horizontal = new float[3][rows * outWidth];
+        for (int r = 0; r < rows; r++) {
+            int rowStart = (firstRow + r) * sourceWidth;
+            for (int x = 0; x < outWidth; x++) {
+                Taps t = xTaps[x];
+                float red = 0;
+                float green = 0;
+                float blue = 0;
+                for (int k = 0; k < t.weights().length; k++) {
+                    int p = rgb[rowStart + t.first() + k];
+                    float w = t.weights()[k];
+                    red += w * (p >> 16 & 0xFF);
+                    green += w * (p >> 8 & 0xFF);
+                    blue += w * (p & 0xFF);
+                }
+                horizontal[0][r * outWidth + x] = red;
+                horizontal[1][r * outWidth + x] = green;
+                horizontal[2][r * outWidth + x] = blue;
+            }
+        }
+
+        float[][] out = new float[3][outWidth * outHeight];
+        for (int y = 0; y < outHeight; y++) {
+            Taps t = yTaps[y];
+            for (int c = 0; c < 3; c++) {
+                float[] in = horizontal[c];
+                for (int x = 0; x < outWidth; x++) {
+                    float sum = 0;
+                    for (int k = 0; k < t.weights().length; k++) {
+                        sum += t.weights()[k] * in[(t.first() - firstRow + k) * outWidth + x];
+                    }
+                    out[c][y * outWidth + x] = sum;
+                }
+            }
+        }
+        return out;
+    }
+}
