@@ -1,12 +1,14 @@
 package dev.scorecam.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -17,22 +19,47 @@ import org.springframework.validation.annotation.Validated;
  * Everything an operator can set under {@code scorecam.*}.
  *
  * @param modelDirs directories holding model packages, served beside the bundled demo model
- * @param device where models run unless a model says otherwise: {@code cpu}, {@code gpu}, {@code gpu:N}
+ * @param device where models run unless a model says otherwise: {@code cpu}, {@code gpu}, {@code gpu:N},
+ *     or several comma-separated ({@code gpu:0,gpu:1}), one copy of the model on each
+ * @param workersPerDevice worker threads per device, each computing one job at a time
  * @param models per-model overrides, keyed by model name
  * @param engine libtorch settings, read once before the engine starts
  * @param limits bounds on what one request may ask for
+ * @param queue admission in front of each model's workers
+ * @param jobs how long finished asynchronous jobs stay retrievable
+ * @param requestTimeout how long a synchronous request waits for its job (queue and compute)
+ *     before it answers 504 and the job is cancelled
+ * @param shutdownGrace how long running jobs may take to finish when the server stops
  */
 @Validated
 @ConfigurationProperties("scorecam")
 public record ScoreCamProperties(
         @DefaultValue List<Path> modelDirs,
-        @DefaultValue("cpu") @NotNull String device,
-        @DefaultValue Map<String, ModelOverrides> models,
+        @DefaultValue("cpu") @NotEmpty List<String> device,
+        @DefaultValue("1") @Min(1) int workersPerDevice,
+        @DefaultValue Map<String, @Valid ModelOverrides> models,
         @DefaultValue @Valid Engine engine,
-        @DefaultValue @Valid Limits limits) {
+        @DefaultValue @Valid Limits limits,
+        @DefaultValue @Valid Queue queue,
+        @DefaultValue @Valid Jobs jobs,
+        @DefaultValue("60s") @NotNull Duration requestTimeout,
+        @DefaultValue("30s") @NotNull Duration shutdownGrace) {
 
-    /** Per-model settings that belong to the deployment, not to the model package. */
-    public record ModelOverrides(String device, @Min(1) Integer batchSize) {}
+    /** Per-model settings that belong to the deployment, not to the model package; null takes the default. */
+    public record ModelOverrides(
+            List<String> device, @Min(1) Integer batchSize, @Min(1) Integer workersPerDevice,
+            @Min(1) Integer queueCapacity) {}
+
+    /** @param capacity jobs that may wait per model; one more is refused with 503 */
+    public record Queue(@DefaultValue("64") @Min(1) int capacity) {}
+
+    /**
+     * @param ttl how long a finished job (and its result) can be fetched
+     * @param maxStored finished jobs kept at most; the oldest go first
+     */
+    public record Jobs(
+            @DefaultValue("15m") @NotNull Duration ttl,
+            @DefaultValue("10000") @Min(1) long maxStored) {}
 
     /**
      * @param cacheDir where DJL extracts the libtorch natives (~450 MB, once)
@@ -57,6 +84,21 @@ public record ScoreCamProperties(
             @DefaultValue("256") @Min(1) int maxBatchSize) {}
 
     public ModelOverrides overridesFor(String model) {
-        return models.getOrDefault(model, new ModelOverrides(null, null));
+        return models.getOrDefault(model, new ModelOverrides(null, null, null, null));
+    }
+
+    public List<String> devicesFor(String model) {
+        List<String> own = overridesFor(model).device();
+        return own == null || own.isEmpty() ? device : own;
+    }
+
+    public int workersPerDeviceFor(String model) {
+        Integer own = overridesFor(model).workersPerDevice();
+        return own == null ? workersPerDevice : own;
+    }
+
+    public int queueCapacityFor(String model) {
+        Integer own = overridesFor(model).queueCapacity();
+        return own == null ? queue.capacity() : own;
     }
 }

@@ -35,7 +35,7 @@ public class ModelRegistry {
     private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
     static final String DEMO_MODEL = "demo-model/fashion-cnn/";
 
-    private final Map<String, ServedModel> models = new LinkedHashMap<>();
+    private final Map<String, ModelPool> models = new LinkedHashMap<>();
     private final Path demoDirectory;
 
     public ModelRegistry(ScoreCamProperties properties, TorchEngine engine) {
@@ -55,33 +55,55 @@ public class ModelRegistry {
         }
     }
 
+    /** The model on its first device: what requests are checked and prepared against. */
     public Optional<ServedModel> find(String name) {
-        return Optional.ofNullable(models.get(name));
+        return pool(name).map(ModelPool::primary);
     }
 
     public Collection<ServedModel> all() {
+        return models.values().stream().map(ModelPool::primary).toList();
+    }
+
+    /** The model on every device it is served from, with its workers per device. */
+    public Optional<ModelPool> pool(String name) {
+        return Optional.ofNullable(models.get(name));
+    }
+
+    public Collection<ModelPool> pools() {
         return models.values();
     }
 
-    private static ServedModel load(ModelPackage modelPackage, ScoreCamProperties properties, TorchEngine engine) {
+    private static ModelPool load(ModelPackage modelPackage, ScoreCamProperties properties, TorchEngine engine) {
         ModelOverrides overrides = properties.overridesFor(modelPackage.name());
-        String device = overrides.device() != null ? overrides.device() : properties.device();
         int batchSize = overrides.batchSize() != null ? overrides.batchSize() : modelPackage.batchSize();
-        long start = System.nanoTime();
-        ServedModel model = ServedModel.load(
-                modelPackage, engine.device(device), batchSize, properties.engine().warmupPasses());
-        log.info("Model {} loaded from {} on {}: {} channels at {}, {} classes, batch {}, in {} ms",
-                model.name(), modelPackage.directory(), model.device(), model.channels(), model.activationSize(),
-                modelPackage.labels().size(), batchSize, (System.nanoTime() - start) / 1_000_000);
-        return model;
+        int workers = properties.workersPerDeviceFor(modelPackage.name());
+        List<ServedModel> replicas = new ArrayList<>();
+        try {
+            for (String device : properties.devicesFor(modelPackage.name())) {
+                long start = System.nanoTime();
+                ServedModel model = ServedModel.load(
+                        modelPackage, engine.device(device), batchSize, properties.engine().warmupPasses());
+                replicas.add(model);
+                log.info("Model {} loaded from {} on {}: {} channels at {}, {} classes, batch {}, {} worker(s), in {} ms",
+                        model.name(), modelPackage.directory(), model.device(), model.channels(),
+                        model.activationSize(), modelPackage.labels().size(), batchSize, workers,
+                        (System.nanoTime() - start) / 1_000_000);
+            }
+            return new ModelPool(replicas, workers);
+        } catch (RuntimeException e) {
+            replicas.forEach(ServedModel::close);
+            throw e;
+        }
     }
 
-    private void register(ServedModel model) {
-        ServedModel previous = models.putIfAbsent(model.name(), model);
+    private void register(ModelPool pool) {
+        ModelPool previous = models.putIfAbsent(pool.name(), pool);
         if (previous != null) {
-            model.close();
-            throw new ModelPackageException(model.modelPackage().directory().resolve(ModelPackage.DESCRIPTOR_FILE),
-                    "model name '" + model.name() + "' is already served from " + previous.modelPackage().directory());
+            pool.close();
+            throw new ModelPackageException(
+                    pool.primary().modelPackage().directory().resolve(ModelPackage.DESCRIPTOR_FILE),
+                    "model name '" + pool.name() + "' is already served from "
+                            + previous.primary().modelPackage().directory());
         }
     }
 
@@ -121,7 +143,7 @@ public class ModelRegistry {
 
     @PreDestroy
     public void close() {
-        models.values().forEach(ServedModel::close);
+        models.values().forEach(ModelPool::close);
         models.clear();
         FileSystemUtils.deleteRecursively(demoDirectory.toFile());
     }

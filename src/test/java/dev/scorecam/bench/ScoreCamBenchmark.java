@@ -2,6 +2,7 @@ package dev.scorecam.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -47,9 +48,11 @@ public final class ScoreCamBenchmark {
             dirs.add(Path.of(args[i]));
             runs.put(Path.of(args[i]).getFileName().toString(), Integer.parseInt(args[i + 1]));
         }
-        ScoreCamProperties properties = new ScoreCamProperties(dirs, "cpu", Map.of(),
+        ScoreCamProperties properties = new ScoreCamProperties(dirs, List.of("cpu"), 1, Map.of(),
                 new ScoreCamProperties.Engine(null, 0, 1, 2),
-                new ScoreCamProperties.Limits(40_000_000L, 10, 256));
+                new ScoreCamProperties.Limits(40_000_000L, 10, 256),
+                new ScoreCamProperties.Queue(64), new ScoreCamProperties.Jobs(Duration.ofMinutes(15), 10_000),
+                Duration.ofSeconds(60), Duration.ofSeconds(30));
         ModelRegistry registry = new ModelRegistry(properties, new TorchEngine(properties));
         Explainer explainer = new Explainer(registry, properties);
         byte[] upload = Files.readAllBytes(image);
