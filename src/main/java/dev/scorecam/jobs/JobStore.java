@@ -1,0 +1,51 @@
+package dev.scorecam.jobs;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+
+/**
+ * The jobs a client can look up by id: every unfinished one, and finished ones for {@code ttl}
+ * after they end, at most {@code maxFinished} of them (the oldest go first when full).
+ */
+public final class JobStore<R> {
+
+    private final Map<UUID, Job<R>> unfinished = new ConcurrentHashMap<>();
+    private final Cache<UUID, Job<R>> finished;
+
+    public JobStore(Duration ttl, long maxFinished, Ticker ticker) {
+        this.finished = Caffeine.newBuilder()
+                .expireAfterWrite(ttl)
+                .maximumSize(maxFinished)
+                .ticker(ticker)
+                .executor(Runnable::run)
+                .build();
+    }
+
+    void add(Job<R> job) {
+        unfinished.put(job.id(), job);
+        job.completion().thenAccept(this::finished);
+    }
+
+    private void finished(Job<R> job) {
+        finished.put(job.id(), job);
+        unfinished.remove(job.id());
+    }
+
+    public Optional<Job<R>> find(UUID id) {
+        Job<R> job = unfinished.get(id);
+        return job != null ? Optional.of(job) : Optional.ofNullable(finished.getIfPresent(id));
+    }
+
+    /** Finished jobs still kept (approximate until the cache's next maintenance). */
+    long finishedCount() {
+        finished.cleanUp();
+        return finished.estimatedSize();
+    }
+}

@@ -1,0 +1,9 @@
+package dev.scorecam.jobs;
+
+/** The server is shutting down and takes no new jobs. */
+public class ShuttingDownException extends RuntimeException {
+
+    ShuttingDownException() {
+        super("the server is shutting down and takes no new jobs; retry on another instance");
+    }
+}

@@ -1,0 +1,55 @@
+package dev.scorecam.jobs;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.scorecam.cam.Progress;
+
+/**
+ * A job for the fake engine: {@code batches} batches of {@code batchMillis} each, optionally held
+ * at the start until released, optionally failing like an engine error.
+ */
+record FakeWork(String name, int batches, long batchMillis, CountDownLatch release, boolean fails) {
+
+    static FakeWork quick(String name) {
+        return new FakeWork(name, 1, 0, null, false);
+    }
+
+    static FakeWork held(String name, CountDownLatch release) {
+        return new FakeWork(name, 1, 0, release, false);
+    }
+
+    static FakeWork slow(String name, int batches, long batchMillis) {
+        return new FakeWork(name, batches, batchMillis, null, false);
+    }
+
+    static FakeWork failing(String name) {
+        return new FakeWork(name, 1, 0, null, true);
+    }
+
+    /** The fake engine: records the order in which jobs start, returns the work's name. */
+    static final class Engine implements Computation<FakeWork, String> {
+
+        final List<String> started = new CopyOnWriteArrayList<>();
+        final List<Integer> batchesRun = new CopyOnWriteArrayList<>();
+
+        @Override
+        public String compute(FakeWork work, Progress progress) throws Exception {
+            started.add(work.name());
+            if (work.release() != null && !work.release().await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+            }
+            if (work.fails()) {
+                throw new IllegalStateException("libtorch: something internal went wrong");
+            }
+            for (int i = 1; i <= work.batches(); i++) {
+                Thread.sleep(work.batchMillis());
+                batchesRun.add(i);
+                progress.maskedInputsScored(i, work.batches());
+            }
+            return work.name();
+        }
+    }
+}

@@ -1,0 +1,265 @@
+package dev.scorecam.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+
+/** The queue and its workers, with a fake engine: no model, no HTTP. */
+class JobQueueTest {
+
+    static final String MODEL = "fake";
+
+    final FakeWork.Engine engine = new FakeWork.Engine();
+    final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    final JobListener listener = new JobListener() {
+        @Override
+        public void rejected(String model) {
+            events.add("rejected");
+        }
+
+        @Override
+        public void finished(Job<?> job, Duration computed) {
+            events.add(job.status().name());
+        }
+    };
+    final CountDownLatch release = new CountDownLatch(1);
+    JobScheduler<FakeWork, String> scheduler;
+
+    JobScheduler<FakeWork, String> scheduler(int capacity, int workers) {
+        List<Computation<FakeWork, String>> slots = Collections.nCopies(workers, engine);
+        JobQueue<FakeWork, String> queue = new JobQueue<>(MODEL, capacity, slots, listener, Clock.systemUTC());
+        scheduler = new JobScheduler<>(List.of(queue),
+                new JobStore<>(Duration.ofMinutes(1), 100, Ticker.systemTicker()), Clock.systemUTC());
+        return scheduler;
+    }
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        if (scheduler != null) {
+            scheduler.shutdown(Duration.ofSeconds(5));
+        }
+    }
+
+    static Job<String> await(Job<String> job) throws Exception {
+        return job.completion().get(10, TimeUnit.SECONDS);
+    }
+
+    static void awaitStatus(Job<String> job, JobStatus status) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (job.status() != status && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        assertThat(job.status()).isEqualTo(status);
+    }
+
+    @Test
+    void runsAJobToItsResult() throws Exception {
+        Job<String> job = scheduler(4, 1).submit(MODEL, FakeWork.slow("a", 3, 1), true);
+
+        assertThat(await(job).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.result()).contains("a");
+        assertThat(job.done()).isEqualTo(3);
+        assertThat(job.startedAt()).isPresent();
+        assertThat(job.finishedAt().orElseThrow()).isAfterOrEqualTo(job.startedAt().orElseThrow());
+        assertThat(scheduler.find(job.id())).containsSame(job);
+    }
+
+    @Test
+    void aFullQueueRefusesAtOnceWithRetryAfter() throws Exception {
+        JobScheduler<FakeWork, String> jobs = scheduler(2, 1);
+        Job<String> running = jobs.submit(MODEL, FakeWork.held("running", release), true);
+        awaitStatus(running, JobStatus.RUNNING);
+        jobs.submit(MODEL, FakeWork.quick("q1"), true);
+        jobs.submit(MODEL, FakeWork.quick("q2"), true);
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> jobs.submit(MODEL, FakeWork.quick("q3"), true))
+                .isInstanceOf(QueueFullException.class)
+                .satisfies(e -> assertThat(((QueueFullException) e).retryAfter()).isGreaterThanOrEqualTo(Duration.ofSeconds(1)));
+        assertThat(System.nanoTime() - start).isLessThan(TimeUnit.MILLISECONDS.toNanos(100));
+        assertThat(events).containsExactly("rejected");
+
+        release.countDown();
+        assertThat(await(running).status()).isEqualTo(JobStatus.SUCCEEDED);
+    }
+
+    @Test
+    void retryAfterGrowsWithQueueLengthTimesMeanServiceTime() throws Exception {
+        JobScheduler<FakeWork, String> jobs = scheduler(3, 1);
+        await(jobs.submit(MODEL, FakeWork.slow("measure", 1, 800), false)); // mean service time ~0.8 s
+        Job<String> running = jobs.submit(MODEL, FakeWork.held("running", release), false);
+        awaitStatus(running, JobStatus.RUNNING);
+        for (int i = 0; i < 3; i++) {
+            jobs.submit(MODEL, FakeWork.quick("q" + i), false);
+        }
+
+        QueueFullException full = null;
+        try {
+            jobs.submit(MODEL, FakeWork.quick("refused"), false);
+        } catch (QueueFullException e) {
+            full = e;
+        }
+        // 3 waiting x ~0.8 s, rounded up
+        assertThat(full).isNotNull();
+        assertThat(full.retryAfter()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void runsJobsInTheOrderTheyCame() throws Exception {
+        JobScheduler<FakeWork, String> jobs = scheduler(16, 1);
+        Job<String> first = jobs.submit(MODEL, FakeWork.held("first", release), false);
+        awaitStatus(first, JobStatus.RUNNING);
+        List<Job<String>> queued = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            queued.add(jobs.submit(MODEL, FakeWork.quick("job-" + i), false));
+        }
+        assertThat(jobs.position(queued.get(0))).isEqualTo(1);
+        assertThat(jobs.position(queued.get(9))).isEqualTo(10);
+
+        release.countDown();
+        for (Job<String> job : queued) {
+            await(job);
+        }
+        assertThat(engine.started).containsExactly("first", "job-0", "job-1", "job-2", "job-3", "job-4", "job-5",
+                "job-6", "job-7", "job-8", "job-9");
+    }
+
+    @Test
+    void cancelsAQueuedJobAtOnceAndFreesItsPlace() throws Exception {
+        JobScheduler<FakeWork, String> jobs = scheduler(1, 1);
+        Job<String> running = jobs.submit(MODEL, FakeWork.held("running", release), true);
+        awaitStatus(running, JobStatus.RUNNING);
+        Job<String> queued = jobs.submit(MODEL, FakeWork.quick("queued"), true);
+
+        assertThat(jobs.cancel(queued, JobError.cancelledByClient())).isTrue();
+
+        assertThat(queued.status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(queued.error().orElseThrow().kind()).isEqualTo(JobError.Kind.CANCELLED);
+        Job<String> next = jobs.submit(MODEL, FakeWork.quick("next"), true); // the place is free again
+        release.countDown();
+        await(next);
+        assertThat(engine.started).containsExactly("running", "next");
+    }
+
+    @Test
+    void cancelsARunningJobBetweenBatches() throws Exception {
+        JobScheduler<FakeWork, String> jobs = scheduler(4, 1);
+        Job<String> job = jobs.submit(MODEL, FakeWork.slow("long", 1000, 5), true);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (job.done() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+
+        assertThat(jobs.cancel(job, JobError.cancelledByClient())).isTrue();
+
+        assertThat(await(job).status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(engine.batchesRun).hasSizeLessThan(20);
+        assertThat(job.result()).isEmpty();
+        // the worker is free again
+        assertThat(await(jobs.submit(MODEL, FakeWork.quick("after"), false)).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(jobs.cancel(job, JobError.cancelledByClient())).isFalse();
+    }
+
+    @Test
+    void aWaiterThatTimesOutCancelsTheJob() throws Exception {
+        JobScheduler<FakeWork, String> jobs = scheduler(4, 1);
+        Job<String> job = jobs.submit(MODEL, FakeWork.slow("slow", 1000, 5), false);
+
+        assertThatThrownBy(() -> job.completion().get(50, TimeUnit.MILLISECONDS))
+                .isInstanceOf(java.util.concurrent.TimeoutException.class);
+        jobs.cancel(job, new JobError(JobError.Kind.TIMED_OUT, "timed out"));
+
+        assertThat(await(job).status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(job.error().orElseThrow().kind()).isEqualTo(JobError.Kind.TIMED_OUT);
+        assertThat(engine.batchesRun).hasSizeLessThan(100);
+    }
+
+    @Test
+    void anEngineErrorFailsThatJobOnlyAndTheWorkerKeepsServing() throws Exception {
+        JobScheduler<FakeWork, String> jobs = scheduler(4, 1);
+        Job<String> failing = jobs.submit(MODEL, FakeWork.failing("bad"), true);
+        Job<String> after = jobs.submit(MODEL, FakeWork.quick("good"), true);
+
+        assertThat(await(failing).status()).isEqualTo(JobStatus.FAILED);
+        JobError error = failing.error().orElseThrow();
+        assertThat(error.kind()).isEqualTo(JobError.Kind.INFERENCE_FAILED);
+        assertThat(error.detail()).doesNotContain("libtorch", "IllegalStateException");
+        assertThat(await(after).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(events).containsExactly("FAILED", "SUCCEEDED");
+    }
+
+    @Test
+    void severalWorkersShareOneQueue() throws Exception {
+        JobScheduler<FakeWork, String> jobs = scheduler(8, 2);
+        CountDownLatch second = new CountDownLatch(1);
+        Job<String> a = jobs.submit(MODEL, FakeWork.held("a", release), false);
+        Job<String> b = jobs.submit(MODEL, FakeWork.held("b", second), false);
+        awaitStatus(a, JobStatus.RUNNING);
+        awaitStatus(b, JobStatus.RUNNING);
+        assertThat(jobs.queues().iterator().next().busy()).isEqualTo(2);
+        release.countDown();
+        second.countDown();
+        assertThat(await(a).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(await(b).status()).isEqualTo(JobStatus.SUCCEEDED);
+    }
+
+    @Test
+    void shutdownRefusesNewJobsLetsRunningOnesFinishAndCancelsTheRest() throws Exception {
+        JobScheduler<FakeWork, String> jobs = scheduler(4, 1);
+        Job<String> running = jobs.submit(MODEL, FakeWork.slow("running", 10, 20), true);
+        awaitStatus(running, JobStatus.RUNNING);
+        Job<String> waiting = jobs.submit(MODEL, FakeWork.quick("waiting"), true);
+
+        jobs.shutdown(Duration.ofSeconds(5));
+
+        assertThat(running.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(waiting.status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(waiting.error().orElseThrow().kind()).isEqualTo(JobError.Kind.SHUT_DOWN);
+        assertThatThrownBy(() -> jobs.submit(MODEL, FakeWork.quick("late"), true))
+                .isInstanceOf(ShuttingDownException.class);
+    }
+
+    @Test
+    void shutdownCancelsJobsThatOutliveTheGracePeriod() throws Exception {
+        JobScheduler<FakeWork, String> jobs = scheduler(4, 1);
+        Job<String> endless = jobs.submit(MODEL, FakeWork.slow("endless", 100_000, 5), true);
+        awaitStatus(endless, JobStatus.RUNNING);
+
+        long start = System.nanoTime();
+        jobs.shutdown(Duration.ofMillis(200));
+
+        assertThat(endless.status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(endless.error().orElseThrow().detail()).contains("grace period");
+        assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(3));
+    }
+
+    @Test
+    void aJobStuckInTheEngineStillEndsAtShutdown() throws Exception {
+        JobScheduler<FakeWork, String> jobs = scheduler(4, 1);
+        Job<String> stuck = jobs.submit(MODEL, FakeWork.held("stuck", new CountDownLatch(1)), true);
+        awaitStatus(stuck, JobStatus.RUNNING);
+
+        jobs.shutdown(Duration.ofMillis(100));
+
+        assertThat(stuck.status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(stuck.completion()).isDone();
+    }
+
+    @Test
+    void unknownIdsAreNotFound() {
+        assertThat(scheduler(1, 1).find(java.util.UUID.randomUUID())).isEmpty();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.scorecam.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+class JobStoreTest {
+
+    final AtomicLong nanos = new AtomicLong();
+    final JobStore<String> store = new JobStore<>(Duration.ofMinutes(15), 3, nanos::get);
+
+    Job<String> finished(String result) {
+        Job<String> job = new Job<>("m", Clock.systemUTC());
+        store.add(job);
+        job.start();
+        job.succeed(result);
+        return job;
+    }
+
+    @Test
+    void keepsUnfinishedJobsAndFinishedOnesForTheTtl() {
+        Job<String> waiting = new Job<>("m", Clock.systemUTC());
+        store.add(waiting);
+        Job<String> done = finished("r");
+
+        nanos.addAndGet(Duration.ofMinutes(14).toNanos());
+        assertThat(store.find(done.id())).containsSame(done);
+
+        nanos.addAndGet(Duration.ofMinutes(2).toNanos());
+        assertThat(store.find(done.id())).isEmpty();
+        assertThat(store.find(waiting.id())).containsSame(waiting); // unfinished jobs never expire
+    }
+
+    @Test
+    void keepsAtMostMaxStoredFinishedJobs() {
+        for (int i = 0; i < 10; i++) {
+            finished("r" + i);
+        }
+        assertThat(store.finishedCount()).isLessThanOrEqualTo(3);
+    }
+}
