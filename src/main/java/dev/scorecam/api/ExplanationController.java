@@ -15,10 +15,11 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
 import dev.scorecam.cam.ClassExplanation;
-import dev.scorecam.cam.Progress;
 import dev.scorecam.explain.Explainer;
 import dev.scorecam.explain.Explanation;
 import dev.scorecam.explain.ExplanationRequest;
+import dev.scorecam.explain.PreparedExplanation;
+import dev.scorecam.jobs.ExplanationJobs;
 
 @RestController
 class ExplanationController {
@@ -27,11 +28,17 @@ class ExplanationController {
     static final String TARGET_HEADER = "Scorecam-Target";
 
     private final Explainer explainer;
+    private final ExplanationJobs jobs;
 
-    ExplanationController(Explainer explainer) {
+    ExplanationController(Explainer explainer, ExplanationJobs jobs) {
         this.explainer = explainer;
+        this.jobs = jobs;
     }
 
+    /**
+     * Checks and prepares on this thread (client errors answer at once), then queues the device
+     * work and waits for it: 503 when the queue is full, 504 after the request timeout.
+     */
     @PostMapping(
             path = "/v1/models/{model}/explanations",
             consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
@@ -50,9 +57,13 @@ class ExplanationController {
             @RequestParam(name = "heatmap", defaultValue = "false") boolean heatmap,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) throws IOException {
         HeatmapStyle style = HeatmapStyle.of(colormap, overlay, alpha);
-        Explanation explanation = explainer.explain(
-                new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize),
-                Progress.NONE);
+        PreparedExplanation prepared = explainer.prepare(
+                new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize));
+        return respond(jobs.explain(prepared), style, heatmap, accept);
+    }
+
+    /** The explanation as PNG (the first target's map) or JSON, as the client's Accept prefers. */
+    static ResponseEntity<?> respond(Explanation explanation, HeatmapStyle style, boolean heatmap, String accept) {
         if (ResponseFormat.negotiate(accept) == ResponseFormat.PNG) {
             ClassExplanation first = explanation.result().explanations().get(0);
             return ResponseEntity.ok()

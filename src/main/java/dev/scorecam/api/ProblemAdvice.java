@@ -19,6 +19,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 import dev.scorecam.explain.RequestRejectedException;
 import dev.scorecam.imaging.ImageException;
+import dev.scorecam.jobs.JobFailedException;
+import dev.scorecam.jobs.QueueFullException;
+import dev.scorecam.jobs.ShuttingDownException;
 
 /**
  * Every error leaves as application/problem+json with a stable type. Spring's own errors keep
@@ -51,6 +54,26 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             case "image-too-large" -> Problems.of(413, e.problemType(), "Image too large", e.getMessage());
             default -> Problems.of(400, e.problemType(), "Invalid image", e.getMessage());
         };
+    }
+
+    @ExceptionHandler(QueueFullException.class)
+    ResponseEntity<ProblemDetail> queueFull(QueueFullException e) {
+        return JobProblems.queueFull(e.getMessage(), e.retryAfter());
+    }
+
+    @ExceptionHandler(ShuttingDownException.class)
+    ProblemDetail shuttingDown(ShuttingDownException e) {
+        return JobProblems.shuttingDown(e.getMessage());
+    }
+
+    @ExceptionHandler(JobFailedException.class)
+    ProblemDetail jobFailed(JobFailedException e) {
+        return JobProblems.of(e.error());
+    }
+
+    @ExceptionHandler(JobProblemException.class)
+    ProblemDetail jobProblem(JobProblemException e) {
+        return e.problem();
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -1,0 +1,57 @@
+package dev.scorecam.api;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import org.springframework.http.ProblemDetail;
+
+import dev.scorecam.explain.Explanation;
+import dev.scorecam.jobs.Job;
+import dev.scorecam.jobs.JobStatus;
+
+/**
+ * An asynchronous job as a client sees it.
+ *
+ * @param position 1 for the next job of its model to run; only while QUEUED
+ * @param progress masked inputs scored (one forward pass each) out of all; only while RUNNING
+ * @param error why it ended without a result; only when FAILED or CANCELLED
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record JobView(
+        String id,
+        String model,
+        JobStatus status,
+        Integer position,
+        Progress progress,
+        Instant submittedAt,
+        Instant startedAt,
+        Instant finishedAt,
+        ProblemDetail error,
+        Links links) {
+
+    record Progress(int done, int total) {}
+
+    record Links(String self, String result, String events) {
+
+        static Links of(Job<?> job) {
+            String self = "/v1/jobs/" + job.id();
+            return new Links(self, self + "/result", self + "/events");
+        }
+    }
+
+    static JobView of(Job<Explanation> job, int position) {
+        JobStatus status = job.status();
+        return new JobView(
+                job.id().toString(),
+                job.model(),
+                status,
+                status == JobStatus.QUEUED && position > 0 ? position : null,
+                status == JobStatus.RUNNING ? new Progress(job.done(), job.total()) : null,
+                job.submittedAt(),
+                job.startedAt().orElse(null),
+                job.finishedAt().orElse(null),
+                job.error().map(JobProblems::of).orElse(null),
+                Links.of(job));
+    }
+}
