@@ -8,7 +8,7 @@ public class QueueFullException extends RuntimeException {
     private final String model;
     private final Duration retryAfter;
 
-    QueueFullException(String model, int capacity, Duration retryAfter) {
+    public QueueFullException(String model, int capacity, Duration retryAfter) {
         super("the queue of model '" + model + "' is full (" + capacity + " jobs waiting); retry in "
                 + retryAfter.toSeconds() + " s");
         this.model = model;

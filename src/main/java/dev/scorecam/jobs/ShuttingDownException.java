@@ -3,7 +3,7 @@ package dev.scorecam.jobs;
 /** The server is shutting down and takes no new jobs. */
 public class ShuttingDownException extends RuntimeException {
 
-    ShuttingDownException() {
+    public ShuttingDownException() {
         super("the server is shutting down and takes no new jobs; retry on another instance");
     }
 }
