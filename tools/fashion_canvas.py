@@ -130,16 +130,24 @@ def _boxes(alpha):
     return boxes
 
 
-def make_canvases(garments, gen, size=(96, 96), scale_range=(1.0, 2.0), flip=False):
+def make_backgrounds(count, gen, size=(96, 96), chunk=1000):
+    """A pool of clutter backgrounds [count,3,H,W] (training reuses them: they cost the most)."""
+    return torch.cat([_background(gen, min(chunk, count - i), *size)
+                      for i in range(0, count, chunk)])
+
+
+def make_canvases(garments, gen, size=(96, 96), scale_range=(1.0, 2.0), flip=False,
+                  backgrounds=None):
     """Builds one canvas per garment.
 
     garments: uint8 [B,28,28]; gen: torch.Generator (all randomness comes from it);
     size: (height, width); scale_range: garment scale factor range (1.0 = 28 px);
-    flip: mirror garments at random (training augmentation).
+    flip: mirror garments at random (training augmentation);
+    backgrounds: optional [B,3,H,W] backgrounds to use instead of drawing new ones.
     """
     h, w = size
     b = garments.shape[0]
-    background = _background(gen, b, h, w)
+    background = _background(gen, b, h, w) if backgrounds is None else backgrounds
     alpha = _place_garments(gen, garments, h, w, scale_range, flip)
     tint = _uniform(gen, (b, 3, 1, 1), 0.45, 1.0)
     # The garment is mostly opaque wherever it has ink; its colour is intensity x tint.

@@ -7,8 +7,8 @@ Run it after tools/train_demo_model.py whenever the demo model or the samples ch
 Writes (relative to the repository root):
   src/test/resources/models/quadrants/{model.pt,model.yaml}   hand-built 4-class model
   src/test/resources/golden/quadrants/   manifest.json + *.f32  (all-ones input, each class)
-  src/test/resources/golden/fashion-cnn/ manifest.json + *.f32  (samples, true and runner-up
-                                                                 class, logit; one probability)
+  src/test/resources/golden/fashion-cnn/ manifest.json + *.f32  (4 samples x {true class,
+                                          best other class} x logit; sneaker x probability)
 Golden maps come from tools/scorecam_reference.py (float64).  Every .f32 file is float32
 little-endian, row-major: inputs [3,H,W] (already normalised), saliency [H,W] in [0,1],
 weights [K] (the alphas).
@@ -17,7 +17,6 @@ weights [K] (the alphas).
 import json
 from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -30,7 +29,7 @@ QUADRANTS_DIR = REPO / "src/test/resources/models/quadrants"
 GOLDEN_DIR = REPO / "src/test/resources/golden"
 DEMO_PACKAGE = REPO / "src/main/resources/demo-model/fashion-cnn"
 QUADRANT_LABELS = ["top-left", "top-right", "bottom-left", "bottom-right"]
-DEMO_SAMPLES = ["sneaker", "trouser", "bag", "ankle-boot"]
+DEMO_SAMPLES = {"sneaker": 7, "trouser": 1, "bag": 8, "ankle-boot": 9}   # PNG -> true class
 
 
 class QuadrantsModel(nn.Module):
@@ -146,27 +145,28 @@ def write_quadrants_goldens(model):
 
 
 def write_demo_goldens():
+    """For each sample: its true class and the model's best other class (logit), plus one
+    probability case."""
     model, meta = load_package(DEMO_PACKAGE)
     out_dir = GOLDEN_DIR / "fashion-cnn"
     out_dir.mkdir(parents=True, exist_ok=True)
     cases = []
-    for sample in DEMO_SAMPLES:
+    for sample, true_class in DEMO_SAMPLES.items():
         png = REPO / "samples" / f"{sample}.png"
         x = image_to_input(png, meta)          # 96x96 PNG: identity resize, pixel/255
         input_file = f"{sample}.input.f32"
         write_f32(out_dir / input_file, x[0])
         with torch.no_grad():
             ranked = model(x)[0].argsort(descending=True).tolist()
-        extra = {"sourcePng": f"samples/{png.name}"}
-        for role, target in (("top", ranked[0]), ("runner-up", ranked[1])):
-            extra_role = dict(extra, role=role, targetLabel=meta["labels"][target])
-            cases.append(golden_case(out_dir, model, f"{sample}-{role}-logit", x, target,
-                                     "logit", input_file, extra_role))
-        if sample == DEMO_SAMPLES[0]:
-            cases.append(golden_case(out_dir, model, f"{sample}-top-probability", x,
-                                     ranked[0], "probability", input_file,
-                                     dict(extra, role="top",
-                                          targetLabel=meta["labels"][ranked[0]])))
+        assert ranked[0] == true_class, f"{png.name} is misclassified"
+        targets = [("true", true_class, "logit"), ("other", ranked[1], "logit")]
+        if sample == "sneaker":
+            targets.append(("true", true_class, "probability"))
+        for role, target, score in targets:
+            extra = {"sourcePng": f"samples/{png.name}", "role": role,
+                     "targetLabel": meta["labels"][target]}
+            cases.append(golden_case(out_dir, model, f"{sample}-{role}-{score}", x, target,
+                                     score, input_file, extra))
     write_manifest(out_dir, "fashion-cnn", DEMO_PACKAGE, x.shape,
                    int(model.features(x).shape[1]), cases)
     return cases

@@ -43,7 +43,7 @@ def test_goldens_are_consistent(name):
     if not manifest_path.exists():
         pytest.skip("goldens not written yet")
     manifest = json.loads(manifest_path.read_text())
-    model, meta = load_package(REPO / manifest["package"])
+    model, _ = load_package(REPO / manifest["package"])
     shape = manifest["inputShape"]
     for case in manifest["cases"][:3]:        # recomputing every case is slow; 3 suffice
         x = read_f32(GOLDEN / name / case["input"], shape)[None]
