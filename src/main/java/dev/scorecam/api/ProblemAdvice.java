@@ -97,11 +97,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(
             Exception ex, @Nullable Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
-        if (body instanceof ProblemDetail problem) {
+        // The body is often still null here: the superclass takes it from the exception.
+        ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        if (response != null && response.getBody() instanceof ProblemDetail problem) {
             String slug = SPRING_TYPES.getOrDefault(statusCode.value(),
                     HttpStatus.resolve(statusCode.value()) == null ? "error" : "http-" + statusCode.value());
             problem.setType(Problems.type(slug));
         }
-        return super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        return response;
     }
 }
