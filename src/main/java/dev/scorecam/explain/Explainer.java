@@ -6,8 +6,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
+import dev.scorecam.cam.Network;
 import dev.scorecam.cam.Progress;
 import dev.scorecam.cam.ScoreCam;
 import dev.scorecam.cam.ScoreCamResult;
@@ -31,11 +33,18 @@ public class Explainer {
     private final ScoreCamProperties.Limits limits;
     private final ImageDecoder decoder;
     private final ScoreCam scoreCam = new ScoreCam();
+    private final ForwardPassListener forwardPasses;
 
     public Explainer(ModelRegistry models, ScoreCamProperties properties) {
+        this(models, properties, ForwardPassListener.NONE);
+    }
+
+    @Autowired
+    public Explainer(ModelRegistry models, ScoreCamProperties properties, ForwardPassListener forwardPasses) {
         this.models = models;
         this.limits = properties.limits();
         this.decoder = new ImageDecoder(limits.maxPixels());
+        this.forwardPasses = forwardPasses;
     }
 
     /** Prepares and computes on the calling thread. */
@@ -65,10 +74,11 @@ public class Explainer {
         InputFormat format = model.modelPackage().input();
         long start = System.nanoTime();
         ScoreCamResult result;
+        Network network = new ListenedNetwork(model.network(), model.name(), forwardPasses);
         try (NDManager manager = model.newRequestManager()) {
             NDArray x = manager.create(prepared.input().chw(), new Shape(1, 3, format.height(), format.width()));
             result = scoreCam.explain(
-                    model.network(), x, prepared.targets(), prepared.score(), prepared.batchSize(), progress);
+                    network, x, prepared.targets(), prepared.score(), prepared.batchSize(), progress);
         }
         long computeMillis = (System.nanoTime() - start) / 1_000_000;
         return new Explanation(model.modelPackage(), prepared.method(), prepared.score(), prepared.batchSize(),

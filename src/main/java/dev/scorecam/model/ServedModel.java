@@ -1,6 +1,7 @@
 package dev.scorecam.model;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 
 import ai.djl.Device;
@@ -26,18 +27,21 @@ public final class ServedModel implements AutoCloseable {
     private final Model model;
     private final Network network;
     private final Shape activationShape;
+    private final Duration loadTime;
 
     private ServedModel(ModelPackage modelPackage, Device device, int batchSize, Model model, Network network,
-            Shape activationShape) {
+            Shape activationShape, Duration loadTime) {
         this.modelPackage = modelPackage;
         this.device = device;
         this.batchSize = batchSize;
         this.model = model;
         this.network = network;
         this.activationShape = activationShape;
+        this.loadTime = loadTime;
     }
 
     public static ServedModel load(ModelPackage modelPackage, Device device, int batchSize, int warmupPasses) {
+        long start = System.nanoTime();
         Model model = Model.newInstance(modelPackage.name(), device, TorchEngine.NAME);
         try {
             // mapLocation: weights saved on one device load onto the one asked for.
@@ -48,7 +52,8 @@ public final class ServedModel implements AutoCloseable {
                 activations = checkShapes(network, modelPackage, manager);
                 warmUp(network, modelPackage.input(), batchSize, warmupPasses, manager);
             }
-            return new ServedModel(modelPackage, device, batchSize, model, network, activations);
+            return new ServedModel(modelPackage, device, batchSize, model, network, activations,
+                    Duration.ofNanos(System.nanoTime() - start));
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
             if (e instanceof ModelPackageException packageProblem) {
@@ -109,6 +114,11 @@ public final class ServedModel implements AutoCloseable {
     /** (h, w) of the target layer's activations. */
     public Shape activationSize() {
         return activationShape.slice(1);
+    }
+
+    /** How long loading, checking and warming up took on this device. */
+    public Duration loadTime() {
+        return loadTime;
     }
 
     /** Close it when the request ends: it frees every array the request made. */
