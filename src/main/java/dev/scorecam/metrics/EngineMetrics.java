@@ -44,6 +44,7 @@ class EngineMetrics implements ForwardPassListener, MeterBinder {
                         .register(registry),
                 DistributionSummary.builder("scorecam.forward.batch")
                         .description("Images per forward pass")
+                        .baseUnit("images")
                         .tag("model", name)
                         .register(registry)));
         pass.count().increment(batchSize);
