@@ -1,0 +1,271 @@
+package dev.scorecam.api;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.swagger.v3.core.converter.ModelConverters;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.examples.Example;
+import io.swagger.v3.oas.models.headers.Header;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.BinarySchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.tags.Tag;
+
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.stereotype.Component;
+
+/**
+ * The OpenAPI document beyond what springdoc reads from the controllers: operation ids and
+ * descriptions, the PNG/JSON/SSE content of each response, and every problem each operation can
+ * answer with. Kept here so that the controllers stay plain; the committed contract
+ * (src/main/resources/openapi.yaml) and its drift test keep the two in step.
+ */
+@Component
+class ApiDocumentation implements OpenApiCustomizer {
+
+    static final String PROBLEM_JSON = "application/problem+json";
+    static final String JSON = "application/json";
+    static final String PNG = "image/png";
+
+    private static final String RENDERING = """
+            Rendering of the PNG (and of heatmapPng in JSON): `colormap` (jet, viridis, inferno, gray), \
+            `overlay` (over the original image, or the map alone) and `alpha` (opacity of the map).""";
+
+    /** Problem types: status, title, and an example detail. */
+    private record Problem(int status, String title, String detail) {}
+
+    private static final Map<String, Problem> PROBLEMS = new LinkedHashMap<>();
+
+    static {
+        problem("invalid-request", 400, "Bad Request", "Required part 'image' is not present.");
+        problem("invalid-parameter", 400, "Invalid parameter", "'batch-size' must be between 1 and 256, not 0");
+        problem("invalid-image", 400, "Invalid image", "The PNG data is truncated or corrupt.");
+        problem("unknown-method", 400, "Unknown explanation method", "method 'gradcam' is not offered; use 'scorecam'");
+        problem("unknown-target", 400, "Unknown target class", "'Giraffe' is neither a class index nor a label of this model");
+        problem("too-many-targets", 400, "Too many target classes", "11 targets asked for; at most 10 per request");
+        problem("unknown-model", 404, "Unknown model", "no model named 'resnet' is served; GET /v1/models lists them");
+        problem("unknown-job", 404, "Unknown job",
+                "no job '5f0c...' is known: it never existed, or it finished longer ago than jobs are kept");
+        problem("not-acceptable", 406, "Not Acceptable", "Acceptable representations: [application/json, image/png].");
+        problem("job-not-finished", 409, "Job not finished",
+                "job 5f0c... is RUNNING; its result is ready when GET /v1/jobs/5f0c... says SUCCEEDED");
+        problem("job-cancelled", 409, "Job cancelled", "the job was cancelled by a client");
+        problem("upload-too-large", 413, "Payload Too Large", "Maximum upload size exceeded");
+        problem("image-too-large", 413, "Image too large", "The image is 100000x100000 pixels; at most 40000000 pixels are accepted.");
+        problem("unsupported-image", 415, "Unsupported image format",
+                "The content is not a supported image; send PNG, JPEG, GIF or BMP.");
+        problem("unsupported-media-type", 415, "Unsupported Media Type",
+                "Content-Type 'application/json' is not supported.");
+        problem("inference-failed", 500, "Inference failed", "the engine failed while computing this explanation");
+        problem("internal-error", 500, "Internal error", "the request failed unexpectedly; see the server log");
+        problem("queue-full", 503, "Queue full", "the queue of model 'fashion-cnn' is full (64 jobs); retry later");
+        problem("shutting-down", 503, "Server shutting down", "the server is shutting down and takes no new jobs");
+        problem("timeout", 504, "Request timed out",
+                "no result within the request timeout of 60 s; the job was cancelled. POST /v1/jobs runs it without a time limit");
+    }
+
+    private static void problem(String type, int status, String title, String detail) {
+        PROBLEMS.put(type, new Problem(status, title, detail));
+    }
+
+    @Override
+    public void customise(OpenAPI api) {
+        api.info(new Info()
+                .title("Score-CAM server")
+                .version("v1")
+                .description("""
+                        Score-CAM saliency maps for image classifiers. Upload an image (PNG, JPEG, GIF or BMP, \
+                        sniffed from its bytes) and get, for each target class, a map of where the model looked: \
+                        as a PNG heatmap, or as JSON with the raw float32 map. Long jobs can run asynchronously \
+                        under /v1/jobs and be followed as Server-Sent Events.
+
+                        Every error is an RFC 9457 problem (`application/problem+json`) whose `type` \
+                        (`/problems/<slug>`) is stable: branch on it, not on the text. See docs/api.md."""))
+                .tags(List.of(
+                        new Tag().name("models").description("The models this server explains"),
+                        new Tag().name("explanations").description("Synchronous explanations: the answer is the map"),
+                        new Tag().name("jobs").description("Asynchronous explanations: submit, poll or follow, fetch, cancel")));
+        api.getComponents().addSchemas("ProblemDetail", problemSchema());
+        ModelConverters.getInstance().readAll(ExplanationResponse.class).forEach(api.getComponents()::addSchemas);
+        api.getComponents().getSchemas().remove("SseEmitter");
+
+        operation(api, "/v1/models", PathItem.HttpMethod.GET, op -> {
+            op.operationId("listModels").tags(List.of("models")).summary("The models served, with their input format and labels");
+            jsonOnly(op);
+            errors(op, "internal-error");
+        });
+        operation(api, "/v1/models/{model}", PathItem.HttpMethod.GET, op -> {
+            op.operationId("getModel").tags(List.of("models")).summary("One model: input format, labels, target layer");
+            jsonOnly(op);
+            errors(op, "unknown-model", "internal-error");
+        });
+        operation(api, "/v1/models/{model}/explanations", PathItem.HttpMethod.POST, op -> {
+            op.operationId("explain").tags(List.of("explanations"))
+                    .summary("Explain an image: Score-CAM maps for its target classes")
+                    .description("""
+                            Queues the explanation and waits for it, up to the request timeout (504, and the job is \
+                            cancelled). With `Accept: image/png` the answer is the first target's heatmap at the \
+                            image's own resolution, its class in the `Scorecam-Target` header; otherwise JSON with \
+                            every target's map. The parameters may also be sent as form fields.
+                            """ + RENDERING);
+            removeAcceptHeader(op);
+            explanationContent(op.getResponses().get("200"));
+            errors(op, "invalid-request", "invalid-parameter", "invalid-image", "unknown-method", "unknown-target",
+                    "too-many-targets", "unknown-model", "not-acceptable", "upload-too-large", "image-too-large",
+                    "unsupported-image", "unsupported-media-type", "inference-failed", "internal-error", "queue-full",
+                    "shutting-down", "timeout");
+        });
+        operation(api, "/v1/jobs", PathItem.HttpMethod.POST, op -> {
+            op.operationId("submitJob").tags(List.of("jobs"))
+                    .summary("Submit an explanation to run asynchronously")
+                    .description("""
+                            Checks the request and decodes the image at once (client errors answer here), then \
+                            queues it: 202 with the job and its links, `Location` naming it. The parameters may \
+                            also be sent as form fields. Rendering is chosen when the result is fetched.""");
+            ApiResponse accepted = op.getResponses().remove("200")
+                    .description("Queued")
+                    .addHeaderObject("Location", header("The job: /v1/jobs/{id}"));
+            op.getResponses().addApiResponse("202", accepted);
+            errors(op, "invalid-request", "invalid-parameter", "invalid-image", "unknown-method", "unknown-target",
+                    "too-many-targets", "unknown-model", "upload-too-large", "image-too-large", "unsupported-image",
+                    "unsupported-media-type", "internal-error", "queue-full", "shutting-down");
+        });
+        operation(api, "/v1/jobs/{id}", PathItem.HttpMethod.GET, op -> {
+            op.operationId("getJob").tags(List.of("jobs"))
+                    .summary("A job's state: its place in the queue while QUEUED, progress while RUNNING");
+            errors(op, "unknown-job", "internal-error");
+        });
+        operation(api, "/v1/jobs/{id}", PathItem.HttpMethod.DELETE, op -> {
+            op.operationId("cancelJob").tags(List.of("jobs"))
+                    .summary("Cancel a job: a queued one ends at once (200), a running one at its next batch (202)");
+            ApiResponse ok = op.getResponses().get("200").description("The job has ended");
+            op.getResponses().addApiResponse("202", new ApiResponse()
+                    .description("The job is stopping; it ends CANCELLED at its next batch")
+                    .content(ok.getContent()));
+            errors(op, "unknown-job", "internal-error");
+        });
+        operation(api, "/v1/jobs/{id}/result", PathItem.HttpMethod.GET, op -> {
+            op.operationId("getJobResult").tags(List.of("jobs"))
+                    .summary("The result of a SUCCEEDED job, as PNG or JSON like the synchronous endpoint")
+                    .description("A job that failed or was cancelled answers with its problem. " + RENDERING);
+            removeAcceptHeader(op);
+            explanationContent(op.getResponses().get("200"));
+            errors(op, "invalid-parameter", "unknown-job", "not-acceptable", "job-not-finished", "job-cancelled",
+                    "inference-failed", "internal-error", "shutting-down", "timeout");
+        });
+        operation(api, "/v1/jobs/{id}/events", PathItem.HttpMethod.GET, op -> {
+            op.operationId("jobEvents").tags(List.of("jobs"))
+                    .summary("Follow a job as Server-Sent Events")
+                    .description("""
+                            `status` events carry the job (as GET /v1/jobs/{id}): first its state now, last its \
+                            final state, after which the stream ends. `progress` events carry `{"done":n,"total":m}` \
+                            between batches. For example:
+
+                                event:status
+                                data:{"id":"5f0c...","model":"fashion-cnn","status":"RUNNING",...}
+
+                                event:progress
+                                data:{"done":32,"total":61}
+
+                                event:status
+                                data:{"id":"5f0c...","model":"fashion-cnn","status":"SUCCEEDED",...}
+                            """);
+            op.getResponses().get("200").description("An event stream that ends with the job").content(new Content()
+                    .addMediaType("text/event-stream", new MediaType()
+                            // Raw octets: generated clients hand the stream over as it is, not as JSON.
+                            .schema(new BinarySchema().description("Server-Sent Events: `status` and `progress`"))));
+            errors(op, "unknown-job", "internal-error");
+        });
+    }
+
+    private static void operation(OpenAPI api, String path, PathItem.HttpMethod method, Consumer<Operation> edit) {
+        PathItem item = api.getPaths().get(path);
+        Operation operation = item == null ? null : item.readOperationsMap().get(method);
+        if (operation == null) {
+            throw new IllegalStateException("no " + method + " " + path + " to document");
+        }
+        edit.accept(operation);
+    }
+
+    /** Controllers without {@code produces} show up as any type; they answer JSON. */
+    private static void jsonOnly(Operation op) {
+        ApiResponse ok = op.getResponses().get("200");
+        MediaType any = ok.getContent().remove("*/*");
+        if (any != null) {
+            ok.getContent().addMediaType(JSON, any);
+        }
+    }
+
+    /** The Accept header chooses among the response types; it is no parameter of its own. */
+    private static void removeAcceptHeader(Operation op) {
+        if (op.getParameters() != null) {
+            op.getParameters().removeIf(p -> "header".equals(p.getIn()) && "Accept".equalsIgnoreCase(p.getName()));
+        }
+    }
+
+    private static void explanationContent(ApiResponse ok) {
+        ok.description("The explanation: JSON unless the client prefers image/png")
+                .addHeaderObject("Scorecam-Target", header("With image/png: the class index the heatmap shows")
+                        .schema(new IntegerSchema()))
+                .content(new Content()
+                        .addMediaType(JSON, new MediaType()
+                                .schema(new Schema<>().$ref("#/components/schemas/ExplanationResponse")))
+                        .addMediaType(PNG, new MediaType()
+                                .schema(new BinarySchema().description("The first target's heatmap, at the image's resolution"))));
+    }
+
+    private static void errors(Operation op, String... types) {
+        ApiResponses responses = op.getResponses();
+        Map<Integer, Map<String, Problem>> byStatus = new LinkedHashMap<>();
+        for (String type : types) {
+            Problem problem = PROBLEMS.get(type);
+            if (problem == null) {
+                throw new IllegalArgumentException("undocumented problem type " + type);
+            }
+            byStatus.computeIfAbsent(problem.status(), s -> new LinkedHashMap<>()).put(type, problem);
+        }
+        byStatus.forEach((status, problems) -> {
+            MediaType media = new MediaType().schema(new Schema<>().$ref("#/components/schemas/ProblemDetail"));
+            problems.forEach((type, problem) -> media.addExamples(type, new Example()
+                    .summary(problem.title())
+                    .value(Map.of("type", "/problems/" + type, "title", problem.title(), "status", status,
+                            "detail", problem.detail()))));
+            ApiResponse response = new ApiResponse()
+                    .description(String.join(", ", problems.keySet().stream().map(t -> "/problems/" + t).toList()))
+                    .content(new Content().addMediaType(PROBLEM_JSON, media));
+            if (problems.containsKey("queue-full")) {
+                response.addHeaderObject("Retry-After", header("With queue-full: seconds after which to try again")
+                        .schema(new IntegerSchema()));
+            }
+            responses.addApiResponse(Integer.toString(status), response);
+        });
+    }
+
+    private static Header header(String description) {
+        return new Header().description(description).schema(new StringSchema());
+    }
+
+    /** RFC 9457, as Spring writes it: extra members sit beside the standard ones. */
+    private static Schema<?> problemSchema() {
+        return new ObjectSchema()
+                .description("RFC 9457 problem details; `type` is stable per kind of problem")
+                .addProperty("type", new StringSchema().format("uri-reference").example("/problems/unknown-model"))
+                .addProperty("title", new StringSchema())
+                .addProperty("status", new IntegerSchema())
+                .addProperty("detail", new StringSchema())
+                .addProperty("instance", new StringSchema().format("uri-reference"))
+                .required(List.of("type", "title", "status"));
+    }
+}
