@@ -40,7 +40,7 @@ class ApiDocumentation implements OpenApiCustomizer {
     static final String PNG = "image/png";
 
     private static final String RENDERING = """
-            Rendering of the PNG (and of heatmapPng in JSON): `colormap` (jet, viridis, inferno, gray), \
+            Rendering of the PNG (and of heatmapPng in JSON): `colormap` (jet, turbo, viridis, inferno, gray), \
             `overlay` (over the original image, or the map alone) and `alpha` (opacity of the map).""";
 
     /** Problem types: status, title, and an example detail. */
