@@ -240,8 +240,7 @@ class ApiDocumentation implements OpenApiCustomizer {
             MediaType media = new MediaType().schema(new Schema<>().$ref("#/components/schemas/ProblemDetail"));
             problems.forEach((type, problem) -> media.addExamples(type, new Example()
                     .summary(problem.title())
-                    .value(Map.of("type", "/problems/" + type, "title", problem.title(), "status", status,
-                            "detail", problem.detail()))));
+                    .value(example(type, problem))));
             ApiResponse response = new ApiResponse()
                     .description(String.join(", ", problems.keySet().stream().map(t -> "/problems/" + t).toList()))
                     .content(new Content().addMediaType(PROBLEM_JSON, media));
@@ -251,6 +250,16 @@ class ApiDocumentation implements OpenApiCustomizer {
             }
             responses.addApiResponse(Integer.toString(status), response);
         });
+    }
+
+    /** In the order of RFC 9457, so that the served document is the same on every run. */
+    private static Map<String, Object> example(String type, Problem problem) {
+        Map<String, Object> example = new LinkedHashMap<>();
+        example.put("type", "/problems/" + type);
+        example.put("title", problem.title());
+        example.put("status", problem.status());
+        example.put("detail", problem.detail());
+        return example;
     }
 
     private static Header header(String description) {
