@@ -41,6 +41,7 @@ SAMPLES_DIR = REPO / "samples"
 EVAL_DIR = REPO / "datasets/fashion-canvas-eval"
 METRICS_FILE = REPO / "tools/demo_model_metrics.json"
 CHECKPOINT = REPO / "tools/.cache/fashion-cnn-train.pt"   # unfolded weights, not committed
+PHASE1_CHECKPOINT = REPO / "tools/.cache/fashion-cnn-phase1.pt"
 
 SEED = 20240601
 TEST_SEED = 1001          # canvases of the test split used for the reported accuracy
@@ -48,6 +49,8 @@ SAMPLES_SEED = 1002
 EVAL_SEED = 1003
 INPUT_SIZE = 96
 SCALE_RANGE = (1.0, 2.0)
+FINETUNE_EPOCHS = 4       # phase 2 after the one-cycle phase 1
+FINETUNE_LR_FACTOR = 0.2
 # (in, out, stride, dilation) of each 3x3 conv: 96 -> 48 -> 24 -> 12 -> 12 -> 12.  The last
 # conv is dilated so that the receptive field (63 px) covers the largest garment (56 px).
 CONV_PLAN = [(3, 16, 2, 1), (16, 32, 2, 1), (32, 64, 2, 1), (64, 64, 1, 1), (64, 64, 1, 2)]
@@ -197,23 +200,46 @@ def test_canvases(garments, seed, batch=1000):
                       for i in range(0, len(garments), batch)])
 
 
-def train(epochs, batch_size, lr):
-    torch.manual_seed(SEED)
-    garments, labels = load_fashion_mnist("train")
-    pool = make_backgrounds(BACKGROUND_POOL, torch.Generator().manual_seed(SEED - 1))
-    model = FashionCnn().to(memory_format=torch.channels_last)
-    optimiser = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, nesterov=True,
-                                weight_decay=5e-4)
-    steps = epochs * ((len(garments) + batch_size - 1) // batch_size)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=lr, total_steps=steps,
-                                                    pct_start=0.2)
-    for epoch in range(epochs):
+def run_epochs(model, optimiser, scheduler, epochs, first_epoch, batch_size, data):
+    """Epochs numbered from first_epoch; epoch e draws its canvases from seed SEED + e."""
+    garments, labels, pool = data
+    for epoch in range(first_epoch, first_epoch + epochs):
         t0 = time.time()
         gen = torch.Generator().manual_seed(SEED + epoch)
         loss, acc = train_epoch(model, optimiser, scheduler, garments, labels, gen, batch_size,
                                 pool=pool)
-        print(f"epoch {epoch + 1}/{epochs}: loss {loss:.4f} train-acc {acc:.4f} "
+        print(f"epoch {epoch + 1}: loss {loss:.4f} train-acc {acc:.4f} "
               f"({time.time() - t0:.0f} s)", flush=True)
+
+
+def training_data():
+    garments, labels = load_fashion_mnist("train")
+    pool = make_backgrounds(BACKGROUND_POOL, torch.Generator().manual_seed(SEED - 1))
+    return garments, labels, pool
+
+
+def train(epochs, batch_size, lr, data):
+    """Phase 1: SGD + one-cycle learning rate from scratch."""
+    torch.manual_seed(SEED)
+    model = FashionCnn().to(memory_format=torch.channels_last)
+    optimiser = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, nesterov=True,
+                                weight_decay=5e-4)
+    steps = epochs * ((len(data[0]) + batch_size - 1) // batch_size)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=lr, total_steps=steps,
+                                                    pct_start=0.2)
+    run_epochs(model, optimiser, scheduler, epochs, 0, batch_size, data)
+    return model.to(memory_format=torch.contiguous_format).eval()
+
+
+def finetune(model, epochs, first_epoch, batch_size, lr, data):
+    """Phase 2: a few more epochs at a small, cosine-decaying learning rate."""
+    torch.manual_seed(SEED + first_epoch)
+    model = model.to(memory_format=torch.channels_last)
+    optimiser = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, nesterov=True,
+                                weight_decay=5e-4)
+    steps = epochs * ((len(data[0]) + batch_size - 1) // batch_size)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=steps)
+    run_epochs(model, optimiser, scheduler, epochs, first_epoch, batch_size, data)
     return model.to(memory_format=torch.contiguous_format).eval()
 
 
@@ -345,6 +371,10 @@ def main():
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--lr", type=float, default=0.2)
+    parser.add_argument("--finetune-epochs", type=int, default=FINETUNE_EPOCHS,
+                        help="phase 2 epochs at lr x %g" % FINETUNE_LR_FACTOR)
+    parser.add_argument("--resume-phase1", action="store_true",
+                        help=f"load {PHASE1_CHECKPOINT.relative_to(REPO)} instead of phase 1")
     parser.add_argument("--reuse-checkpoint", action="store_true",
                         help=f"skip training, load {CHECKPOINT.relative_to(REPO)}")
     args = parser.parse_args()
@@ -356,11 +386,24 @@ def main():
         model.load_state_dict(torch.load(CHECKPOINT))
         metrics = json.loads(METRICS_FILE.read_text()) if METRICS_FILE.exists() else {}
     else:
-        model = train(args.epochs, args.batch_size, args.lr)
-        CHECKPOINT.parent.mkdir(exist_ok=True)
+        data = training_data()
+        if args.resume_phase1:          # same weights as a fresh phase 1 (seeded)
+            model = FashionCnn()
+            model.load_state_dict(torch.load(PHASE1_CHECKPOINT))
+            phase1_seconds = json.loads(METRICS_FILE.read_text())["trainingSeconds"]
+        else:
+            model = train(args.epochs, args.batch_size, args.lr, data)
+            CHECKPOINT.parent.mkdir(exist_ok=True)
+            torch.save(model.state_dict(), PHASE1_CHECKPOINT)
+            phase1_seconds = round(time.time() - t0)
+        t1 = time.time()
+        if args.finetune_epochs:
+            model = finetune(model, args.finetune_epochs, args.epochs, args.batch_size,
+                             args.lr * FINETUNE_LR_FACTOR, data)
         torch.save(model.state_dict(), CHECKPOINT)
-        metrics = {"epochs": args.epochs, "batchSize": args.batch_size, "maxLr": args.lr,
-                   "seed": SEED, "trainingSeconds": round(time.time() - t0)}
+        metrics = {"epochs": args.epochs, "finetuneEpochs": args.finetune_epochs,
+                   "batchSize": args.batch_size, "maxLr": args.lr, "seed": SEED,
+                   "trainingSeconds": phase1_seconds + round(time.time() - t1)}
         METRICS_FILE.write_text(json.dumps(metrics, indent=1) + "\n")   # kept by a re-export
     model.eval()
     package = fold_batchnorm(model)
