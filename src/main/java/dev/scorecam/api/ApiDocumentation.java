@@ -99,6 +99,7 @@ class ApiDocumentation implements OpenApiCustomizer {
                         new Tag().name("jobs").description("Asynchronous explanations: submit, poll or follow, fetch, cancel")));
         api.getComponents().addSchemas("ProblemDetail", problemSchema());
         ModelConverters.getInstance().readAll(ExplanationResponse.class).forEach(api.getComponents()::addSchemas);
+        examples(api.getComponents().getSchemas());
         api.getComponents().getSchemas().remove("SseEmitter");
 
         operation(api, "/v1/models", PathItem.HttpMethod.GET, op -> {
@@ -250,6 +251,51 @@ class ApiDocumentation implements OpenApiCustomizer {
             }
             responses.addApiResponse(Integer.toString(status), response);
         });
+    }
+
+    /** Examples of the JSON bodies, abridged (saliency data is 96x96 float32 in base64). */
+    private static void examples(Map<String, Schema> schemas) {
+        schemas.get("ModelInfo").example(ordered(
+                "name", "fashion-cnn",
+                "input", ordered("width", 96, "height", 96, "mean", List.of(0.0, 0.0, 0.0), "std", List.of(1.0, 1.0, 1.0),
+                        "resize", "stretch"),
+                "labels", List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
+                        "Bag", "Ankle boot"),
+                "targetLayer", "body.9",
+                "channels", 64,
+                "activations", ordered("width", 12, "height", 12),
+                "device", "cpu()",
+                "batchSize", 64));
+        schemas.get("ExplanationResponse").example(ordered(
+                "model", "fashion-cnn",
+                "method", "scorecam",
+                "score", "logit",
+                "predictions", List.of(ordered("index", 7, "label", "Sneaker", "probability", 0.98),
+                        ordered("index", 5, "label", "Sandal", "probability", 0.01)),
+                "explanations", List.of(ordered(
+                        "target", ordered("index", 7, "label", "Sneaker"),
+                        "saliency", ordered("width", 96, "height", 96, "dtype", "float32", "encoding", "base64",
+                                "data", "AAAAAAAAAAA...", "allZero", false))),
+                "stats", ordered("channels", 64, "liveChannels", 60, "forwardPasses", 62, "batchSize", 64,
+                        "computeMillis", 41)));
+        schemas.get("JobView").example(ordered(
+                "id", "5f0c7d3e-8a4b-4c1e-9f7a-2b6d1e0c9a11",
+                "model", "fashion-cnn",
+                "status", "RUNNING",
+                "progress", ordered("done", 32, "total", 60),
+                "submittedAt", "2026-01-01T12:00:00Z",
+                "startedAt", "2026-01-01T12:00:01Z",
+                "links", ordered("self", "/v1/jobs/5f0c7d3e-8a4b-4c1e-9f7a-2b6d1e0c9a11",
+                        "result", "/v1/jobs/5f0c7d3e-8a4b-4c1e-9f7a-2b6d1e0c9a11/result",
+                        "events", "/v1/jobs/5f0c7d3e-8a4b-4c1e-9f7a-2b6d1e0c9a11/events")));
+    }
+
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
     }
 
     /** In the order of RFC 9457, so that the served document is the same on every run. */
