@@ -41,7 +41,9 @@ SAMPLES_DIR = REPO / "samples"
 EVAL_DIR = REPO / "datasets/fashion-canvas-eval"
 METRICS_FILE = REPO / "tools/demo_model_metrics.json"
 CHECKPOINT = REPO / "tools/.cache/fashion-cnn-train.pt"   # unfolded weights, not committed
-PHASE1_CHECKPOINT = REPO / "tools/.cache/fashion-cnn-phase1.pt"
+def epoch_checkpoint(epoch):
+    """Weights after `epoch` epochs; a phase or cycle ends there (fresh optimiser after it)."""
+    return REPO / f"tools/.cache/fashion-cnn-epoch{epoch}.pt"
 
 SEED = 20240601
 TEST_SEED = 1001          # canvases of the test split used for the reported accuracy
@@ -49,7 +51,8 @@ SAMPLES_SEED = 1002
 EVAL_SEED = 1003
 INPUT_SIZE = 96
 SCALE_RANGE = (1.0, 2.0)
-FINETUNE_EPOCHS = 4       # phase 2 after the one-cycle phase 1
+FINETUNE_EPOCHS = 4       # phase 2: cycles of 4 cosine epochs (warm restarts) after phase 1
+FINETUNE_CYCLES = 1
 FINETUNE_LR_FACTOR = 0.2
 # (in, out, stride, dilation) of each 3x3 conv: 96 -> 48 -> 24 -> 12 -> 12 -> 12.  The last
 # conv is dilated so that the receptive field (63 px) covers the largest garment (56 px).
@@ -372,9 +375,11 @@ def main():
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--lr", type=float, default=0.2)
     parser.add_argument("--finetune-epochs", type=int, default=FINETUNE_EPOCHS,
-                        help="phase 2 epochs at lr x %g" % FINETUNE_LR_FACTOR)
-    parser.add_argument("--resume-phase1", action="store_true",
-                        help=f"load {PHASE1_CHECKPOINT.relative_to(REPO)} instead of phase 1")
+                        help="epochs per phase-2 cycle, cosine from lr x %g" % FINETUNE_LR_FACTOR)
+    parser.add_argument("--finetune-cycles", type=int, default=FINETUNE_CYCLES)
+    parser.add_argument("--resume-epoch", type=int, default=0,
+                        help="continue from tools/.cache/fashion-cnn-epoch<N>.pt (a phase or "
+                             "cycle boundary) instead of training from scratch")
     parser.add_argument("--reuse-checkpoint", action="store_true",
                         help=f"skip training, load {CHECKPOINT.relative_to(REPO)}")
     args = parser.parse_args()
@@ -387,23 +392,28 @@ def main():
         metrics = json.loads(METRICS_FILE.read_text()) if METRICS_FILE.exists() else {}
     else:
         data = training_data()
-        if args.resume_phase1:          # same weights as a fresh phase 1 (seeded)
+        CHECKPOINT.parent.mkdir(exist_ok=True)
+        if args.resume_epoch:          # same weights as rerunning the epochs before it (seeded)
             model = FashionCnn()
-            model.load_state_dict(torch.load(PHASE1_CHECKPOINT))
-            phase1_seconds = json.loads(METRICS_FILE.read_text())["trainingSeconds"]
+            model.load_state_dict(torch.load(epoch_checkpoint(args.resume_epoch)))
+            earlier_seconds = json.loads(METRICS_FILE.read_text())["trainingSeconds"]
         else:
             model = train(args.epochs, args.batch_size, args.lr, data)
-            CHECKPOINT.parent.mkdir(exist_ok=True)
-            torch.save(model.state_dict(), PHASE1_CHECKPOINT)
-            phase1_seconds = round(time.time() - t0)
+            torch.save(model.state_dict(), epoch_checkpoint(args.epochs))
+            earlier_seconds = round(time.time() - t0)
         t1 = time.time()
-        if args.finetune_epochs:
-            model = finetune(model, args.finetune_epochs, args.epochs, args.batch_size,
+        for cycle in range(args.finetune_cycles):
+            first = args.epochs + cycle * args.finetune_epochs
+            if first < args.resume_epoch:
+                continue
+            model = finetune(model, args.finetune_epochs, first, args.batch_size,
                              args.lr * FINETUNE_LR_FACTOR, data)
+            torch.save(model.state_dict(), epoch_checkpoint(first + args.finetune_epochs))
         torch.save(model.state_dict(), CHECKPOINT)
         metrics = {"epochs": args.epochs, "finetuneEpochs": args.finetune_epochs,
-                   "batchSize": args.batch_size, "maxLr": args.lr, "seed": SEED,
-                   "trainingSeconds": phase1_seconds + round(time.time() - t1)}
+                   "finetuneCycles": args.finetune_cycles, "batchSize": args.batch_size,
+                   "maxLr": args.lr, "finetuneLr": args.lr * FINETUNE_LR_FACTOR, "seed": SEED,
+                   "trainingSeconds": earlier_seconds + round(time.time() - t1)}
         METRICS_FILE.write_text(json.dumps(metrics, indent=1) + "\n")   # kept by a re-export
     model.eval()
     package = fold_batchnorm(model)
