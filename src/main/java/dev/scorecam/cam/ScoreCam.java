@@ -1,12 +1,14 @@
 package dev.scorecam.cam;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Score-CAM (Wang et al., 2020): a class activation map whose channel weights come from how much
@@ -17,7 +19,8 @@ import ai.djl.ndarray.index.NDIndex;
  *   <li>masks: M^k = s(Up(A^k)), bilinear upsampling to the input size, then min-max
  *       normalisation to [0,1];
  *   <li>channel scores: S^c_k = f^c(X ⊙ M^k), in batches;
- *   <li>baseline score: S^c_b = f^c(X_b), X_b = 0 (what a zero mask leaves of X);
+ *   <li>baseline score: S^c_b = f^c(X_b), X_b = 0: what a zero mask leaves of X, so it is scored
+ *       as the first masked input, that of an all-zero map;
  *   <li>weights: alpha^c_k = softmax_k(S^c_k - S^c_b);
  *   <li>map: L^c = ReLU(sum_k alpha^c_k A^k), upsampled and normalised for display.
  * </ol>
@@ -50,9 +53,11 @@ public final class ScoreCam {
         checkClasses(classes, logits.length);
 
         int[] live = liveChannels(activations);
-        float[] baselineScores = classScores(network.forward(input.zerosLike()), scoreType)[0];
-        float[][] channelScores = scoreMaskedInputs(
-                network, input, activations, live, scoreType, batchSize, progress);
+        // Steps 2 and 3 in one pass: row 0 is the baseline, the masked input of an all-zero map (X ⊙ 0).
+        float[][] scores = scoreMaskedInputs(
+                network, input, baselineAndLiveMaps(activations, live), scoreType, batchSize, progress);
+        float[] baselineScores = scores[0];
+        float[][] channelScores = Arrays.copyOfRange(scores, 1, scores.length);
 
         List<ClassExplanation> explanations = new ArrayList<>(classes.length);
         for (int c : classes) {
@@ -71,37 +76,44 @@ public final class ScoreCam {
         return IntStream.range(0, range.length).filter(k -> range[k] > 0).toArray();
     }
 
+    /** The maps to mask with: an all-zero map (its mask is 0, so its masked input is the baseline), then A^k of each live channel. */
+    static NDArray baselineAndLiveMaps(NDArray activations, int[] live) {
+        Shape size = activations.getShape().slice(1);
+        NDArray zero = activations.getManager().zeros(new Shape(1).addAll(size));
+        if (live.length == 0) {
+            return zero;
+        }
+        return zero.concat(activations.get(new NDIndex("{}", activations.getManager().create(live))));
+    }
+
     /** Step 1: M^k = (Up(A^k) - min) / (max - min + eps), for a batch of maps (B,h,w) -> (B,1,H,W). */
     static NDArray masks(NDArray maps, int height, int width) {
         long batch = maps.getShape().get(0);
         NDArray upsampled = upsample(maps.expandDims(1), height, width).reshape(batch, -1);
         NDArray min = upsampled.min(new int[] {1}, true);
-        NDArray max = upsampled.max(new int[] {1}, true);
-        return upsampled.sub(min).div(max.sub(min).add(MASK_EPSILON)).reshape(batch, 1, height, width);
+        NDArray range = upsampled.max(new int[] {1}, true).sub(min).add(MASK_EPSILON);
+        // In place: the upsampled maps are this batch's own, and the largest arrays made per batch.
+        return upsampled.subi(min).divi(range).reshape(batch, 1, height, width);
     }
 
-    /** Step 2: S_k = f(X ⊙ M^k) for every live channel k, all classes kept, one row per live channel. */
+    /** Step 2: S = f(X ⊙ M) for each map, all classes kept, one row per map, in batches. */
     private static float[][] scoreMaskedInputs(
-            Network network, NDArray input, NDArray activations, int[] live, ScoreType scoreType,
-            int batchSize, Progress progress) {
-        float[][] scores = new float[live.length][];
-        if (live.length == 0) {
-            return scores;
-        }
-        NDManager manager = input.getManager();
-        NDArray liveMaps = activations.get(new NDIndex("{}", manager.create(live)));
-        for (int from = 0; from < live.length; from += batchSize) {
-            int to = Math.min(from + batchSize, live.length);
+            Network network, NDArray input, NDArray maps, ScoreType scoreType, int batchSize, Progress progress) {
+        int count = (int) maps.getShape().get(0);
+        int height = (int) input.getShape().get(2);
+        int width = (int) input.getShape().get(3);
+        float[][] scores = new float[count][];
+        for (int from = 0; from < count; from += batchSize) {
+            int to = Math.min(from + batchSize, count);
             // A sub-manager per batch frees the masks and masked inputs before the next batch.
-            try (NDManager batch = manager.newSubManager()) {
-                NDArray maps = liveMaps.get(from + ":" + to);
-                maps.attach(batch);
-                NDArray maskedInputs = masks(maps, (int) input.getShape().get(2), (int) input.getShape().get(3))
-                        .mul(input);
+            try (NDManager batch = input.getManager().newSubManager()) {
+                NDArray batchMaps = maps.get(from + ":" + to);
+                batchMaps.attach(batch);
+                NDArray maskedInputs = masks(batchMaps, height, width).mul(input);
                 float[][] batchScores = classScores(network.forward(maskedInputs), scoreType);
                 System.arraycopy(batchScores, 0, scores, from, batchScores.length);
             }
-            progress.maskedInputsScored(to, live.length);
+            progress.maskedInputsScored(to, count);
         }
         return scores;
     }
