@@ -10,8 +10,8 @@ requests=${1:-200}
 levels=${2:-1,2,4,8}
 image=${3:-samples/sneaker.png}
 port=${PORT:-18080}
-./mvnw -q -B -o -DskipTests package
-./mvnw -q -B -o test-compile
+./mvnw -q -B -ntp -DskipTests package
+./mvnw -q -B -ntp test-compile
 jar=$(ls target/scorecam-server-*.jar | grep -v plain | head -1)
 java -Dai.djl.offline=true -jar "$jar" --server.port="$port" >target/load-benchmark-server.log 2>&1 &
 server=$!
