@@ -5,20 +5,10 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.zip.CRC32;
 
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
+
+import dev.scorecam.imaging.TestImages;
 
 /** Uploads as users (and attackers) send them, built in memory: no binary fixtures in the repo. */
 final class Uploads {
@@ -48,7 +38,7 @@ final class Uploads {
     }
 
     static byte[] encode(BufferedImage image, String format) {
-        return write(format, new IIOImage(image, null, null));
+        return TestImages.encode(image, format);
     }
 
     /** 16-bit grey: the picture's luminance in the high byte. */
@@ -66,60 +56,25 @@ final class Uploads {
                 cmyk.setPixel(x, y, new int[] {x * 255 / width, y * 255 / height, 40, 10});
             }
         }
-        byte[] jpeg = write("jpeg", new IIOImage(cmyk, null, null));
-        byte[] app14 = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
-        return insertAfterSoi(jpeg, app14);
+        return TestImages.withAdobeCmykMarker(TestImages.encodeRaster(cmyk, "jpeg"));
     }
 
     /** An APP1 Exif segment with one IFD0 entry, the orientation tag (0x0112). */
     static byte[] withExifOrientation(byte[] jpeg, int orientation) {
-        ByteBuffer tiff = ByteBuffer.allocate(26).order(ByteOrder.BIG_ENDIAN);
-        tiff.put((byte) 'M').put((byte) 'M').putShort((short) 42).putInt(8);
-        tiff.putShort((short) 1);
-        tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1);
-        tiff.putShort((short) orientation).putShort((short) 0);
-        tiff.putInt(0);
-        byte[] exif = "Exif\0\0".getBytes(StandardCharsets.ISO_8859_1);
-        int length = 2 + exif.length + tiff.capacity();
-        ByteArrayOutputStream segment = new ByteArrayOutputStream();
-        segment.write(0xFF);
-        segment.write(0xE1);
-        segment.write(length >> 8);
-        segment.write(length & 0xFF);
-        segment.writeBytes(exif);
-        segment.writeBytes(tiff.array());
-        return insertAfterSoi(jpeg, segment.toByteArray());
+        return TestImages.withExifOrientation(jpeg, orientation, true);
     }
 
     static byte[] animatedGif(int width, int height, int frames) {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            writer.setOutput(out);
-            writer.prepareWriteSequence(null);
-            for (int i = 0; i < frames; i++) {
-                BufferedImage frame = picture(width, height, BufferedImage.TYPE_BYTE_INDEXED);
-                frame.setRGB(i % width, 0, 0xFFFFFF);
-                writer.writeToSequence(new IIOImage(frame, null, null), null);
-            }
-            writer.endWriteSequence();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            writer.dispose();
+        BufferedImage[] images = new BufferedImage[frames];
+        for (int i = 0; i < frames; i++) {
+            images[i] = picture(width, height, BufferedImage.TYPE_BYTE_INDEXED);
+            images[i].setRGB(i % width, 0, 0xFFFFFF);
         }
-        return bytes.toByteArray();
+        return TestImages.gif(images);
     }
 
-    /** Rewrites a PNG's IHDR size and fixes the chunk CRC, so only the size is a lie. */
     static byte[] withPngSize(byte[] png, int width, int height) {
-        byte[] patched = png.clone();
-        ByteBuffer buffer = ByteBuffer.wrap(patched);
-        buffer.putInt(16, width).putInt(20, height);
-        CRC32 crc = new CRC32();
-        crc.update(patched, 12, 4 + 13);
-        buffer.putInt(29, (int) crc.getValue());
-        return patched;
+        return TestImages.withPngSize(png, width, height);
     }
 
     /** A JPEG whose SOF0 frame header claims the given size (the first SOF marker found). */
@@ -139,27 +94,5 @@ final class Uploads {
 
     static byte[] truncated(byte[] bytes, int keep) {
         return Arrays.copyOf(bytes, keep);
-    }
-
-    private static byte[] insertAfterSoi(byte[] jpeg, byte[] segment) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(jpeg, 0, 2);
-        out.writeBytes(segment);
-        out.write(jpeg, 2, jpeg.length - 2);
-        return out.toByteArray();
-    }
-
-    private static byte[] write(String format, IIOImage image) {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName(format).next();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            writer.setOutput(out);
-            writer.write(null, image, writer.getDefaultWriteParam());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            writer.dispose();
-        }
-        return bytes.toByteArray();
     }
 }

@@ -14,8 +14,11 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
-/** Builds test images and their encoded bytes in memory, so no binary fixtures live in the repo. */
-final class TestImages {
+/**
+ * Builds test images and their encoded bytes in memory, so no binary fixtures live in the repo.
+ * Public for the API tests, which upload the same kinds of files.
+ */
+public final class TestImages {
 
     private TestImages() {
     }
@@ -42,13 +45,13 @@ final class TestImages {
         return image;
     }
 
-    static byte[] encode(BufferedImage image, String format) {
+    public static byte[] encode(BufferedImage image, String format) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName(format).next();
         return write(writer, new IIOImage(image, null, null));
     }
 
     /** Writes a raster as is, without colour conversion: how a CMYK JPEG is made. */
-    static byte[] encodeRaster(Raster raster, String format) {
+    public static byte[] encodeRaster(Raster raster, String format) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName(format).next();
         return write(writer, new IIOImage(raster, null, null));
     }
@@ -67,7 +70,7 @@ final class TestImages {
     }
 
     /** An animated GIF, one frame per image. */
-    static byte[] gif(BufferedImage... frames) {
+    public static byte[] gif(BufferedImage... frames) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
@@ -89,7 +92,7 @@ final class TestImages {
      * Inserts an APP1 Exif segment right after SOI holding a one-entry IFD0 with the orientation
      * tag (0x0112, SHORT), in the given TIFF byte order.
      */
-    static byte[] withExifOrientation(byte[] jpeg, int orientation, boolean bigEndian) {
+    public static byte[] withExifOrientation(byte[] jpeg, int orientation, boolean bigEndian) {
         ByteBuffer tiff = ByteBuffer.allocate(26).order(bigEndian
                 ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN);
         tiff.put(bigEndian ? (byte) 'M' : (byte) 'I').put(bigEndian ? (byte) 'M' : (byte) 'I');
@@ -117,7 +120,7 @@ final class TestImages {
      * Inserts the Adobe APP14 segment Photoshop writes into CMYK JPEGs (transform 0: no colour
      * transform). Without it, readers guess from the component ids and take four channels for YCCK.
      */
-    static byte[] withAdobeCmykMarker(byte[] jpeg) {
+    public static byte[] withAdobeCmykMarker(byte[] jpeg) {
         byte[] app14 = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(jpeg, 0, 2);
@@ -127,7 +130,7 @@ final class TestImages {
     }
 
     /** Rewrites the IHDR size of a PNG and fixes the chunk CRC, so only the size is wrong. */
-    static byte[] withPngSize(byte[] png, int width, int height) {
+    public static byte[] withPngSize(byte[] png, int width, int height) {
         byte[] patched = png.clone();
         ByteBuffer buffer = ByteBuffer.wrap(patched);
         buffer.putInt(16, width).putInt(20, height);   // IHDR data starts after signature, length, type
