@@ -22,14 +22,14 @@ import dev.scorecam.model.ServedModel;
  * Score-CAM through DJL/libtorch against the independent torch reference, on the demo model and
  * the analytic quadrants model.
  *
- * <p>Tolerance: max |difference| <= 1e-4 on the [0,1] map and 1e-5 on the channel weights. Both
- * sides run the same TorchScript in float32 (libtorch 2.7 here, torch 1.13 there); the logits
- * agree to ~1e-6, which moves softmax weights and the map by well under these bounds.
+ * <p>Tolerance: max |difference| <= 1e-5 on the [0,1] map and 1e-6 on the channel weights (the
+ * issue asked for 1e-4 on the map; measured: under 7e-7 and 3e-7). The reference runs the model
+ * in float64, the service in float32 (libtorch 2.7 here, torch 1.13 there).
  */
 class ScoreCamGoldenTest {
 
-    static final double MAP_TOLERANCE = 1e-4;
-    static final double WEIGHT_TOLERANCE = 1e-5;
+    static final double MAP_TOLERANCE = 1e-5;
+    static final double WEIGHT_TOLERANCE = 1e-6;
     static final Path GOLDEN = Path.of("src/test/resources/golden");
 
     private static final ScoreCam SCORE_CAM = new ScoreCam();
@@ -71,10 +71,13 @@ class ScoreCamGoldenTest {
                 assertThat(result.liveChannels()).isEqualTo(golden.liveChannels());
                 assertThat(result.forwardPasses()).isEqualTo(golden.liveChannels() + 2);
                 Saliency saliency = result.explanations().get(0).saliency();
-                assertThat(maxAbsDifference(saliency.values(), expectedMap))
-                        .as("max |map - reference|, batch %d", batchSize).isLessThanOrEqualTo(MAP_TOLERANCE);
-                assertThat(maxAbsDifference(saliency.weights(), expectedWeights))
-                        .as("max |alpha - reference|").isLessThanOrEqualTo(WEIGHT_TOLERANCE);
+                double mapDifference = maxAbsDifference(saliency.values(), expectedMap);
+                double weightDifference = maxAbsDifference(saliency.weights(), expectedWeights);
+                System.out.printf("golden %s/%s batch %d: max |map diff| %.2e, max |weight diff| %.2e%n",
+                        manifest.model(), golden.name(), batchSize, mapDifference, weightDifference);
+                assertThat(mapDifference).as("max |map - reference|, batch %d", batchSize)
+                        .isLessThanOrEqualTo(MAP_TOLERANCE);
+                assertThat(weightDifference).as("max |alpha - reference|").isLessThanOrEqualTo(WEIGHT_TOLERANCE);
             }
         }
     }
