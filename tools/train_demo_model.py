@@ -52,7 +52,7 @@ EVAL_SEED = 1003
 INPUT_SIZE = 96
 SCALE_RANGE = (1.0, 2.0)
 FINETUNE_EPOCHS = 4       # phase 2: cycles of 4 cosine epochs (warm restarts) after phase 1
-FINETUNE_CYCLES = 1
+FINETUNE_CYCLES = 2
 FINETUNE_LR_FACTOR = 0.2
 # (in, out, stride, dilation) of each 3x3 conv: 96 -> 48 -> 24 -> 12 -> 12 -> 12.  The last
 # conv is dilated so that the receptive field (63 px) covers the largest garment (56 px).
@@ -371,7 +371,7 @@ def write_eval_set(model, garments, labels, per_class=20):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--lr", type=float, default=0.2)
     parser.add_argument("--finetune-epochs", type=int, default=FINETUNE_EPOCHS,
