@@ -2,17 +2,17 @@ package dev.scorecam.api;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
-import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.scorecam.cam.ClassExplanation;
 import dev.scorecam.cam.Saliency;
+import dev.scorecam.cam.Targets;
 import dev.scorecam.explain.Explanation;
 
 /** The JSON form of an explanation. */
@@ -53,11 +53,9 @@ record ExplanationResponse(
     static ExplanationResponse of(Explanation explanation, Function<ClassExplanation, byte[]> heatmap) {
         List<String> labels = explanation.model().labels();
         float[] probabilities = explanation.probabilities();
-        List<Prediction> predictions = IntStream.range(0, probabilities.length)
-                .boxed()
-                .sorted(Comparator.comparingDouble((Integer i) -> probabilities[i]).reversed())
-                .limit(PREDICTIONS)
-                .map(i -> new Prediction(i, labels.get(i), probabilities[i]))
+        // The most probable classes, ranked as top-k targets are.
+        List<Prediction> predictions = Arrays.stream(Targets.topK(PREDICTIONS).select(probabilities))
+                .mapToObj(i -> new Prediction(i, labels.get(i), probabilities[i]))
                 .toList();
         List<TargetExplanation> explanations = explanation.result().explanations().stream()
                 .map(e -> {

@@ -1,7 +1,6 @@
 package dev.scorecam.api;
 
 import java.util.List;
-import java.util.Locale;
 
 import dev.scorecam.imaging.InputFormat;
 import dev.scorecam.model.ServedModel;
@@ -26,7 +25,7 @@ record ModelInfo(
         return new ModelInfo(
                 model.name(),
                 new Input(input.width(), input.height(), input.mean(), input.std(),
-                        input.resize().name().toLowerCase(Locale.ROOT).replace('_', '-')),
+                        input.resize().id()),
                 model.modelPackage().labels(),
                 model.modelPackage().targetLayer(),
                 model.channels(),

@@ -48,6 +48,7 @@ public final class ScoreCam {
         int width = (int) input.getShape().get(3);
 
         NDArray activations = network.features(input).squeeze(0);                // A^k, (K,h,w)
+        int channels = (int) activations.getShape().get(0);
         float[] logits = network.head(activations.expandDims(0)).toFloatArray();  // f(X)
         int[] classes = targets.select(logits);
         checkClasses(classes, logits.length);
@@ -61,11 +62,10 @@ public final class ScoreCam {
 
         List<ClassExplanation> explanations = new ArrayList<>(classes.length);
         for (int c : classes) {
-            double[] weights = channelWeights(channelScores, baselineScores, live, c, (int) activations.getShape().get(0));
+            double[] weights = channelWeights(channelScores, baselineScores, live, c, channels);
             explanations.add(new ClassExplanation(c, saliency(activations, weights, height, width)));
         }
-        return new ScoreCamResult(
-                logits, explanations, (int) activations.getShape().get(0), live.length, live.length + 2);
+        return new ScoreCamResult(logits, explanations, channels, live.length, live.length + 2);
     }
 
     /** Channels whose activation map is not constant; the others have a zero mask. */
