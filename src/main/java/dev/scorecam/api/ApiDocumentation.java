@@ -1,11 +1,16 @@
 package dev.scorecam.api;
 
+import static dev.scorecam.problem.ProblemType.*;
+
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import io.swagger.v3.core.converter.ModelConverters;
+import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
@@ -24,7 +29,10 @@ import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.tags.Tag;
 
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
+
+import dev.scorecam.problem.ProblemType;
 
 /**
  * The OpenAPI document beyond what springdoc reads from the controllers: operation ids and
@@ -38,47 +46,11 @@ class ApiDocumentation implements OpenApiCustomizer {
     static final String PROBLEM_JSON = "application/problem+json";
     static final String JSON = "application/json";
     static final String PNG = "image/png";
+    private static final String EXAMPLES = "#/components/examples/";
 
     private static final String RENDERING = """
             Rendering of the PNG (and of heatmapPng in JSON): `colormap` (jet, turbo, viridis, inferno, gray), \
             `overlay` (over the original image, or the map alone) and `alpha` (opacity of the map).""";
-
-    /** Problem types: status, title, and an example detail. */
-    private record Problem(int status, String title, String detail) {}
-
-    private static final Map<String, Problem> PROBLEMS = new LinkedHashMap<>();
-
-    static {
-        problem("invalid-request", 400, "Bad Request", "Required part 'image' is not present.");
-        problem("invalid-parameter", 400, "Invalid parameter", "'batch-size' must be between 1 and 256, not 0");
-        problem("invalid-image", 400, "Invalid image", "The PNG data is truncated or corrupt.");
-        problem("unknown-method", 400, "Unknown explanation method", "method 'gradcam' is not offered; use 'scorecam'");
-        problem("unknown-target", 400, "Unknown target class", "'Giraffe' is neither a class index nor a label of this model");
-        problem("too-many-targets", 400, "Too many target classes", "11 targets asked for; at most 10 per request");
-        problem("unknown-model", 404, "Unknown model", "no model named 'resnet' is served; GET /v1/models lists them");
-        problem("unknown-job", 404, "Unknown job",
-                "no job '5f0c...' is known: it never existed, or it finished longer ago than jobs are kept");
-        problem("not-acceptable", 406, "Not Acceptable", "Acceptable representations: [application/json, image/png].");
-        problem("job-not-finished", 409, "Job not finished",
-                "job 5f0c... is RUNNING; its result is ready when GET /v1/jobs/5f0c... says SUCCEEDED");
-        problem("job-cancelled", 409, "Job cancelled", "the job was cancelled by a client");
-        problem("upload-too-large", 413, "Payload Too Large", "Maximum upload size exceeded");
-        problem("image-too-large", 413, "Image too large", "The image is 100000x100000 pixels; at most 40000000 pixels are accepted.");
-        problem("unsupported-image", 415, "Unsupported image format",
-                "The content is not a supported image; send PNG, JPEG, GIF or BMP.");
-        problem("unsupported-media-type", 415, "Unsupported Media Type",
-                "Content-Type 'application/json' is not supported.");
-        problem("inference-failed", 500, "Inference failed", "the engine failed while computing this explanation");
-        problem("internal-error", 500, "Internal error", "the request failed unexpectedly; see the server log");
-        problem("queue-full", 503, "Queue full", "the queue of model 'fashion-cnn' is full (64 jobs); retry later");
-        problem("shutting-down", 503, "Server shutting down", "the server is shutting down and takes no new jobs");
-        problem("timeout", 504, "Request timed out",
-                "no result within the request timeout of 60 s; the job was cancelled. POST /v1/jobs runs it without a time limit");
-    }
-
-    private static void problem(String type, int status, String title, String detail) {
-        PROBLEMS.put(type, new Problem(status, title, detail));
-    }
 
     @Override
     public void customise(OpenAPI api) {
@@ -98,6 +70,7 @@ class ApiDocumentation implements OpenApiCustomizer {
                         new Tag().name("explanations").description("Synchronous explanations: the answer is the map"),
                         new Tag().name("jobs").description("Asynchronous explanations: submit, poll or follow, fetch, cancel")));
         api.getComponents().addSchemas("ProblemDetail", problemSchema());
+        problemExamples(api.getComponents());
         ModelConverters.getInstance().readAll(ExplanationResponse.class).forEach(api.getComponents()::addSchemas);
         examples(api.getComponents().getSchemas());
         api.getComponents().getSchemas().remove("SseEmitter");
@@ -105,12 +78,12 @@ class ApiDocumentation implements OpenApiCustomizer {
         operation(api, "/v1/models", PathItem.HttpMethod.GET, op -> {
             op.operationId("listModels").tags(List.of("models")).summary("The models served, with their input format and labels");
             jsonOnly(op);
-            errors(op, "internal-error");
+            errors(op, INTERNAL_ERROR);
         });
         operation(api, "/v1/models/{model}", PathItem.HttpMethod.GET, op -> {
             op.operationId("getModel").tags(List.of("models")).summary("One model: input format, labels, target layer");
             jsonOnly(op);
-            errors(op, "unknown-model", "internal-error");
+            errors(op, UNKNOWN_MODEL, INTERNAL_ERROR);
         });
         operation(api, "/v1/models/{model}/explanations", PathItem.HttpMethod.POST, op -> {
             op.operationId("explain").tags(List.of("explanations"))
@@ -123,10 +96,10 @@ class ApiDocumentation implements OpenApiCustomizer {
                             """ + RENDERING);
             removeAcceptHeader(op);
             explanationContent(op.getResponses().get("200"));
-            errors(op, "invalid-request", "invalid-parameter", "invalid-image", "unknown-method", "unknown-target",
-                    "too-many-targets", "unknown-model", "not-acceptable", "upload-too-large", "image-too-large",
-                    "unsupported-image", "unsupported-media-type", "inference-failed", "internal-error", "queue-full",
-                    "shutting-down", "timeout");
+            errors(op, INVALID_REQUEST, INVALID_PARAMETER, INVALID_IMAGE, UNKNOWN_METHOD, UNKNOWN_TARGET,
+                    TOO_MANY_TARGETS, UNKNOWN_MODEL, NOT_ACCEPTABLE, UPLOAD_TOO_LARGE, IMAGE_TOO_LARGE,
+                    UNSUPPORTED_IMAGE, UNSUPPORTED_MEDIA_TYPE, INFERENCE_FAILED, INTERNAL_ERROR, QUEUE_FULL,
+                    SHUTTING_DOWN, TIMEOUT);
         });
         operation(api, "/v1/jobs", PathItem.HttpMethod.POST, op -> {
             op.operationId("submitJob").tags(List.of("jobs"))
@@ -139,14 +112,14 @@ class ApiDocumentation implements OpenApiCustomizer {
                     .description("Queued")
                     .addHeaderObject("Location", header("The job: /v1/jobs/{id}"));
             op.getResponses().addApiResponse("202", accepted);
-            errors(op, "invalid-request", "invalid-parameter", "invalid-image", "unknown-method", "unknown-target",
-                    "too-many-targets", "unknown-model", "upload-too-large", "image-too-large", "unsupported-image",
-                    "unsupported-media-type", "internal-error", "queue-full", "shutting-down");
+            errors(op, INVALID_REQUEST, INVALID_PARAMETER, INVALID_IMAGE, UNKNOWN_METHOD, UNKNOWN_TARGET,
+                    TOO_MANY_TARGETS, UNKNOWN_MODEL, UPLOAD_TOO_LARGE, IMAGE_TOO_LARGE, UNSUPPORTED_IMAGE,
+                    UNSUPPORTED_MEDIA_TYPE, INTERNAL_ERROR, QUEUE_FULL, SHUTTING_DOWN);
         });
         operation(api, "/v1/jobs/{id}", PathItem.HttpMethod.GET, op -> {
             op.operationId("getJob").tags(List.of("jobs"))
                     .summary("A job's state: its place in the queue while QUEUED, progress while RUNNING");
-            errors(op, "unknown-job", "internal-error");
+            errors(op, UNKNOWN_JOB, INTERNAL_ERROR);
         });
         operation(api, "/v1/jobs/{id}", PathItem.HttpMethod.DELETE, op -> {
             op.operationId("cancelJob").tags(List.of("jobs"))
@@ -155,7 +128,7 @@ class ApiDocumentation implements OpenApiCustomizer {
             op.getResponses().addApiResponse("202", new ApiResponse()
                     .description("The job is stopping; it ends CANCELLED at its next batch")
                     .content(ok.getContent()));
-            errors(op, "unknown-job", "internal-error");
+            errors(op, UNKNOWN_JOB, INTERNAL_ERROR);
         });
         operation(api, "/v1/jobs/{id}/result", PathItem.HttpMethod.GET, op -> {
             op.operationId("getJobResult").tags(List.of("jobs"))
@@ -163,8 +136,8 @@ class ApiDocumentation implements OpenApiCustomizer {
                     .description("A job that failed or was cancelled answers with its problem. " + RENDERING);
             removeAcceptHeader(op);
             explanationContent(op.getResponses().get("200"));
-            errors(op, "invalid-parameter", "unknown-job", "not-acceptable", "job-not-finished", "job-cancelled",
-                    "inference-failed", "internal-error", "shutting-down", "timeout");
+            errors(op, INVALID_PARAMETER, UNKNOWN_JOB, NOT_ACCEPTABLE, JOB_NOT_FINISHED, JOB_CANCELLED,
+                    INFERENCE_FAILED, INTERNAL_ERROR, SHUTTING_DOWN, TIMEOUT);
         });
         operation(api, "/v1/jobs/{id}/events", PathItem.HttpMethod.GET, op -> {
             op.operationId("jobEvents").tags(List.of("jobs"))
@@ -187,7 +160,7 @@ class ApiDocumentation implements OpenApiCustomizer {
                     .addMediaType("text/event-stream", new MediaType()
                             // Raw octets: generated clients hand the stream over as it is, not as JSON.
                             .schema(new BinarySchema().description("Server-Sent Events: `status` and `progress`"))));
-            errors(op, "unknown-job", "internal-error");
+            errors(op, UNKNOWN_JOB, INTERNAL_ERROR);
         });
     }
 
@@ -227,30 +200,30 @@ class ApiDocumentation implements OpenApiCustomizer {
                                 .schema(new BinarySchema().description("The first target's heatmap, at the image's resolution"))));
     }
 
-    private static void errors(Operation op, String... types) {
+    /** The problems an operation answers with, by status; each example is the catalogue's, by reference. */
+    private static void errors(Operation op, ProblemType... types) {
         ApiResponses responses = op.getResponses();
-        Map<Integer, Map<String, Problem>> byStatus = new LinkedHashMap<>();
-        for (String type : types) {
-            Problem problem = PROBLEMS.get(type);
-            if (problem == null) {
-                throw new IllegalArgumentException("undocumented problem type " + type);
-            }
-            byStatus.computeIfAbsent(problem.status(), s -> new LinkedHashMap<>()).put(type, problem);
-        }
+        Map<Integer, List<ProblemType>> byStatus = Arrays.stream(types)
+                .collect(Collectors.groupingBy(ProblemType::status, LinkedHashMap::new, Collectors.toList()));
         byStatus.forEach((status, problems) -> {
             MediaType media = new MediaType().schema(new Schema<>().$ref("#/components/schemas/ProblemDetail"));
-            problems.forEach((type, problem) -> media.addExamples(type, new Example()
-                    .summary(problem.title())
-                    .value(example(type, problem))));
+            problems.forEach(type -> media.addExamples(type.slug(), new Example().$ref(EXAMPLES + type.slug())));
             ApiResponse response = new ApiResponse()
-                    .description(String.join(", ", problems.keySet().stream().map(t -> "/problems/" + t).toList()))
+                    .description(String.join(", ", problems.stream().map(type -> type.type().toString()).toList()))
                     .content(new Content().addMediaType(PROBLEM_JSON, media));
-            if (problems.containsKey("queue-full")) {
+            if (problems.contains(ProblemType.QUEUE_FULL)) {
                 response.addHeaderObject("Retry-After", header("With queue-full: seconds after which to try again")
                         .schema(new IntegerSchema()));
             }
             responses.addApiResponse(Integer.toString(status), response);
         });
+    }
+
+    /** Every problem type once, whether or not an operation names it (not-found, method-not-allowed). */
+    private static void problemExamples(Components components) {
+        for (ProblemType type : ProblemType.values()) {
+            components.addExamples(type.slug(), new Example().summary(type.title()).value(exampleBody(type)));
+        }
     }
 
     /** Examples of the JSON bodies, abridged (saliency data is 96x96 float32 in base64). */
@@ -299,13 +272,13 @@ class ApiDocumentation implements OpenApiCustomizer {
     }
 
     /** In the order of RFC 9457, so that the served document is the same on every run. */
-    private static Map<String, Object> example(String type, Problem problem) {
-        Map<String, Object> example = new LinkedHashMap<>();
-        example.put("type", "/problems/" + type);
-        example.put("title", problem.title());
-        example.put("status", problem.status());
-        example.put("detail", problem.detail());
-        return example;
+    private static Map<String, Object> exampleBody(ProblemType type) {
+        ProblemDetail problem = ProblemExamples.of(type);
+        if (problem.getStatus() != type.status() || !type.type().equals(problem.getType())) {
+            throw new IllegalStateException("the example of " + type + " is a " + problem.getStatus() + " " + problem.getType());
+        }
+        return ordered("type", problem.getType().toString(), "title", problem.getTitle(), "status", problem.getStatus(),
+                "detail", problem.getDetail());
     }
 
     private static Header header(String description) {

@@ -15,7 +15,7 @@ record HeatmapStyle(Colormap colormap, boolean overlay, float alpha) {
 
     static HeatmapStyle of(String colormap, boolean overlay, float alpha) {
         if (!(alpha >= 0 && alpha <= 1)) {
-            throw Rejection.INVALID_PARAMETER.because("'alpha' must be between 0 and 1, not " + alpha);
+            throw Rejection.notBetween("alpha", 0, 1, alpha);
         }
         try {
             return new HeatmapStyle(Colormap.parse(colormap), overlay, alpha);

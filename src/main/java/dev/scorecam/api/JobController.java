@@ -27,6 +27,7 @@ import dev.scorecam.explain.Explanation;
 import dev.scorecam.explain.ExplanationRequest;
 import dev.scorecam.jobs.ExplanationJobs;
 import dev.scorecam.jobs.Job;
+import dev.scorecam.jobs.JobFailedException;
 import dev.scorecam.jobs.JobStatus;
 
 /**
@@ -88,10 +89,10 @@ class JobController {
         Job<Explanation> job = find(id);
         JobStatus status = job.status();
         if (!status.isFinal()) {
-            throw new JobProblemException(JobProblems.notFinished(id, status.name()));
+            throw new JobNotFinishedException(id, status);
         }
         if (status != JobStatus.SUCCEEDED) {
-            throw new JobProblemException(JobProblems.of(job.error().orElseThrow()));
+            throw new JobFailedException(job.error().orElseThrow());
         }
         return ExplanationController.respond(job.result().orElseThrow(), style, heatmap, accept);
     }
@@ -137,7 +138,7 @@ class JobController {
         } catch (IllegalArgumentException e) {
             job = Optional.empty();
         }
-        return job.orElseThrow(() -> new JobProblemException(JobProblems.unknownJob(id)));
+        return job.orElseThrow(() -> new UnknownJobException(id));
     }
 
     private JobView view(Job<Explanation> job) {

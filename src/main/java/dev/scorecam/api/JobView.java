@@ -51,7 +51,7 @@ record JobView(
                 job.submittedAt(),
                 job.startedAt().orElse(null),
                 job.finishedAt().orElse(null),
-                job.error().map(JobProblems::of).orElse(null),
+                job.error().map(Problems::of).orElse(null),
                 Links.of(job));
     }
 }

@@ -1,11 +1,11 @@
 package dev.scorecam.api;
 
-import java.util.Map;
+import java.util.List;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -17,81 +17,54 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
-import dev.scorecam.explain.RequestRejectedException;
-import dev.scorecam.imaging.ImageException;
-import dev.scorecam.jobs.JobFailedException;
 import dev.scorecam.jobs.QueueFullException;
-import dev.scorecam.jobs.ShuttingDownException;
+import dev.scorecam.problem.ProblemException;
+import dev.scorecam.problem.ProblemType;
 
 /**
- * Every error leaves as application/problem+json with a stable type. Spring's own errors keep
- * their status and get a type by status; nothing internal (class names, stack traces) leaks.
+ * Every error leaves as application/problem+json with a type from the {@link ProblemType}
+ * catalogue: the domain's {@link ProblemException}s by the kind they name, Spring's own errors by
+ * their status. Nothing internal (class names, stack traces) leaks.
  */
 @RestControllerAdvice
 class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
 
-    /** Types for the errors Spring MVC raises itself, by status. */
-    private static final Map<Integer, String> SPRING_TYPES = Map.of(
-            400, "invalid-request",
-            404, "not-found",
-            405, "method-not-allowed",
-            406, "not-acceptable",
-            413, "upload-too-large",
-            415, "unsupported-media-type");
+    /** The errors Spring MVC raises itself, one type per status. */
+    private static final List<ProblemType> FRAMEWORK = List.of(
+            ProblemType.INVALID_REQUEST, ProblemType.NOT_FOUND, ProblemType.METHOD_NOT_ALLOWED,
+            ProblemType.NOT_ACCEPTABLE, ProblemType.UPLOAD_TOO_LARGE, ProblemType.UNSUPPORTED_MEDIA_TYPE,
+            ProblemType.INTERNAL_ERROR);
 
-    @ExceptionHandler(RequestRejectedException.class)
-    ProblemDetail rejected(RequestRejectedException e) {
-        var rejection = e.rejection();
-        return Problems.of(rejection.status(), rejection.slug(), rejection.title(), e.getMessage());
-    }
-
-    @ExceptionHandler(ImageException.class)
-    ProblemDetail badImage(ImageException e) {
-        return switch (e.problemType()) {
-            case "unsupported-image" -> Problems.of(415, e.problemType(), "Unsupported image format", e.getMessage());
-            case "image-too-large" -> Problems.of(413, e.problemType(), "Image too large", e.getMessage());
-            default -> Problems.of(400, e.problemType(), "Invalid image", e.getMessage());
-        };
-    }
-
-    @ExceptionHandler(QueueFullException.class)
-    ResponseEntity<ProblemDetail> queueFull(QueueFullException e) {
-        return JobProblems.queueFull(e.getMessage(), e.retryAfter());
-    }
-
-    @ExceptionHandler(ShuttingDownException.class)
-    ProblemDetail shuttingDown(ShuttingDownException e) {
-        return JobProblems.shuttingDown(e.getMessage());
-    }
-
-    @ExceptionHandler(JobFailedException.class)
-    ProblemDetail jobFailed(JobFailedException e) {
-        return JobProblems.of(e.error());
-    }
-
-    @ExceptionHandler(JobProblemException.class)
-    ProblemDetail jobProblem(JobProblemException e) {
-        return e.problem();
+    /** Expected outcomes (bad input, a full queue, a timeout): answered, not logged. */
+    @ExceptionHandler(ProblemException.class)
+    ResponseEntity<ProblemDetail> problem(ProblemException e) {
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(e.problemType().status());
+        if (e instanceof QueueFullException full) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, full.retryAfter().toSeconds())));
+        }
+        return response.body(Problems.of(e));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
-        return Problems.of(400, "invalid-parameter", "Invalid parameter",
-                "'" + e.getName() + "' cannot be '" + e.getValue() + "'");
+        return Problems.of(ProblemType.INVALID_PARAMETER, "'" + e.getName() + "' cannot be '" + e.getValue() + "'");
     }
 
     @ExceptionHandler(MultipartException.class)
     ProblemDetail malformedMultipart(MultipartException e) {
-        return Problems.of(400, "invalid-request", "Malformed multipart request",
-                "the request body is not valid multipart/form-data");
+        return Problems.of(ProblemType.INVALID_REQUEST, "the request body is not valid multipart/form-data");
     }
 
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception e) {
         log.error("Unexpected failure", e);
-        return Problems.of(500, "internal-error", "Internal error", "the request failed unexpectedly; see the server log");
+        return internalError();
+    }
+
+    static ProblemDetail internalError() {
+        return Problems.of(ProblemType.INTERNAL_ERROR, "the request failed unexpectedly; see the server log");
     }
 
     @Override
@@ -100,10 +73,24 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         // The body is often still null here: the superclass takes it from the exception.
         ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
         if (response != null && response.getBody() instanceof ProblemDetail problem) {
-            String slug = SPRING_TYPES.getOrDefault(statusCode.value(),
-                    HttpStatus.resolve(statusCode.value()) == null ? "error" : "http-" + statusCode.value());
-            problem.setType(Problems.type(slug));
+            typed(problem);
         }
         return response;
+    }
+
+    /**
+     * Gives a problem Spring made the catalogue's type and title for its status. A status the
+     * catalogue has no framework type for keeps Spring's {@code about:blank}: the status says it all.
+     */
+    static ProblemDetail typed(ProblemDetail problem) {
+        frameworkType(problem.getStatus()).ifPresent(type -> {
+            problem.setType(type.type());
+            problem.setTitle(type.title());
+        });
+        return problem;
+    }
+
+    private static Optional<ProblemType> frameworkType(int status) {
+        return FRAMEWORK.stream().filter(type -> type.status() == status).findFirst();
     }
 }

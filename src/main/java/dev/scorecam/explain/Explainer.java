@@ -57,7 +57,7 @@ public class Explainer {
         ServedModel model = model(request.model());
         String method = request.method() == null ? SCORECAM : request.method();
         if (!method.equals(SCORECAM)) {
-            throw Rejection.UNKNOWN_METHOD.because("method '" + method + "' is not offered; use '" + SCORECAM + "'");
+            throw Rejection.unknownMethod(method, SCORECAM);
         }
         ScoreType score = scoreType(request.score());
         int batchSize = batchSize(request.batchSize(), model);
@@ -87,8 +87,7 @@ public class Explainer {
     }
 
     public ServedModel model(String name) {
-        return models.find(name).orElseThrow(() -> Rejection.UNKNOWN_MODEL.because(
-                "no model named '" + name + "' is served; GET /v1/models lists them"));
+        return models.find(name).orElseThrow(() -> Rejection.unknownModel(name));
     }
 
     private static ScoreType scoreType(String value) {

@@ -26,8 +26,7 @@ final class TargetSelection {
             return Targets.topK(k);
         }
         if (targets.size() > maxTargets) {
-            throw Rejection.TOO_MANY_TARGETS.because(
-                    targets.size() + " targets asked for; at most " + maxTargets + " per request");
+            throw Rejection.tooManyTargets(targets.size(), maxTargets);
         }
         return Targets.of(targets.stream().mapToInt(t -> classIndex(t, labels)).toArray());
     }
@@ -48,6 +47,6 @@ final class TargetSelection {
                 return i;
             }
         }
-        throw Rejection.UNKNOWN_TARGET.because("'" + target + "' is neither a class index nor a label of this model");
+        throw Rejection.unknownTarget(target);
     }
 }

@@ -35,10 +35,9 @@ public final class ImageDecoder {
 
     public BufferedImage decode(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
-            throw new InvalidImageException("The image is empty.");
+            throw InvalidImageException.empty();
         }
-        ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new UnsupportedImageException(
-                "The content is not a supported image; send PNG, JPEG, GIF or BMP."));
+        ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(UnsupportedImageException::new);
         BufferedImage rgb = RgbConversion.toRgbOverBlack(read(format, bytes));
         return format == ImageFormat.JPEG ? ExifOrientation.of(bytes).apply(rgb) : rgb;
     }
@@ -53,14 +52,14 @@ public final class ImageDecoder {
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
             if (width < 1 || height < 1) {
-                throw new InvalidImageException("The %s header declares no pixels.".formatted(format));
+                throw InvalidImageException.noPixels(format);
             }
             if ((long) width * height > maxPixels) {
                 throw new ImageTooLargeException(width, height, maxPixels);
             }
             BufferedImage image = reader.read(0);
             if (truncation.get() != null) {
-                throw new InvalidImageException("The %s data is truncated.".formatted(format));
+                throw InvalidImageException.truncated(format);
             }
             return image;
         } catch (ImageException e) {
@@ -68,7 +67,7 @@ public final class ImageDecoder {
         } catch (IOException | RuntimeException e) {
             // ImageIO plugins report malformed data with anything from IIOException to
             // IndexOutOfBounds, NegativeArraySize or IllegalArgument; to the client it is one problem.
-            throw new InvalidImageException("The %s data is truncated or corrupt.".formatted(format), e);
+            throw InvalidImageException.truncatedOrCorrupt(format, e);
         } finally {
             reader.dispose();
         }

@@ -1,17 +1,16 @@
 package dev.scorecam.imaging;
 
+import dev.scorecam.problem.ProblemException;
+import dev.scorecam.problem.ProblemType;
+
 /**
- * An upload that cannot become a model input. {@link #problemType()} is a stable identifier the
- * API layer turns into a ProblemDetail type; messages are written for the client and never name
- * classes or plugins.
+ * An upload that cannot become a model input. Messages are written for the client and never
+ * name classes or plugins.
  */
-public abstract sealed class ImageException extends RuntimeException
+public abstract sealed class ImageException extends ProblemException
         permits UnsupportedImageException, InvalidImageException, ImageTooLargeException {
 
-    ImageException(String message, Throwable cause) {
-        super(message, cause);
+    ImageException(ProblemType problemType, String message, Throwable cause) {
+        super(problemType, message, cause);
     }
-
-    /** Stable kind of problem, e.g. {@code "invalid-image"}. */
-    public abstract String problemType();
 }

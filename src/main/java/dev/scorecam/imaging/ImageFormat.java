@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /** The formats we decode, recognised by their leading bytes only. */
-enum ImageFormat {
+public enum ImageFormat {
     PNG("PNG", "png"),
     JPEG("JPEG", "jpeg"),
     GIF("GIF", "gif"),

@@ -1,5 +1,7 @@
 package dev.scorecam.imaging;
 
+import dev.scorecam.problem.ProblemType;
+
 /** The header declares more pixels than the server decodes; nothing was decoded. */
 public final class ImageTooLargeException extends ImageException {
 
@@ -7,8 +9,8 @@ public final class ImageTooLargeException extends ImageException {
     private final int height;
     private final long maxPixels;
 
-    ImageTooLargeException(int width, int height, long maxPixels) {
-        super("The image is %dx%d pixels; at most %d pixels are accepted."
+    public ImageTooLargeException(int width, int height, long maxPixels) {
+        super(ProblemType.IMAGE_TOO_LARGE, "The image is %dx%d pixels; at most %d pixels are accepted."
                 .formatted(width, height, maxPixels), null);
         this.width = width;
         this.height = height;
@@ -25,10 +27,5 @@ public final class ImageTooLargeException extends ImageException {
 
     public long maxPixels() {
         return maxPixels;
-    }
-
-    @Override
-    public String problemType() {
-        return "image-too-large";
     }
 }

@@ -1,14 +1,11 @@
 package dev.scorecam.imaging;
 
+import dev.scorecam.problem.ProblemType;
+
 /** The bytes are not PNG, JPEG, GIF or BMP (judged from their content, not a declared type). */
 public final class UnsupportedImageException extends ImageException {
 
-    UnsupportedImageException(String message) {
-        super(message, null);
-    }
-
-    @Override
-    public String problemType() {
-        return "unsupported-image";
+    public UnsupportedImageException() {
+        super(ProblemType.UNSUPPORTED_IMAGE, "The content is not a supported image; send PNG, JPEG, GIF or BMP.", null);
     }
 }

@@ -81,9 +81,7 @@ public class ExplanationJobs implements SmartLifecycle {
         try {
             job.completion().get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            scheduler.cancel(job, new JobError(JobError.Kind.TIMED_OUT,
-                    "no result within the request timeout of " + requestTimeout.toSeconds()
-                            + " s; the job was cancelled. POST /v1/jobs runs it without a time limit"));
+            scheduler.cancel(job, JobError.timedOut(requestTimeout));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             scheduler.cancel(job, new JobError(JobError.Kind.CANCELLED, "the request was interrupted"));

@@ -178,8 +178,7 @@ public final class JobQueue<W, R> {
             } else {
                 log.error("Job {} on model {} failed in the engine", job.id(), model, e);
             }
-            job.fail(new JobError(JobError.Kind.INFERENCE_FAILED,
-                    "the engine failed while computing this explanation; see the server log for job " + job.id()));
+            job.fail(JobError.inferenceFailed(job.id()));
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }

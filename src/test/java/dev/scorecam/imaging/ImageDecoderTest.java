@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.scorecam.problem.ProblemType;
+
 class ImageDecoderTest {
 
     private final ImageDecoder decoder = new ImageDecoder(10_000_000);
@@ -227,7 +229,7 @@ class ImageDecoderTest {
         void emptyIsInvalid() {
             assertThatThrownBy(() -> decoder.decode(new byte[0]))
                     .isInstanceOf(InvalidImageException.class)
-                    .extracting(e -> ((ImageException) e).problemType()).isEqualTo("invalid-image");
+                    .extracting(e -> ((ImageException) e).problemType()).isEqualTo(ProblemType.INVALID_IMAGE);
         }
 
         @ParameterizedTest
@@ -242,7 +244,7 @@ class ImageDecoderTest {
             assertThatThrownBy(() -> decoder.decode(content.getBytes(StandardCharsets.UTF_8)))
                     .isInstanceOf(UnsupportedImageException.class)
                     .hasMessageContaining("PNG, JPEG, GIF or BMP")
-                    .extracting(e -> ((ImageException) e).problemType()).isEqualTo("unsupported-image");
+                    .extracting(e -> ((ImageException) e).problemType()).isEqualTo(ProblemType.UNSUPPORTED_IMAGE);
         }
 
         @Test
@@ -289,7 +291,7 @@ class ImageDecoderTest {
                     .isInstanceOfSatisfying(ImageTooLargeException.class, e -> {
                         assertThat(e.width()).isEqualTo(100_000);
                         assertThat(e.height()).isEqualTo(100_000);
-                        assertThat(e.problemType()).isEqualTo("image-too-large");
+                        assertThat(e.problemType()).isEqualTo(ProblemType.IMAGE_TOO_LARGE);
                     })
                     .hasMessageContaining("100000x100000");
         }

@@ -1,0 +1,94 @@
+package dev.scorecam.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.support.MissingServletRequestPartException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+import dev.scorecam.explain.Rejection;
+import dev.scorecam.imaging.ImageFormat;
+import dev.scorecam.imaging.ImageTooLargeException;
+import dev.scorecam.imaging.InvalidImageException;
+import dev.scorecam.imaging.UnsupportedImageException;
+import dev.scorecam.jobs.JobError;
+import dev.scorecam.jobs.JobStatus;
+import dev.scorecam.jobs.QueueFullException;
+import dev.scorecam.jobs.ShuttingDownException;
+import dev.scorecam.problem.ProblemType;
+
+/**
+ * An example of each problem type for the OpenAPI document, made by the code that makes the
+ * problem at run time (the domain exception with sample values, or Spring's own exception through
+ * the advice), so that the document cannot drift from what the server says. The sample values are
+ * what a server with the default settings answers to the request named beside each.
+ */
+final class ProblemExamples {
+
+    /** The job id of the examples. */
+    static final String JOB = "5f0c7d3e-8a4b-4c1e-9f7a-2b6d1e0c9a11";
+
+    private ProblemExamples() {}
+
+    static ProblemDetail of(ProblemType type) {
+        return switch (type) {
+            // POST /v1/models/fashion-cnn/explanations without an image part
+            case INVALID_REQUEST -> framework(new MissingServletRequestPartException("image"));
+            // alpha=2
+            case INVALID_PARAMETER -> Problems.of(Rejection.notBetween("alpha", 0, 1, 2.0f));
+            // a PNG cut short, or with a corrupt header
+            case INVALID_IMAGE -> Problems.of(InvalidImageException.truncatedOrCorrupt(ImageFormat.PNG, null));
+            // method=gradcam
+            case UNKNOWN_METHOD -> Problems.of(Rejection.unknownMethod("gradcam", "scorecam"));
+            // target=Giraffe
+            case UNKNOWN_TARGET -> Problems.of(Rejection.unknownTarget("Giraffe"));
+            // eleven targets, scorecam.limits.max-targets=10
+            case TOO_MANY_TARGETS -> Problems.of(Rejection.tooManyTargets(11, 10));
+            // POST /v1/models/resnet/explanations
+            case UNKNOWN_MODEL -> Problems.of(Rejection.unknownModel("resnet"));
+            // GET /v1/jobs/5f0c...
+            case UNKNOWN_JOB -> Problems.of(new UnknownJobException(JOB));
+            // GET /v1/model
+            case NOT_FOUND -> framework(new NoResourceFoundException(HttpMethod.GET, "/v1/model", "v1/model"));
+            // GET /v1/models/fashion-cnn/explanations
+            case METHOD_NOT_ALLOWED -> framework(new HttpRequestMethodNotSupportedException("GET", List.of("POST")));
+            // Accept: text/html
+            case NOT_ACCEPTABLE -> framework(new HttpMediaTypeNotAcceptableException(
+                    List.of(MediaType.APPLICATION_JSON, MediaType.IMAGE_PNG)));
+            // GET /v1/jobs/5f0c.../result while it runs
+            case JOB_NOT_FINISHED -> Problems.of(new JobNotFinishedException(JOB, JobStatus.RUNNING));
+            // GET /v1/jobs/5f0c.../result after DELETE /v1/jobs/5f0c...
+            case JOB_CANCELLED -> Problems.of(JobError.cancelledByClient());
+            // an upload over spring.servlet.multipart.max-file-size (20MB)
+            case UPLOAD_TOO_LARGE -> framework(new MaxUploadSizeExceededException(20L << 20));
+            // a PNG header claiming 100000x100000, scorecam.limits.max-pixels=40000000
+            case IMAGE_TOO_LARGE -> Problems.of(new ImageTooLargeException(100_000, 100_000, 40_000_000));
+            // a PDF
+            case UNSUPPORTED_IMAGE -> Problems.of(new UnsupportedImageException());
+            // Content-Type: application/json
+            case UNSUPPORTED_MEDIA_TYPE -> framework(new HttpMediaTypeNotSupportedException(
+                    MediaType.APPLICATION_JSON, List.of(MediaType.MULTIPART_FORM_DATA), HttpMethod.POST));
+            // the engine threw while computing job 5f0c...
+            case INFERENCE_FAILED -> Problems.of(JobError.inferenceFailed(UUID.fromString(JOB)));
+            case INTERNAL_ERROR -> ProblemAdvice.internalError();
+            // 64 jobs already waiting for fashion-cnn
+            case QUEUE_FULL -> Problems.of(new QueueFullException("fashion-cnn", 64, Duration.ofSeconds(3)));
+            case SHUTTING_DOWN -> Problems.of(new ShuttingDownException());
+            // scorecam.request-timeout=60s
+            case TIMEOUT -> Problems.of(JobError.timedOut(Duration.ofSeconds(60)));
+        };
+    }
+
+    private static ProblemDetail framework(ErrorResponse error) {
+        return ProblemAdvice.typed(error.getBody());
+    }
+}
