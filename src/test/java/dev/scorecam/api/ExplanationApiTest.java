@@ -15,17 +15,16 @@ import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.scorecam.ServerTest;
+
 /** The service end to end, over HTTP, on the bundled demo model. */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = {"spring.servlet.multipart.max-file-size=300KB", "spring.servlet.multipart.max-request-size=310KB"})
+@ServerTest
 class ExplanationApiTest {
 
     static final String MODEL = "fashion-cnn";

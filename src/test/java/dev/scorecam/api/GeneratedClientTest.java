@@ -14,9 +14,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
+import dev.scorecam.ServerTest;
 import dev.scorecam.client.ApiClient;
 import dev.scorecam.client.ApiException;
 import dev.scorecam.client.api.ExplanationsApi;
@@ -30,8 +29,7 @@ import dev.scorecam.client.model.ModelInfo;
  * The API as a client generated from the committed contract (src/main/resources/openapi.yaml, generated into
  * target/generated-test-sources) sees it: if the contract and the server disagree, this fails.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = {"spring.servlet.multipart.max-file-size=300KB", "spring.servlet.multipart.max-request-size=310KB"})
+@ServerTest
 class GeneratedClientTest {
 
     @Value("${local.server.port}")

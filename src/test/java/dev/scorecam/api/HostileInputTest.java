@@ -20,9 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
+import dev.scorecam.ServerTest;
 import dev.scorecam.api.RawHttp.Multipart;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,8 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * stable type and a 4xx status, never a 5xx or a hang; and the images users really have are
  * accepted. Same properties as {@link ExplanationApiTest}, so both share one application context.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = {"spring.servlet.multipart.max-file-size=300KB", "spring.servlet.multipart.max-request-size=310KB"})
+@ServerTest
 class HostileInputTest {
 
     static final String MODEL = "fashion-cnn";

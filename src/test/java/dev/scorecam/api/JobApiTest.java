@@ -12,18 +12,20 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.client.RestClient;
 
 import tools.jackson.databind.JsonNode;
 
+import dev.scorecam.ServerTest;
+
 /** The asynchronous lifecycle over HTTP on the demo model: submit, poll, events, result, cancel. */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "scorecam.queue.capacity=4")
+@ServerTest
+@TestPropertySource(properties = "scorecam.queue.capacity=4")
 class JobApiTest {
 
     static final String MODEL = ExplanationApiTest.MODEL;

@@ -20,21 +20,23 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.client.RestClient;
 
 import tools.jackson.databind.JsonNode;
+
+import dev.scorecam.ServerTest;
 
 /**
  * The queue under load on the real demo model, with a small queue: every request ends 200 or
  * 503, every 200 carries the same maps as a request made alone, every accepted job ends.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "scorecam.queue.capacity=4")
+@ServerTest
+@TestPropertySource(properties = "scorecam.queue.capacity=4")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JobsUnderLoadTest {
 

@@ -12,8 +12,6 @@ import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.web.client.RestClient;
 
 import tools.jackson.databind.JsonNode;
@@ -21,14 +19,15 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
+import dev.scorecam.ServerTest;
+
 /**
  * The served OpenAPI document is the committed contract, src/main/resources/openapi.yaml: an API change shows up
  * here first, and is made deliberately by updating the contract (and the generated client with
  * it). To accept a change: {@code ./mvnw test -Dtest=OpenApiContractTest -Dscorecam.openapi.write=true},
  * then review the diff of src/main/resources/openapi.yaml.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = {"spring.servlet.multipart.max-file-size=300KB", "spring.servlet.multipart.max-request-size=310KB"})
+@ServerTest
 class OpenApiContractTest {
 
     static final Path CONTRACT = Path.of("src", "main", "resources", "openapi.yaml");

@@ -22,9 +22,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
+import dev.scorecam.ServerTest;
 import dev.scorecam.api.RawHttp.Multipart;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,8 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  * other cases, {@code -Dscorecam.fuzz.tries=N} more of them. Same properties as the other
  * full-stack tests, so it shares their application context.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = {"spring.servlet.multipart.max-file-size=300KB", "spring.servlet.multipart.max-request-size=310KB"})
+@ServerTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UploadFuzzTest {
 

@@ -12,10 +12,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
+import dev.scorecam.ServerTest;
 import dev.scorecam.imaging.ImageDecoder;
 import dev.scorecam.imaging.ModelInput;
 import dev.scorecam.imaging.Preprocessor;
@@ -29,6 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * ground-truth boxes): a hit when the map's maximum lies inside the box. Compared with pointing
  * at the image centre, which is what a map that ignores the image would score.
  */
+@Tag(ServerTest.SLOW)
 class DemoModelLocalizationTest {
 
     static final Path EVAL = Path.of("datasets/fashion-canvas-eval");

@@ -12,7 +12,9 @@ import java.time.Duration;
 
 import javax.imageio.ImageIO;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -28,11 +30,15 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.scorecam.ServerTest;
+
 /**
  * Builds the CPU image from the Dockerfile (Maven build inside, several minutes the first time),
- * starts it and calls it as a user would. Skipped where no Docker engine runs, as on our CI.
+ * starts it and calls it as a user would. Skipped, saying why, where no Docker engine runs (as on our CI).
  */
-@Testcontainers(disabledWithoutDocker = true)
+@Tag(ServerTest.SLOW)
+@EnabledIf(value = "dev.scorecam.deploy.DockerEngine#running", disabledReason = DockerEngine.ABSENT)
+@Testcontainers
 class ContainerImageIT {
 
     static final Path SAMPLE = Path.of("samples/sneaker.png");
