@@ -15,9 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
+import dev.scorecam.ServerTest;
 import dev.scorecam.api.RawHttp.Multipart;
 import dev.scorecam.problem.ProblemType;
 import tools.jackson.databind.JsonNode;
@@ -29,8 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  * catalogue's type, title and status and the detail of the committed openapi.yaml. Same
  * properties as {@link OpenApiContractTest}, so both share one application context.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = {"spring.servlet.multipart.max-file-size=300KB", "spring.servlet.multipart.max-request-size=310KB"})
+@ServerTest
 class ProblemExamplesOverHttpTest {
 
     static final String EXPLAIN = "/v1/models/fashion-cnn/explanations";
