@@ -11,8 +11,9 @@ create_feature_extractor) and its graph is cut at the target layer's output node
 A layer is named like in torchvision.models.feature_extraction.get_graph_node_names: a module
 path ("layer4", "features.19") means the last node inside it.  A cut that some later node
 bypasses (a skip connection across it) is refused.
-Both halves are wrapped in one module with forward / @torch.jit.export features / head,
-scripted (traced if scripting fails), and checked before anything is written:
+Both halves are wrapped in one module with forward / @torch.jit.export features / head
+(model_package.SplitNetwork), scripted (traced if scripting fails), and checked before
+anything is written:
   head(features(x)) == forward(x) == original model(x)   (torch.allclose, rtol 1e-4, atol 1e-5)
 on a random input, again after reloading model.pt with torch.jit.load.
 """
@@ -25,37 +26,17 @@ import torch
 import torch.fx as fx
 import torch.nn as nn
 import torchvision
-import yaml
 from torchvision.models import feature_extraction
+
+from model_package import (RESIZE_MODES, PackageError, SplitNetwork, check_split, descriptor,
+                           write_package)
 
 IMAGENET_MEAN = [0.485, 0.456, 0.406]
 IMAGENET_STD = [0.229, 0.224, 0.225]
-RTOL, ATOL = 1e-4, 1e-5
-RESIZE_MODES = ("stretch", "letterbox", "center-crop")
 
 
-class ExportError(Exception):
+class ExportError(PackageError):
     """A problem the user can fix (unknown arch or layer, bad weights): shown without a trace."""
-
-
-class ScoreCamPackage(nn.Module):
-    """forward / features / head, the three methods of the model-package contract."""
-
-    def __init__(self, feature_net: nn.Module, head_net: nn.Module):
-        super().__init__()
-        self.feature_net = feature_net
-        self.head_net = head_net
-
-    def forward(self, x):
-        return self.head(self.features(x))
-
-    @torch.jit.export
-    def features(self, x):
-        return self.feature_net(x)
-
-    @torch.jit.export
-    def head(self, a):
-        return self.head_net(a)
 
 
 # ---------------------------------------------------------------- building the model
@@ -182,20 +163,6 @@ def to_torchscript(package, example):
                                                 "head": a})
 
 
-@torch.no_grad()
-def check_split(scripted, model, x):
-    """head(features(x)) == forward(x) == model(x); returns the features' shape."""
-    a = scripted.features(x)
-    if a.dim() != 4:
-        raise ExportError(f"the target layer gives shape {tuple(a.shape)}, not (N,K,h,w)")
-    expected = model(x)
-    for name, got in (("forward(x)", scripted(x)), ("head(features(x))", scripted.head(a))):
-        if not torch.allclose(got, expected, rtol=RTOL, atol=ATOL):
-            diff = (got - expected).abs().max().item()
-            raise ExportError(f"{name} differs from the original model by {diff:.3g}")
-    return tuple(a.shape)
-
-
 def read_labels(path, default_count):
     if path is None:
         return None
@@ -213,34 +180,25 @@ def export(args):
         return None
     layer = args.target_layer or default_target_layer(args.arch, model)
     features, head, split_name = split_model(model, layer)
-    package = ScoreCamPackage(features, head).eval()
+    package = SplitNetwork(features, head).eval()
 
     generator = torch.Generator().manual_seed(args.seed)
     x = torch.randn(2, 3, args.input_size, args.input_size, generator=generator)
     scripted = to_torchscript(package, x)
-    shape = check_split(scripted, model, x)
     with torch.no_grad():
-        classes = model(x).shape[1]
+        expected = model(x)
+    classes = expected.shape[1]
     labels = labels or [f"class_{i}" for i in range(classes)]
     if len(labels) != classes:
         raise ExportError(f"{len(labels)} labels for a model with {classes} outputs")
 
+    shape = check_split(scripted, x, expected)      # before anything is written
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    scripted.save(str(out / "model.pt"))
-    check_split(torch.jit.load(str(out / "model.pt")), model, x)   # the file itself works
-    meta = {
-        "name": args.name or args.arch,
-        "input": {"width": args.input_size, "height": args.input_size,
-                  "mean": args.mean, "std": args.std, "resize": args.resize},
-        "labels": labels,
-        "target-layer": layer,
-        "batch-size": args.batch_size,
-    }
-    (out / "model.yaml").write_text(
-        f"# {args.arch} exported by tools/export_model.py; features() ends at fx node "
-        f"{split_name}, activations {list(shape[1:])} for a {args.input_size} px input\n"
-        + yaml.safe_dump(meta, sort_keys=False, default_flow_style=None, width=120))
+    meta = descriptor(args.name or args.arch, args.input_size, args.input_size, args.mean, args.std,
+                      args.resize, labels, layer, args.batch_size)
+    write_package(out, scripted, meta, f"{args.arch} exported by tools/export_model.py; features() "
+                  f"ends at fx node {split_name}, activations {list(shape[1:])} for a "
+                  f"{args.input_size} px input", x, expected)
     print(f"wrote {out}/model.pt, model.yaml: {args.arch}, target layer {split_name} "
           f"(requested {layer}), features {list(shape[1:])}, {classes} classes")
     return meta
@@ -272,7 +230,7 @@ def main(argv=None):
     torch.set_num_threads(2)
     try:
         export(parse_args(argv))
-    except ExportError as e:
+    except PackageError as e:
         print(f"export_model: error: {e}", file=sys.stderr)
         return 2
     return 0

@@ -18,10 +18,9 @@ import json
 from pathlib import Path
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
-import yaml
 
+from model_package import ScoreCamPackage, descriptor, write_package
 from scorecam_reference import image_to_input, load_package, score_cam
 
 REPO = Path(__file__).resolve().parent.parent
@@ -32,7 +31,7 @@ QUADRANT_LABELS = ["top-left", "top-right", "bottom-left", "bottom-right"]
 DEMO_SAMPLES = {"sneaker": 7, "trouser": 1, "bag": 8, "ankle-boot": 9}   # PNG -> true class
 
 
-class QuadrantsModel(nn.Module):
+class QuadrantsModel(ScoreCamPackage):
     """A hand-built classifier whose class c logit is the ink in image quadrant c.
 
     features(x), x (N,3,32,32): the colour-summed image is average-pooled to a 4x4 grid g
@@ -61,9 +60,6 @@ class QuadrantsModel(nn.Module):
             quadrant[c, 2 * r:2 * r + 2, 2 * q:2 * q + 2] = 1.0
         self.register_buffer("quadrants", quadrant)
 
-    def forward(self, x):
-        return self.head(self.features(x))
-
     @torch.jit.export
     def features(self, x):
         grid = F.avg_pool2d(x.sum(dim=1, keepdim=True), 8)          # (N,1,4,4)
@@ -78,27 +74,13 @@ class QuadrantsModel(nn.Module):
         return self.gain * grid.flatten(1).matmul(self.quadrants.flatten(1).t())
 
 
-def write_yaml(directory, meta, comment):
-    (directory / "model.yaml").write_text(
-        f"# {comment}\n" + yaml.safe_dump(meta, sort_keys=False, default_flow_style=None))
-
-
-def write_quadrants_package():
-    QUADRANTS_DIR.mkdir(parents=True, exist_ok=True)
-    scripted = torch.jit.script(QuadrantsModel().eval())
-    x = torch.rand(3, 3, 32, 32)
-    with torch.no_grad():
-        assert torch.allclose(scripted.head(scripted.features(x)), scripted(x), atol=1e-6)
-    scripted.save(str(QUADRANTS_DIR / "model.pt"))
-    write_yaml(QUADRANTS_DIR, {
-        "name": "quadrants",
-        "input": {"width": 32, "height": 32, "mean": [0.0, 0.0, 0.0], "std": [1.0, 1.0, 1.0],
-                  "resize": "stretch"},
-        "labels": QUADRANT_LABELS,
-        "target-layer": "features",
-        "batch-size": 16,
-    }, "Analytic test model (tools/make_test_models.py): class c's logit reads quadrant c.")
-    return torch.jit.load(str(QUADRANTS_DIR / "model.pt"))
+def write_quadrants_package(directory=QUADRANTS_DIR):
+    meta = descriptor("quadrants", 32, 32, [0.0, 0.0, 0.0], [1.0, 1.0, 1.0], "stretch",
+                      QUADRANT_LABELS, "features", 16)
+    write_package(directory, torch.jit.script(QuadrantsModel().eval()), meta,
+                  "Analytic test model (tools/make_test_models.py): class c's logit reads "
+                  "quadrant c.", torch.rand(3, 3, 32, 32))
+    return torch.jit.load(str(directory / "model.pt"))
 
 
 def write_f32(path, tensor):

@@ -128,14 +128,22 @@ def load_package(directory):
 
 
 def image_to_input(path, meta):
-    """PNG -> normalised (1,3,H,W) float32: stretched to the input size, /255, (x-mean)/std."""
+    """PNG -> normalised (1,3,H,W) float32: stretched to the input size, /255, (x-mean)/std.
+
+    Transparency is composited over the mean colour (0 after normalisation, "no signal", as the
+    server does), after resizing colours premultiplied by alpha.
+    """
     size = (meta["input"]["width"], meta["input"]["height"])
-    image = Image.open(path).convert("RGB")
+    mean = torch.tensor(meta["input"]["mean"], dtype=torch.float32).view(3, 1, 1)
+    std = torch.tensor(meta["input"]["std"], dtype=torch.float32).view(3, 1, 1)
+    image = Image.open(path)
+    transparent = image.mode in ("RGBA", "LA", "PA", "RGBa") or "transparency" in image.info
+    image = image.convert("RGBA").convert("RGBa") if transparent else image.convert("RGB")
     if image.size != size:
         image = image.resize(size, Image.BILINEAR)
     x = torch.from_numpy(np.asarray(image, dtype=np.float32) / 255.0).permute(2, 0, 1)
-    mean = torch.tensor(meta["input"]["mean"], dtype=torch.float32).view(3, 1, 1)
-    std = torch.tensor(meta["input"]["std"], dtype=torch.float32).view(3, 1, 1)
+    if transparent:
+        x = x[:3] + (1 - x[3:]) * mean
     return ((x - mean) / std)[None]
 
 

@@ -30,10 +30,11 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import yaml
 from PIL import Image
 
+import model_package
 from fashion_canvas import LABELS, load_fashion_mnist, make_backgrounds, make_canvases, to_uint8
+from model_package import ScoreCamPackage, descriptor
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = REPO / "src/main/resources/demo-model/fashion-cnn"
@@ -83,16 +84,13 @@ class FashionCnn(nn.Module):
         return self.fc(self.dropout(a.mean(dim=(2, 3))))
 
 
-class ScoreCamPackage(nn.Module):
-    """Export wrapper: forward / features / head as the model-package contract requires."""
+class FoldedFashionCnn(ScoreCamPackage):
+    """The exported network: features = the conv/ReLU body, head = global average pool + linear."""
 
     def __init__(self, body: nn.Sequential, fc: nn.Linear):
         super().__init__()
         self.body = body
         self.fc = fc
-
-    def forward(self, x):
-        return self.head(self.features(x))
 
     @torch.jit.export
     def features(self, x):
@@ -103,7 +101,7 @@ class ScoreCamPackage(nn.Module):
         return self.fc(a.mean(dim=[2, 3]))
 
 
-def fold_batchnorm(model: FashionCnn) -> ScoreCamPackage:
+def fold_batchnorm(model: FashionCnn) -> FoldedFashionCnn:
     """Folds each eval-mode BatchNorm into the preceding conv: W' = W*g/sqrt(v+e), b' = b - m*g/sqrt(v+e)."""
     model = model.eval()
     layers = []
@@ -118,7 +116,7 @@ def fold_batchnorm(model: FashionCnn) -> ScoreCamPackage:
         layers += [fused, nn.ReLU()]
     fc = nn.Linear(model.fc.in_features, model.fc.out_features)
     fc.load_state_dict(model.fc.state_dict())
-    return ScoreCamPackage(nn.Sequential(*layers), fc).eval()
+    return FoldedFashionCnn(nn.Sequential(*layers), fc).eval()
 
 
 def count_macs(model: nn.Module, size=INPUT_SIZE) -> int:
@@ -248,25 +246,14 @@ def finetune(model, epochs, first_epoch, batch_size, lr, data):
 
 # ---------------------------------------------------------------- outputs
 
-def write_package(package: ScoreCamPackage, out_dir: Path):
-    """Scripts the model, checks head(features(x)) == forward(x), writes model.pt + model.yaml."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    scripted = torch.jit.script(package)
-    x = torch.rand(4, 3, INPUT_SIZE, INPUT_SIZE)
-    with torch.no_grad():
-        assert torch.allclose(scripted.head(scripted.features(x)), scripted(x), atol=1e-6)
-    scripted.save(str(out_dir / "model.pt"))
-    meta = {
-        "name": "fashion-cnn",
-        "input": {"width": INPUT_SIZE, "height": INPUT_SIZE, "mean": [0.0, 0.0, 0.0],
-                  "std": [1.0, 1.0, 1.0], "resize": "stretch"},
-        "labels": LABELS,
-        "target-layer": TARGET_LAYER,
-        "batch-size": 64,
-    }
-    (out_dir / "model.yaml").write_text(
-        "# Demo model written by tools/train_demo_model.py (Fashion-MNIST on 96x96 canvases).\n"
-        + yaml.safe_dump(meta, sort_keys=False, default_flow_style=None, width=120))
+def write_package(package: FoldedFashionCnn, out_dir: Path):
+    """Scripts the model and writes it as the demo package, split checked (model_package)."""
+    meta = descriptor("fashion-cnn", INPUT_SIZE, INPUT_SIZE, [0.0, 0.0, 0.0], [1.0, 1.0, 1.0],
+                      "stretch", LABELS, TARGET_LAYER, 64)
+    model_package.write_package(
+        out_dir, torch.jit.script(package), meta,
+        "Demo model written by tools/train_demo_model.py (Fashion-MNIST on 96x96 canvases).",
+        torch.rand(4, 3, INPUT_SIZE, INPUT_SIZE))
 
 
 def slug(label: str) -> str:

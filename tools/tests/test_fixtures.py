@@ -22,7 +22,6 @@ def read_f32(path, shape):
     return torch.from_numpy(data.reshape(shape))
 
 
-@pytest.mark.skipif(not (DEMO / "model.yaml").exists(), reason="demo model not written yet")
 def test_demo_package_follows_the_contract():
     meta = yaml.safe_load((DEMO / "model.yaml").read_text())
     assert meta["name"] == "fashion-cnn"
@@ -38,11 +37,24 @@ def test_demo_package_follows_the_contract():
 
 
 @pytest.mark.parametrize("name", ["quadrants", "fashion-cnn"])
+def test_every_golden_file_is_there(name):
+    """A missing or cut golden fails here, for every case (the recomputation below samples)."""
+    manifest = json.loads((GOLDEN / name / "manifest.json").read_text())
+    h, w = manifest["saliencyShape"]
+    assert manifest["cases"]
+    for case in manifest["cases"]:
+        sizes = {case["input"]: 3 * h * w, case["saliency"]: h * w,
+                 case["weights"]: manifest["channels"]}
+        for file, floats in sizes.items():
+            assert (GOLDEN / name / file).stat().st_size == 4 * floats, file
+        if "sourcePng" in case:
+            assert (REPO / case["sourcePng"]).is_file()
+    assert (REPO / manifest["package"] / "model.pt").is_file()
+
+
+@pytest.mark.parametrize("name", ["quadrants", "fashion-cnn"])
 def test_goldens_are_consistent(name):
-    manifest_path = GOLDEN / name / "manifest.json"
-    if not manifest_path.exists():
-        pytest.skip("goldens not written yet")
-    manifest = json.loads(manifest_path.read_text())
+    manifest = json.loads((GOLDEN / name / "manifest.json").read_text())
     model, _ = load_package(REPO / manifest["package"])
     shape = manifest["inputShape"]
     for case in manifest["cases"][:3]:        # recomputing every case is slow; 3 suffice

@@ -6,7 +6,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from make_test_models import QuadrantsModel
-from scorecam_reference import normalise, score_cam
+from scorecam_reference import image_to_input, normalise, score_cam
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +118,18 @@ def test_normalise_edge_cases():
     assert normalise(torch.zeros(4, 4)).abs().sum() == 0
     assert normalise(torch.full((4, 4), 2.0)).abs().sum() == 0
     torch.testing.assert_close(normalise(torch.tensor([1.0, 3.0])), torch.tensor([0.0, 1.0]))
+
+
+def test_transparent_pixels_are_no_signal_whatever_the_mean(tmp_path):
+    from PIL import Image
+    image = Image.new("RGBA", (8, 4), (255, 0, 255, 0))        # transparent, hidden magenta
+    for x in range(4, 8):
+        for y in range(4):
+            image.putpixel((x, y), (255, 255, 255, 255))       # opaque white right half
+    image.save(tmp_path / "half.png")
+    meta = {"input": {"width": 8, "height": 4, "mean": [0.485, 0.456, 0.406],
+                      "std": [0.229, 0.224, 0.225]}}
+    x = image_to_input(tmp_path / "half.png", meta)[0]
+    assert torch.equal(x[:, :, :4], torch.zeros(3, 4, 4))
+    white = (1 - torch.tensor([0.485, 0.456, 0.406])) / torch.tensor([0.229, 0.224, 0.225])
+    torch.testing.assert_close(x[:, :, 4:], white.view(3, 1, 1).expand(3, 4, 4))

@@ -29,8 +29,8 @@ record ModelInfo(
                 model.modelPackage().labels(),
                 model.modelPackage().targetLayer(),
                 model.channels(),
-                new Size((int) model.activationSize().get(1), (int) model.activationSize().get(0)),
-                model.device().toString(),
+                new Size(model.activationWidth(), model.activationHeight()),
+                model.device(),
                 model.batchSize());
     }
 }

@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.util.NDImageUtils;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -26,7 +28,8 @@ import ai.djl.ndarray.types.Shape;
  * </ol>
  * A channel whose map is constant has a zero mask, so its masked input is the baseline and
  * S^c_k = S^c_b without a forward pass. Every masked input keeps the scores of all classes, so
- * more target classes cost no more forward passes.
+ * more target classes cost no more forward passes. The result's {@code forwardPasses} is
+ * counted on the network as the calls are made, not derived from the channel count.
  *
  * <p>Not thread-confined: one instance serves any number of threads.
  */
@@ -36,7 +39,7 @@ public final class ScoreCam {
     static final float MASK_EPSILON = 1e-8f;
 
     public ScoreCamResult explain(
-            Network network, NDArray input, Targets targets, ScoreType scoreType, int batchSize,
+            Network model, NDArray input, Targets targets, ScoreType scoreType, int batchSize,
             Progress progress) {
         if (input.getShape().dimension() != 4 || input.getShape().get(0) != 1) {
             throw new IllegalArgumentException("input must be one image, (1,3,H,W): " + input.getShape());
@@ -46,6 +49,7 @@ public final class ScoreCam {
         }
         int height = (int) input.getShape().get(2);
         int width = (int) input.getShape().get(3);
+        CountedNetwork network = new CountedNetwork(model);
 
         NDArray activations = network.features(input).squeeze(0);                // A^k, (K,h,w)
         int channels = (int) activations.getShape().get(0);
@@ -65,7 +69,7 @@ public final class ScoreCam {
             double[] weights = channelWeights(channelScores, baselineScores, live, c, channels);
             explanations.add(new ClassExplanation(c, saliency(activations, weights, height, width)));
         }
-        return new ScoreCamResult(logits, explanations, channels, live.length, live.length + 2);
+        return new ScoreCamResult(logits, explanations, channels, live.length, network.images());
     }
 
     /** Channels whose activation map is not constant; the others have a zero mask. */
@@ -89,7 +93,7 @@ public final class ScoreCam {
     /** Step 1: M^k = (Up(A^k) - min) / (max - min + eps), for a batch of maps (B,h,w) -> (B,1,H,W). */
     static NDArray masks(NDArray maps, int height, int width) {
         long batch = maps.getShape().get(0);
-        NDArray upsampled = upsample(maps.expandDims(1), height, width).reshape(batch, -1);
+        NDArray upsampled = upsample(maps, height, width).reshape(batch, -1);
         NDArray min = upsampled.min(new int[] {1}, true);
         NDArray range = upsampled.max(new int[] {1}, true).sub(min).add(MASK_EPSILON);
         // In place: the upsampled maps are this batch's own, and the largest arrays made per batch.
@@ -140,7 +144,7 @@ public final class ScoreCam {
                 .mul(activations.getManager().create(alpha).reshape(channels, 1, 1))
                 .sum(new int[] {0})
                 .maximum(0f);
-        float[] map = upsample(cam.expandDims(0).expandDims(0), height, width).toFloatArray();
+        float[] map = upsample(cam.expandDims(0), height, width).toFloatArray();
         return finite ? normalise(map, width, height, weights) : zeroMap(width, height, weights);
     }
 
@@ -168,9 +172,13 @@ public final class ScoreCam {
         return new Saliency(width, height, new float[width * height], true, weights);
     }
 
-    /** Bilinear, half-pixel centres (PyTorch's align_corners=False), (N,C,h,w) -> (N,C,H,W). */
+    /**
+     * Bilinear, half-pixel centres (PyTorch's align_corners=False), (N,h,w) -> (N,H,W). DJL's public
+     * resize takes NHWC images, so each map is a one-channel image; on PyTorch it is the same
+     * interpolate call (bilinear, align_corners=False, no antialias) as the reference's.
+     */
     private static NDArray upsample(NDArray maps, int height, int width) {
-        return maps.getNDArrayInternal().interpolation(new long[] {height, width}, 1, false);
+        return NDImageUtils.resize(maps.expandDims(3), width, height, Image.Interpolation.BILINEAR).squeeze(3);
     }
 
     /** The class score S of every class, one row per image: the logit itself, or its softmax probability. */

@@ -9,8 +9,8 @@ import java.util.List;
  * @param explanations one map per target class, in the order asked
  * @param channels K, the channels of the target layer
  * @param liveChannels channels whose activation map is not constant: one masked forward each
- * @param forwardPasses images run through the whole network: the input, the baseline and one
- *     masked input per live channel
+ * @param forwardPasses images run through the whole network, counted as the calls were made
+ *     (the input, the baseline and one masked input per live channel, whatever the targets)
  */
 public record ScoreCamResult(
         float[] logits,

@@ -2,14 +2,9 @@ package dev.scorecam.explain;
 
 import java.awt.image.BufferedImage;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
-import dev.scorecam.cam.Network;
 import dev.scorecam.cam.Progress;
 import dev.scorecam.cam.ScoreCam;
 import dev.scorecam.cam.ScoreCamResult;
@@ -17,9 +12,9 @@ import dev.scorecam.cam.ScoreType;
 import dev.scorecam.cam.Targets;
 import dev.scorecam.config.ScoreCamProperties;
 import dev.scorecam.imaging.ImageDecoder;
-import dev.scorecam.imaging.InputFormat;
 import dev.scorecam.imaging.ModelInput;
 import dev.scorecam.imaging.Preprocessor;
+import dev.scorecam.model.ForwardPassListener;
 import dev.scorecam.model.ModelRegistry;
 import dev.scorecam.model.ServedModel;
 
@@ -32,7 +27,6 @@ public class Explainer {
     private final ModelRegistry models;
     private final ScoreCamProperties.Limits limits;
     private final ImageDecoder decoder;
-    private final ScoreCam scoreCam = new ScoreCam();
     private final ForwardPassListener forwardPasses;
 
     public Explainer(ModelRegistry models, ScoreCamProperties properties) {
@@ -68,18 +62,12 @@ public class Explainer {
         return new PreparedExplanation(model, method, targets, score, batchSize, original, input);
     }
 
-    /** The device work: Score-CAM on the prepared input, in a request-scoped NDManager. */
+    /** The device work: Score-CAM on the prepared input, on the model's device. */
     public Explanation compute(PreparedExplanation prepared, Progress progress) {
         ServedModel model = prepared.model();
-        InputFormat format = model.modelPackage().input();
         long start = System.nanoTime();
-        ScoreCamResult result;
-        Network network = new ListenedNetwork(model.network(), model.name(), forwardPasses);
-        try (NDManager manager = model.newRequestManager()) {
-            NDArray x = manager.create(prepared.input().chw(), new Shape(1, 3, format.height(), format.width()));
-            result = scoreCam.explain(
-                    network, x, prepared.targets(), prepared.score(), prepared.batchSize(), progress);
-        }
+        ScoreCamResult result = model.explain(prepared.input().chw(), prepared.targets(), prepared.score(),
+                prepared.batchSize(), progress, forwardPasses);
         long computeMillis = (System.nanoTime() - start) / 1_000_000;
         return new Explanation(model.modelPackage(), prepared.method(), prepared.score(), prepared.batchSize(),
                 prepared.original(), prepared.input().placement(), ScoreCam.probabilities(result.logits()), result,

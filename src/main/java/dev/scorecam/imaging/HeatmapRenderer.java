@@ -58,11 +58,13 @@ public final class HeatmapRenderer {
                 overlay ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_INT_ARGB);
         int[] pixels = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
         int[] source = RgbConversion.packedRgb(original);
+        // Transparent originals are shown over black, as any viewer would; opaque ones as they are.
+        int opaqueBits = original.getColorModel().hasAlpha() ? 0 : 0xFF000000;
         for (int y = 0; y < height; y++) {
             MapAxis r = rows[y];
             for (int x = 0; x < width; x++) {
                 MapAxis c = columns[x];
-                int base = source[y * width + x] & 0xFFFFFF;
+                int base = RgbConversion.overBlack(source[y * width + x] | opaqueBits);
                 int result;
                 if (!r.seen() || !c.seen()) {
                     result = overlay ? scale(base, UNSEEN_BRIGHTNESS) : 0;

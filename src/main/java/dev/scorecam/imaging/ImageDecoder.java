@@ -12,14 +12,15 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Turns uploaded bytes into an upright {@code TYPE_INT_RGB} sRGB image, or throws an
+ * Turns uploaded bytes into an upright sRGB image, {@code TYPE_INT_RGB} when it is opaque and
+ * {@code TYPE_INT_ARGB} (straight alpha) when some pixels are not, or throws an
  * {@link ImageException}. Thread-safe: every call uses its own {@link ImageReader}.
  *
- * <p>Only the first frame of a GIF is decoded, at that frame's own size. Transparent pixels are composited over black,
- * because black is the zero input, the Score-CAM baseline X⊙0 that a zero mask shows the model:
- * a transparent region reads as "masked out", not as some colour the model might react to.
- * EXIF orientation is honoured for JPEG, so the saliency map lines up with the photo as people
- * see it.
+ * <p>Only the first frame of a GIF is decoded, at that frame's own size. Transparency is kept:
+ * the {@link Preprocessor} composites it over the model's mean colour, which is 0 after
+ * normalisation, so a transparent region is "no signal" to the model like a letterbox border,
+ * whatever the model's mean. EXIF orientation is honoured for JPEG, so the saliency map lines up
+ * with the photo as people see it.
  */
 public final class ImageDecoder {
 
@@ -38,7 +39,7 @@ public final class ImageDecoder {
             throw InvalidImageException.empty();
         }
         ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(UnsupportedImageException::new);
-        BufferedImage rgb = RgbConversion.toRgbOverBlack(read(format, bytes));
+        BufferedImage rgb = RgbConversion.toSrgb(read(format, bytes));
         return format == ImageFormat.JPEG ? ExifOrientation.of(bytes).apply(rgb) : rgb;
     }
 

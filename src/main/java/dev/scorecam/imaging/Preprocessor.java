@@ -2,7 +2,10 @@ package dev.scorecam.imaging;
 
 import java.awt.image.BufferedImage;
 
-/** Decoded image to model input: resize per {@link ResizeMode}, scale to [0,1], normalise, CHW. */
+/**
+ * Decoded image to model input: resize per {@link ResizeMode}, scale to [0,1], composite any
+ * transparency over the model's mean colour, normalise, CHW.
+ */
 public final class Preprocessor {
 
     private Preprocessor() {
@@ -18,9 +21,11 @@ public final class Preprocessor {
         int x1 = lastCovered(placement.offsetX(), rgb.getWidth() * placement.scaleX(), width);
         int y0 = firstCovered(placement.offsetY());
         int y1 = lastCovered(placement.offsetY(), rgb.getHeight() * placement.scaleY(), height);
+        boolean transparent = rgb.getColorModel().hasAlpha();
         float[][] planes = Resampler.resample(RgbConversion.packedRgb(rgb), rgb.getWidth(),
                 Resampler.axis(rgb.getWidth(), x0, x1 + 1, placement.scaleX(), placement.offsetX()),
-                Resampler.axis(rgb.getHeight(), y0, y1 + 1, placement.scaleY(), placement.offsetY()));
+                Resampler.axis(rgb.getHeight(), y0, y1 + 1, placement.scaleY(), placement.offsetY()),
+                transparent);
 
         // Zero-filled: the letterbox border is 0 in normalised space, "no signal" to the model.
         float[] chw = new float[3 * width * height];
@@ -30,8 +35,14 @@ public final class Preprocessor {
         for (int c = 0; c < 3; c++) {
             for (int y = y0; y <= y1; y++) {
                 for (int x = x0; x <= x1; x++) {
+                    int i = (y - y0) * covered + (x - x0);
                     // Float weights sum to 1 only within an ulp; never hand the model more than 1.
-                    float value = Math.min(255f, planes[c][(y - y0) * covered + (x - x0)]) / 255f;
+                    float value = Math.min(255f, planes[c][i]) / 255f;
+                    if (transparent) {
+                        // Over the mean colour, which normalises to 0: a transparent pixel is no
+                        // signal, exactly like the letterbox border (black is that only for mean 0).
+                        value += (1 - Math.min(255f, planes[3][i]) / 255f) * mean[c];
+                    }
                     chw[(c * height + y) * width + x] = (value - mean[c]) / std[c];
                 }
             }

@@ -61,6 +61,17 @@ final class Resampler {
      * {@code [channel][y * xTaps.length + x]}.
      */
     static float[][] resample(int[] rgb, int sourceWidth, Taps[] xTaps, Taps[] yTaps) {
+        return resample(rgb, sourceWidth, xTaps, yTaps, false);
+    }
+
+    /**
+     * As {@link #resample(int[], int, Taps[], Taps[])}; with {@code alpha}, the pixels are 0xAARRGGBB
+     * (straight alpha) and four planes come back: the colours premultiplied by alpha, then alpha,
+     * all 0..255. Blending premultiplied values is what keeps a transparent pixel's hidden colour
+     * from bleeding into its neighbours.
+     */
+    static float[][] resample(int[] pixels, int sourceWidth, Taps[] xTaps, Taps[] yTaps, boolean alpha) {
+        int planes = alpha ? 4 : 3;
         int outWidth = xTaps.length;
         int outHeight = yTaps.length;
         int firstRow = Integer.MAX_VALUE;
@@ -72,7 +83,7 @@ final class Resampler {
         int rows = Math.max(0, lastRow - firstRow + 1);
 
         // Horizontal pass over only the source rows the vertical taps read.
-        float[][] horizontal = new float[3][rows * outWidth];
+        float[][] horizontal = new float[planes][rows * outWidth];
         for (int r = 0; r < rows; r++) {
             int rowStart = (firstRow + r) * sourceWidth;
             for (int x = 0; x < outWidth; x++) {
@@ -80,9 +91,15 @@ final class Resampler {
                 float red = 0;
                 float green = 0;
                 float blue = 0;
+                float opacity = 0;
                 for (int k = 0; k < t.weights().length; k++) {
-                    int p = rgb[rowStart + t.first() + k];
+                    int p = pixels[rowStart + t.first() + k];
                     float w = t.weights()[k];
+                    if (alpha) {
+                        int a = p >>> 24;
+                        opacity += w * a;
+                        w = w * a / 255f;
+                    }
                     red += w * (p >> 16 & 0xFF);
                     green += w * (p >> 8 & 0xFF);
                     blue += w * (p & 0xFF);
@@ -90,13 +107,16 @@ final class Resampler {
                 horizontal[0][r * outWidth + x] = red;
                 horizontal[1][r * outWidth + x] = green;
                 horizontal[2][r * outWidth + x] = blue;
+                if (alpha) {
+                    horizontal[3][r * outWidth + x] = opacity;
+                }
             }
         }
 
-        float[][] out = new float[3][outWidth * outHeight];
+        float[][] out = new float[planes][outWidth * outHeight];
         for (int y = 0; y < outHeight; y++) {
             Taps t = yTaps[y];
-            for (int c = 0; c < 3; c++) {
+            for (int c = 0; c < planes; c++) {
                 float[] in = horizontal[c];
                 for (int x = 0; x < outWidth; x++) {
                     float sum = 0;

@@ -8,27 +8,42 @@ import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferInt;
 import java.awt.image.Raster;
 import java.awt.image.SinglePixelPackedSampleModel;
+import java.util.Arrays;
 
-/** Brings whatever a decoder produced (grey, 16-bit, palette, alpha, ICC) to opaque sRGB ints. */
+/**
+ * Brings whatever a decoder produced (grey, 16-bit, palette, alpha, ICC) to sRGB ints. Transparency
+ * is kept, not composited: what a transparent pixel should stand for depends on the model (its
+ * input normalisation), which decoding does not know.
+ */
 final class RgbConversion {
 
     private RgbConversion() {
     }
 
-    static BufferedImage toRgbOverBlack(BufferedImage source) {
+    /**
+     * {@code TYPE_INT_RGB} when every pixel is opaque; otherwise {@code TYPE_INT_ARGB} with straight
+     * (not premultiplied) alpha.
+     */
+    static BufferedImage toSrgb(BufferedImage source) {
         if (source.getType() == BufferedImage.TYPE_INT_RGB) {
             return source;
         }
         int width = source.getWidth();
         int height = source.getHeight();
-        BufferedImage rgb = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        int[] out = ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
+        int[] argb = new int[width * height];
         if (isPlainComponentModel(source.getColorModel())) {
-            copyComponents(source.getRaster(), (ComponentColorModel) source.getColorModel(), out);
+            copyComponents(source.getRaster(), (ComponentColorModel) source.getColorModel(), argb);
         } else {
-            copyThroughColorModel(source, out);
+            copyThroughColorModel(source, argb);
         }
-        return rgb;
+        boolean opaque = Arrays.stream(argb).allMatch(p -> p >>> 24 == 255);
+        BufferedImage out = new BufferedImage(width, height,
+                opaque ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_INT_ARGB);
+        int[] pixels = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
+        for (int i = 0; i < argb.length; i++) {
+            pixels[i] = opaque ? argb[i] & 0xFFFFFF : argb[i];
+        }
+        return out;
     }
 
     /**
@@ -63,32 +78,30 @@ final class RgbConversion {
                 int r = to8Bit(row[i], max[0]);
                 int g = colours == 1 ? r : to8Bit(row[i + 1], max[1]);
                 int b = colours == 1 ? r : to8Bit(row[i + 2], max[2]);
-                if (alpha && !premultiplied) {
-                    int a = to8Bit(row[i + colours], max[colours]);
-                    r = overBlack(r, a);
-                    g = overBlack(g, a);
-                    b = overBlack(b, a);
+                int a = alpha ? to8Bit(row[i + colours], max[colours]) : 255;
+                if (premultiplied) {
+                    r = straight(r, a);
+                    g = straight(g, a);
+                    b = straight(b, a);
                 }
-                out[y * width + x] = r << 16 | g << 8 | b;
+                out[y * width + x] = a << 24 | r << 16 | g << 8 | b;
             }
         }
     }
 
-    /** Palette, packed and ICC images: the colour model converts; getRGB is non-premultiplied sRGB. */
+    /** Palette, packed and ICC images: the colour model converts; getRGB is straight-alpha sRGB. */
     private static void copyThroughColorModel(BufferedImage source, int[] out) {
         int width = source.getWidth();
-        int[] row = new int[width];
         for (int y = 0; y < source.getHeight(); y++) {
-            source.getRGB(0, y, width, 1, row, 0, width);
-            for (int x = 0; x < width; x++) {
-                int argb = row[x];
-                int a = argb >>> 24;
-                out[y * width + x] = a == 255 ? argb & 0xFFFFFF
-                        : overBlack(argb >> 16 & 0xFF, a) << 16
-                        | overBlack(argb >> 8 & 0xFF, a) << 8
-                        | overBlack(argb & 0xFF, a);
-            }
+            source.getRGB(0, y, width, 1, out, y * width, width);
         }
+    }
+
+    /** A 0xAARRGGBB pixel composited over black, as 0xRRGGBB: for showing an image, never for the model. */
+    static int overBlack(int argb) {
+        int a = argb >>> 24;
+        return a == 255 ? argb & 0xFFFFFF
+                : overBlack(argb >> 16 & 0xFF, a) << 16 | overBlack(argb >> 8 & 0xFF, a) << 8 | overBlack(argb & 0xFF, a);
     }
 
     private static int to8Bit(int sample, int max) {
@@ -99,7 +112,14 @@ final class RgbConversion {
         return (channel * alpha + 127) / 255;
     }
 
-    /** Row-major 0xRRGGBB pixels; the decoder's own TYPE_INT_RGB images are read in place, not copied. */
+    private static int straight(int premultiplied, int alpha) {
+        return alpha == 0 ? 0 : Math.min(255, (premultiplied * 255 + alpha / 2) / alpha);
+    }
+
+    /**
+     * Row-major pixels: 0xRRGGBB for opaque images, 0xAARRGGBB (straight alpha) for images with an
+     * alpha channel; the decoder's own TYPE_INT_RGB images are read in place, not copied.
+     */
     static int[] packedRgb(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();

@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.stereotype.Component;
 
-import dev.scorecam.explain.ForwardPassListener;
+import dev.scorecam.model.ForwardPassListener;
 import dev.scorecam.model.ModelPool;
 import dev.scorecam.model.ModelRegistry;
 import dev.scorecam.model.ServedModel;
@@ -58,7 +58,7 @@ class EngineMetrics implements ForwardPassListener, MeterBinder {
                 Timer.builder("scorecam.model.load")
                         .description("Loading, checking and warming up a model on a device, at start-up")
                         .tag("model", replica.name())
-                        .tag("device", replica.device().toString())
+                        .tag("device", replica.device())
                         .register(registry)
                         .record(replica.loadTime());
             }

@@ -84,9 +84,9 @@ public class ModelRegistry {
                 ServedModel model = ServedModel.load(
                         modelPackage, engine.device(device), batchSize, properties.engine().warmupPasses());
                 replicas.add(model);
-                log.info("Model {} loaded from {} on {}: {} channels at {}, {} classes, batch {}, {} worker(s), in {} ms",
+                log.info("Model {} loaded from {} on {}: {} channels at {}x{}, {} classes, batch {}, {} worker(s), in {} ms",
                         model.name(), modelPackage.directory(), model.device(), model.channels(),
-                        model.activationSize(), modelPackage.labels().size(), batchSize, workers,
+                        model.activationHeight(), model.activationWidth(), modelPackage.labels().size(), batchSize, workers,
                         (System.nanoTime() - start) / 1_000_000);
             }
             return new ModelPool(replicas, workers);

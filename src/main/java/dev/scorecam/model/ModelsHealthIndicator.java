@@ -26,7 +26,7 @@ class ModelsHealthIndicator implements HealthIndicator {
     public Health health() {
         Map<String, Object> devices = new LinkedHashMap<>();
         for (ModelPool pool : registry.pools()) {
-            devices.put(pool.name(), pool.replicas().stream().map(replica -> replica.device().toString()).toList());
+            devices.put(pool.name(), pool.replicas().stream().map(ServedModel::device).toList());
         }
         return devices.isEmpty()
                 ? Health.down().withDetail("reason", "no model is loaded").build()

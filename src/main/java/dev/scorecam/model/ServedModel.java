@@ -13,13 +13,21 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 
 import dev.scorecam.cam.Network;
+import dev.scorecam.cam.Progress;
+import dev.scorecam.cam.ScoreCam;
+import dev.scorecam.cam.ScoreCamResult;
+import dev.scorecam.cam.ScoreType;
+import dev.scorecam.cam.Targets;
 import dev.scorecam.imaging.InputFormat;
 
 /**
  * A model package loaded on one device, checked against its descriptor and warmed up.
- * The TorchScript module is shared; each request works in its own {@link #newRequestManager()}.
+ * The TorchScript module is shared; each explanation works in its own request-scoped manager, so
+ * engine arrays never leave this class: callers hand in a float array and get plain results.
  */
 public final class ServedModel implements AutoCloseable {
+
+    private static final ScoreCam SCORE_CAM = new ScoreCam();
 
     private final ModelPackage modelPackage;
     private final Device device;
@@ -90,16 +98,39 @@ public final class ServedModel implements AutoCloseable {
         return modelPackage.name();
     }
 
+    /**
+     * Score-CAM on one prepared input, in a manager of its own that is closed (with every array the
+     * computation made) before this returns.
+     *
+     * @param chw the input as the model takes it, (3,H,W) row-major in its normalised space
+     * @param forwardPasses told of every pass through the network, for the metrics
+     */
+    public ScoreCamResult explain(float[] chw, Targets targets, ScoreType score, int batchSize, Progress progress,
+            ForwardPassListener forwardPasses) {
+        InputFormat format = modelPackage.input();
+        if (chw.length != 3 * format.width() * format.height()) {
+            throw new IllegalArgumentException("input holds %d values, %s takes 3x%dx%d"
+                    .formatted(chw.length, name(), format.height(), format.width()));
+        }
+        Network listened = new ListenedNetwork(network, name(), forwardPasses);
+        try (NDManager manager = newRequestManager()) {
+            NDArray x = manager.create(chw, new Shape(1, 3, format.height(), format.width()));
+            return SCORE_CAM.explain(listened, x, targets, score, batchSize, progress);
+        }
+    }
+
     public ModelPackage modelPackage() {
         return modelPackage;
     }
 
+    /** The network itself, for the algorithm's own tests and benchmarks; the service calls {@link #explain}. */
     public Network network() {
         return network;
     }
 
-    public Device device() {
-        return device;
+    /** Where it runs, as DJL names it: {@code cpu()}, {@code gpu(0)}. */
+    public String device() {
+        return device.toString();
     }
 
     public int batchSize() {
@@ -111,9 +142,14 @@ public final class ServedModel implements AutoCloseable {
         return (int) activationShape.get(0);
     }
 
-    /** (h, w) of the target layer's activations. */
-    public Shape activationSize() {
-        return activationShape.slice(1);
+    /** w: width of the target layer's activations. */
+    public int activationWidth() {
+        return (int) activationShape.get(2);
+    }
+
+    /** h: height of the target layer's activations. */
+    public int activationHeight() {
+        return (int) activationShape.get(1);
     }
 
     /** How long loading, checking and warming up took on this device. */
@@ -121,7 +157,10 @@ public final class ServedModel implements AutoCloseable {
         return loadTime;
     }
 
-    /** Close it when the request ends: it frees every array the request made. */
+    /**
+     * For the algorithm's own tests and benchmarks, which drive {@link ScoreCam} directly. Close it
+     * when the request ends: it frees every array the request made.
+     */
     public NDManager newRequestManager() {
         return model.getNDManager().newSubManager(device);
     }

@@ -8,9 +8,6 @@ import java.nio.file.Path;
 import java.util.List;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -21,6 +18,7 @@ import dev.scorecam.ServerTest;
 import dev.scorecam.imaging.ImageDecoder;
 import dev.scorecam.imaging.ModelInput;
 import dev.scorecam.imaging.Preprocessor;
+import dev.scorecam.model.ForwardPassListener;
 import dev.scorecam.model.ModelPackageReader;
 import dev.scorecam.model.ServedModel;
 import tools.jackson.databind.json.JsonMapper;
@@ -55,16 +53,11 @@ class DemoModelLocalizationTest {
         int centreHits = 0;
         try (ServedModel model = ServedModel.load(
                 ModelPackageReader.read(Path.of("src/main/resources/demo-model/fashion-cnn")), Device.cpu(), 64, 1)) {
-            ScoreCam scoreCam = new ScoreCam();
             for (Item item : annotations.images()) {
                 ModelInput input = Preprocessor.prepare(
                         decoder.decode(Files.readAllBytes(EVAL.resolve(item.file()))), model.modelPackage().input());
-                Saliency map;
-                try (NDManager manager = model.newRequestManager()) {
-                    NDArray x = manager.create(input.chw(), new Shape(1, 3, input.height(), input.width()));
-                    map = scoreCam.explain(model.network(), x, Targets.of(item.label()), ScoreType.LOGIT, 64,
-                            Progress.NONE).explanations().get(0).saliency();
-                }
+                Saliency map = model.explain(input.chw(), Targets.of(item.label()), ScoreType.LOGIT, 64,
+                        Progress.NONE, ForwardPassListener.NONE).explanations().get(0).saliency();
                 int peak = argmax(map.values());
                 hits += item.contains(peak % map.width(), peak / map.width()) ? 1 : 0;
                 centreHits += item.contains(map.width() / 2, map.height() / 2) ? 1 : 0;

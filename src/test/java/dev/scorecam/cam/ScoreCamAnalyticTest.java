@@ -3,6 +3,8 @@ package dev.scorecam.cam;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -40,11 +42,35 @@ class ScoreCamAnalyticTest {
         model.close();
     }
 
-    private ScoreCamResult explain(float pixel, int... targets) {
+    /** One Score-CAM run with the test's own count of what it asked of the network. */
+    record Run(ScoreCamResult result, CountingNetwork network) {}
+
+    private Run explain(float[] chw, Targets targets) {
+        CountingNetwork network = new CountingNetwork(model.network());
         try (NDManager manager = model.newRequestManager()) {
-            NDArray x = manager.full(new Shape(1, 3, SIZE, SIZE), pixel);
-            return scoreCam.explain(model.network(), x, Targets.of(targets), ScoreType.LOGIT, 5, Progress.NONE);
+            NDArray x = manager.create(chw, new Shape(1, 3, SIZE, SIZE));
+            return new Run(scoreCam.explain(network, x, targets, ScoreType.LOGIT, 5, Progress.NONE), network);
         }
+    }
+
+    private ScoreCamResult explain(float pixel, int... targets) {
+        return explain(uniform(pixel), Targets.of(targets)).result();
+    }
+
+    static float[] uniform(float pixel) {
+        float[] chw = new float[3 * SIZE * SIZE];
+        Arrays.fill(chw, pixel);
+        return chw;
+    }
+
+    /** Ink (1) in one quadrant, zero elsewhere: only that quadrant's 4 grid cells see any. */
+    static float[] inkIn(int quadrant) {
+        float[] chw = new float[3 * SIZE * SIZE];
+        for (int i = 0; i < chw.length; i++) {
+            int pixel = i % (SIZE * SIZE);
+            chw[i] = quadrantOf(pixel % SIZE, pixel / SIZE) == quadrant ? 1f : 0f;
+        }
+        return chw;
     }
 
     @ParameterizedTest(name = "class {0}")
@@ -72,14 +98,31 @@ class ScoreCamAnalyticTest {
         assertThat(outside / (3 * pixelsPerQuadrant)).as("mean outside").isLessThan(0.1);
     }
 
+    /**
+     * By the model's construction, channel k < 16 varies only when grid cell k has ink, and
+     * channels 16 and 17 are constant: so the passes are the inked cells + the baseline + the
+     * input's own, counted on the network.
+     */
     @Test
     void constantChannelsNeedNoForwardPass() {
-        ScoreCamResult result = explain(1f, 0);
-        assertThat(result.channels()).isEqualTo(18);
-        assertThat(result.liveChannels()).isEqualTo(16);
-        assertThat(result.forwardPasses()).isEqualTo(18);
+        Run inkEverywhere = explain(uniform(1f), Targets.of(0));
+        Run inkInOneQuadrant = explain(inkIn(3), Targets.of(3));
+        Run blank = explain(uniform(0f), Targets.of(2));
+
+        assertThat(inkEverywhere.network().images()).isEqualTo(16 + 1 + 1);
+        assertThat(inkInOneQuadrant.network().images()).isEqualTo(4 + 1 + 1);
+        assertThat(blank.network().images()).isEqualTo(0 + 1 + 1);
+        for (Run run : List.of(inkEverywhere, inkInOneQuadrant, blank)) {
+            assertThat(run.result().forwardPasses()).as("reported passes").isEqualTo(run.network().images());
+            assertThat(run.result().liveChannels()).isEqualTo(run.network().nonConstantChannels());
+            assertThat(run.result().channels()).isEqualTo(18);
+        }
+    }
+
+    @Test
+    void deadChannelsWeighAsMuchAsTheBaseline() {
         // A dead channel's masked input is the baseline: its weight is exp(0) / sum.
-        double[] weights = result.explanations().get(0).saliency().weights();
+        double[] weights = explain(1f, 0).explanations().get(0).saliency().weights();
         assertThat(weights[16]).isEqualTo(weights[17]);
         assertThat(sum(weights)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-12));
     }
@@ -88,7 +131,6 @@ class ScoreCamAnalyticTest {
     void aBlankImageGivesAnAllZeroMapWithAFlag() {
         ScoreCamResult result = explain(0f, 2);
         assertThat(result.liveChannels()).isZero();
-        assertThat(result.forwardPasses()).isEqualTo(2);
         Saliency map = result.explanations().get(0).saliency();
         assertThat(map.allZero()).isTrue();
         assertThat(map.values()).containsOnly(0f);
@@ -96,11 +138,19 @@ class ScoreCamAnalyticTest {
 
     @Test
     void moreTargetsCostNoMoreForwardPasses() {
-        ScoreCamResult result = explain(1f, 3, 0, 3);
-        assertThat(result.explanations()).extracting(ClassExplanation::target).containsExactly(3, 0, 3);
-        assertThat(result.forwardPasses()).isEqualTo(explain(1f, 0).forwardPasses());
-        assertThat(result.explanations().get(0).saliency().values())
-                .containsExactly(result.explanations().get(2).saliency().values());
+        Run one = explain(uniform(1f), Targets.of(0));
+        Run three = explain(uniform(1f), Targets.of(3, 0, 3));
+        Run all = explain(uniform(1f), Targets.topK(4));
+
+        assertThat(three.result().explanations()).extracting(ClassExplanation::target).containsExactly(3, 0, 3);
+        assertThat(all.result().explanations()).hasSize(4);
+        for (Run run : List.of(three, all)) {
+            assertThat(run.network().images()).isEqualTo(one.network().images());
+            assertThat(run.network().calls()).isEqualTo(one.network().calls());
+            assertThat(run.result().forwardPasses()).isEqualTo(run.network().images());
+        }
+        assertThat(three.result().explanations().get(0).saliency().values())
+                .containsExactly(three.result().explanations().get(2).saliency().values());
     }
 
     static int quadrantOf(int x, int y) {

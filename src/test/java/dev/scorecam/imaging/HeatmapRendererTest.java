@@ -89,6 +89,20 @@ class HeatmapRendererTest {
     }
 
     @Test
+    void aTransparentOriginalIsShownOverBlack() {
+        Placement placement = Placement.of(ResizeMode.STRETCH, 2, 1, INPUT, INPUT);
+        BufferedImage argb = new BufferedImage(2, 1, BufferedImage.TYPE_INT_ARGB);
+        argb.setRGB(0, 0, 0x80FF0000);   // half-transparent red
+        argb.setRGB(1, 0, 0x00FFFFFF);   // fully transparent white
+
+        BufferedImage overlay = renderer.render(new float[INPUT * INPUT], INPUT, INPUT, placement, argb,
+                Colormap.JET, true, 0f);
+
+        assertThat(overlay.getRGB(0, 0) & 0xFFFFFF).isEqualTo(0x800000);
+        assertThat(overlay.getRGB(1, 0) & 0xFFFFFF).isEqualTo(0x000000);
+    }
+
+    @Test
     void centerCropLeavesPixelsTheModelNeverSawWithoutHeat() {
         // Center-crop keeps original columns 40..200 of 240.
         Placement placement = Placement.of(ResizeMode.CENTER_CROP, WIDTH, HEIGHT, INPUT, INPUT);

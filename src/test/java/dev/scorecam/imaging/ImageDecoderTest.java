@@ -98,7 +98,7 @@ class ImageDecoderTest {
         }
 
         @Test
-        void transparentPixelsAreCompositedOverBlack() {
+        void transparencyIsKeptForThePreprocessorToComposite() {
             BufferedImage argb = new BufferedImage(3, 1, BufferedImage.TYPE_INT_ARGB);
             argb.setRGB(0, 0, 0xFFFF0000);   // opaque red
             argb.setRGB(1, 0, 0x80FF0000);   // half-transparent red
@@ -106,8 +106,32 @@ class ImageDecoderTest {
 
             BufferedImage decoded = decoder.decode(encode(argb, "png"));
 
+            assertThat(decoded.getType()).isEqualTo(BufferedImage.TYPE_INT_ARGB);
+            assertThat(decoded.getRGB(0, 0, 3, 1, null, 0, 3)).containsExactly(0xFFFF0000, 0x80FF0000, 0x00FFFFFF);
+        }
+
+        @Test
+        void anAlphaChannelThatIsOpaqueEverywhereDecodesAsRgb() {
+            BufferedImage argb = new BufferedImage(2, 1, BufferedImage.TYPE_INT_ARGB);
+            argb.setRGB(0, 0, 0xFF123456);
+            argb.setRGB(1, 0, 0xFFABCDEF);
+
+            BufferedImage decoded = decoder.decode(encode(argb, "png"));
+
             assertThat(decoded.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
-            assertThat(pixels(decoded)).containsExactly(0xFF0000, 0x800000, 0x000000);
+            assertThat(pixels(decoded)).containsExactly(0x123456, 0xABCDEF);
+        }
+
+        @Test
+        void transparentPaletteEntriesKeepTheirAlpha() {
+            IndexColorModel palette = new IndexColorModel(8, 2, new byte[] {(byte) 255, 0}, new byte[] {0, 0},
+                    new byte[] {0, (byte) 255}, new byte[] {(byte) 255, 0});
+            BufferedImage indexed = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_INDEXED, palette);
+            indexed.getRaster().setSample(1, 0, 0, 1);
+
+            BufferedImage decoded = decoder.decode(encode(indexed, "png"));
+
+            assertThat(decoded.getRGB(0, 0, 2, 1, null, 0, 2)).containsExactly(0xFFFF0000, 0x000000FF);
         }
 
         @Test

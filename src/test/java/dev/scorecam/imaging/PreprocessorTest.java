@@ -13,6 +13,8 @@ class PreprocessorTest {
 
     private static final float[] NO_MEAN = {0, 0, 0};
     private static final float[] UNIT_STD = {1, 1, 1};
+    private static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+    private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
 
     @ParameterizedTest
     @EnumSource(ResizeMode.class)
@@ -157,6 +159,68 @@ class PreprocessorTest {
                 assertThat(value(input, 0, x, y)).isZero();
                 assertThat(value(input, 1, x, y)).isCloseTo(1f, within(1e-6f));
             }
+        }
+    }
+
+    /**
+     * A model whose mean is not 0 (ImageNet's): a transparent region must reach the model as 0,
+     * what it takes for no signal, exactly like the letterbox border; black would be
+     * (0 - mean) / std, about -2.
+     */
+    @Test
+    void transparentPixelsAreNoSignalLikeTheLetterboxBorder() {
+        BufferedImage argb = new BufferedImage(240, 160, BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < 160; y++) {
+            for (int x = 0; x < 240; x++) {
+                argb.setRGB(x, y, x < 120 ? 0x00FF00FF : 0xFFFFFFFF); // hidden magenta | opaque white
+            }
+        }
+        BufferedImage decoded = new ImageDecoder(1_000_000).decode(TestImages.encode(argb, "png"));
+
+        ModelInput input = Preprocessor.prepare(decoded, new InputFormat(96, 96, IMAGENET_MEAN, IMAGENET_STD,
+                ResizeMode.LETTERBOX));
+
+        for (int c = 0; c < 3; c++) {
+            float white = (1f - IMAGENET_MEAN[c]) / IMAGENET_STD[c];
+            for (int x = 0; x < 96; x++) {
+                assertThat(value(input, c, x, 10)).as("border c=%d x=%d", c, x).isZero();
+            }
+            for (int y = 16; y < 80; y++) {
+                for (int x = 0; x < 45; x++) {
+                    assertThat(value(input, c, x, y)).as("transparent c=%d x=%d y=%d", c, x, y).isZero();
+                }
+                for (int x = 51; x < 96; x++) {
+                    assertThat(value(input, c, x, y)).isCloseTo(white, within(1e-5f));
+                }
+            }
+        }
+        // Where the two halves blend, each colour is the same share of white over the mean: the
+        // hidden magenta does not bleed in.
+        float share = value(input, 1, 47, 48) * IMAGENET_STD[1] / (1f - IMAGENET_MEAN[1]);
+        assertThat(share).isStrictlyBetween(0f, 1f);
+        for (int c = 0; c < 3; c++) {
+            assertThat(value(input, c, 47, 48) * IMAGENET_STD[c] / (1f - IMAGENET_MEAN[c]))
+                    .isCloseTo(share, within(1e-5f));
+        }
+    }
+
+    @Test
+    void halfTransparentPixelsBlendWithTheMeanColour() {
+        BufferedImage argb = new BufferedImage(4, 4, BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < 4; y++) {
+            for (int x = 0; x < 4; x++) {
+                argb.setRGB(x, y, 0x80FFFFFF);
+            }
+        }
+        BufferedImage decoded = new ImageDecoder(1_000_000).decode(TestImages.encode(argb, "png"));
+
+        ModelInput input = Preprocessor.prepare(decoded, new InputFormat(2, 2, IMAGENET_MEAN, IMAGENET_STD,
+                ResizeMode.STRETCH));
+
+        float opacity = 128 / 255f;
+        for (int c = 0; c < 3; c++) {
+            float pixel = opacity + (1 - opacity) * IMAGENET_MEAN[c];
+            assertThat(value(input, c, 1, 1)).isCloseTo((pixel - IMAGENET_MEAN[c]) / IMAGENET_STD[c], within(1e-5f));
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.scorecam.explain;
+package dev.scorecam.model;
 
 /**
  * Told of every forward pass a computation runs through a model, with its batch size: the hook

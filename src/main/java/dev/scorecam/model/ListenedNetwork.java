@@ -1,4 +1,4 @@
-package dev.scorecam.explain;
+package dev.scorecam.model;
 
 import ai.djl.ndarray.NDArray;
 
