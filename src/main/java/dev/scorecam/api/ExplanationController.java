@@ -17,9 +17,9 @@ import org.springframework.web.multipart.MultipartFile;
 import dev.scorecam.cam.ClassExplanation;
 import dev.scorecam.explain.Explainer;
 import dev.scorecam.explain.Explanation;
+import dev.scorecam.explain.ExplanationJobs;
 import dev.scorecam.explain.ExplanationRequest;
 import dev.scorecam.explain.PreparedExplanation;
-import dev.scorecam.jobs.ExplanationJobs;
 
 @RestController
 class ExplanationController {

@@ -5,7 +5,6 @@ import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Consumer;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -24,11 +23,14 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.scorecam.explain.Explainer;
 import dev.scorecam.explain.Explanation;
+import dev.scorecam.explain.ExplanationJobs;
 import dev.scorecam.explain.ExplanationRequest;
-import dev.scorecam.jobs.ExplanationJobs;
-import dev.scorecam.jobs.Job;
+import dev.scorecam.jobs.JobEvents;
 import dev.scorecam.jobs.JobFailedException;
+import dev.scorecam.jobs.JobProgress;
+import dev.scorecam.jobs.JobSnapshot;
 import dev.scorecam.jobs.JobStatus;
+import dev.scorecam.jobs.JobSubscription;
 
 /**
  * Asynchronous explanations: submit, poll, follow as Server-Sent Events, fetch the result, cancel.
@@ -56,23 +58,20 @@ class JobController {
             @RequestParam(name = "method", required = false) String method,
             @RequestParam(name = "score", required = false) String score,
             @RequestParam(name = "batch-size", required = false) Integer batchSize) throws IOException {
-        Job<Explanation> job = jobs.submit(explainer.prepare(
-                new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize)));
-        JobView view = view(job);
+        JobView view = JobView.of(jobs.submit(explainer.prepare(
+                new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize))));
         return ResponseEntity.accepted().location(URI.create(view.links().self())).body(view);
     }
 
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     JobView get(@PathVariable String id) {
-        return view(find(id));
+        return JobView.of(find(id));
     }
 
     /** Cancels: a queued job ends at once, a running one at its next batch (202 until then). */
     @DeleteMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JobView> cancel(@PathVariable String id) {
-        Job<Explanation> job = find(id);
-        jobs.cancel(job);
-        JobView view = view(job);
+        JobView view = JobView.of(uuid(id).flatMap(jobs::cancel).orElseThrow(() -> new UnknownJobException(id)));
         return ResponseEntity.status(view.status().isFinal() ? 200 : 202).body(view);
     }
 
@@ -86,7 +85,7 @@ class JobController {
             @RequestParam(name = "heatmap", defaultValue = "false") boolean heatmap,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
         HeatmapStyle style = HeatmapStyle.of(colormap, overlay, alpha);
-        Job<Explanation> job = find(id);
+        JobSnapshot<Explanation> job = find(id);
         JobStatus status = job.status();
         if (!status.isFinal()) {
             throw new JobNotFinishedException(id, status);
@@ -98,51 +97,66 @@ class JobController {
     }
 
     /**
-     * {@code status} events with the job (first its state now, last its final state) and
-     * {@code progress} events with done/total between batches; the stream ends with the job.
+     * {@code status} events with the job (first its state now, last its final state; just one for
+     * a job that has ended) and {@code progress} events with done/total between batches; the
+     * stream ends with the job.
      */
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@PathVariable String id) {
-        Job<Explanation> job = find(id);
+        JobSnapshot<Explanation> now = find(id);
         SseEmitter emitter = new SseEmitter(0L); // no timeout: every job ends, and the stream with it
-        Consumer<Job<Explanation>> watcher = watched -> {
-            try {
-                if (watched.status().isFinal()) {
-                    emitter.send(SseEmitter.event().name("status").data(view(watched), MediaType.APPLICATION_JSON));
-                    emitter.complete();
-                } else {
-                    emitter.send(SseEmitter.event().name("progress")
-                            .data(new JobView.Progress(watched.done(), watched.total()), MediaType.APPLICATION_JSON));
-                }
-            } catch (IOException | IllegalStateException e) {
-                emitter.completeWithError(e); // the client has gone; the job carries on
-                throw new IllegalStateException("event stream closed", e);
-            }
-        };
-        emitter.onCompletion(() -> job.unwatch(watcher));
-        emitter.onError(e -> job.unwatch(watcher));
-        try {
-            emitter.send(SseEmitter.event().name("status").data(view(job), MediaType.APPLICATION_JSON));
-        } catch (IOException e) {
-            emitter.completeWithError(e);
+        if (!send(emitter, "status", JobView.of(now))) {
             return emitter;
         }
-        job.watch(watcher);
+        if (now.status().isFinal()) {
+            emitter.complete();
+            return emitter;
+        }
+        // The final status comes from the subscription only, at once if the job ended meanwhile.
+        Optional<JobSubscription> subscription = jobs.subscribe(now.id(), new JobEvents<>() {
+            @Override
+            public void progress(UUID job, JobProgress progress) {
+                if (!send(emitter, "progress", new JobView.Progress(progress.done(), progress.total()))) {
+                    throw new IllegalStateException("event stream closed"); // drops this subscriber
+                }
+            }
+
+            @Override
+            public void ended(JobSnapshot<Explanation> job) {
+                if (send(emitter, "status", JobView.of(job))) {
+                    emitter.complete();
+                }
+            }
+        });
+        subscription.ifPresentOrElse(held -> {
+            emitter.onCompletion(held::close);
+            emitter.onError(e -> held.close());
+        }, emitter::complete); // it ended and expired between the two calls: nothing more to say
         return emitter;
     }
 
-    private Job<Explanation> find(String id) {
-        Optional<Job<Explanation>> job;
+    /** False when the client has gone; the job carries on. */
+    private static boolean send(SseEmitter emitter, String event, Object data) {
         try {
-            job = jobs.find(UUID.fromString(id));
-        } catch (IllegalArgumentException e) {
-            job = Optional.empty();
+            emitter.send(SseEmitter.event().name(event).data(data, MediaType.APPLICATION_JSON));
+            return true;
+        } catch (IOException | IllegalStateException e) {
+            emitter.completeWithError(e);
+            return false;
         }
-        return job.orElseThrow(() -> new UnknownJobException(id));
     }
 
-    private JobView view(Job<Explanation> job) {
-        return JobView.of(job, jobs.position(job));
+    private JobSnapshot<Explanation> find(String id) {
+        return uuid(id).flatMap(jobs::find).orElseThrow(() -> new UnknownJobException(id));
+    }
+
+    /** A malformed id names no job: 404 like any unknown one. */
+    private static Optional<UUID> uuid(String id) {
+        try {
+            return Optional.of(UUID.fromString(id));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
 }

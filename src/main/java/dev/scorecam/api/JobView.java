@@ -1,20 +1,21 @@
 package dev.scorecam.api;
 
 import java.time.Instant;
+import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import org.springframework.http.ProblemDetail;
 
-import dev.scorecam.explain.Explanation;
-import dev.scorecam.jobs.Job;
+import dev.scorecam.jobs.JobSnapshot;
 import dev.scorecam.jobs.JobStatus;
 
 /**
  * An asynchronous job as a client sees it.
  *
  * @param position 1 for the next job of its model to run; only while QUEUED
- * @param progress masked inputs scored (one forward pass each) out of all; only while RUNNING
+ * @param progress masked inputs scored (one forward pass each) out of all; only while RUNNING, and
+ *     only once known: a job that has just started has none until its first batch is scored
  * @param error why it ended without a result; only when FAILED or CANCELLED
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -34,24 +35,24 @@ record JobView(
 
     record Links(String self, String result, String events) {
 
-        static Links of(Job<?> job) {
-            String self = "/v1/jobs/" + job.id();
+        static Links of(UUID id) {
+            String self = "/v1/jobs/" + id;
             return new Links(self, self + "/result", self + "/events");
         }
     }
 
-    static JobView of(Job<Explanation> job, int position) {
+    static JobView of(JobSnapshot<?> job) {
         JobStatus status = job.status();
         return new JobView(
                 job.id().toString(),
                 job.model(),
                 status,
-                status == JobStatus.QUEUED && position > 0 ? position : null,
-                status == JobStatus.RUNNING ? new Progress(job.done(), job.total()) : null,
+                status == JobStatus.QUEUED && job.position() > 0 ? job.position() : null,
+                status == JobStatus.RUNNING ? job.progress().map(p -> new Progress(p.done(), p.total())).orElse(null) : null,
                 job.submittedAt(),
                 job.startedAt().orElse(null),
                 job.finishedAt().orElse(null),
                 job.error().map(Problems::of).orElse(null),
-                Links.of(job));
+                Links.of(job.id()));
     }
 }

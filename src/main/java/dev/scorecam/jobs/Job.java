@@ -8,23 +8,23 @@ import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 
 /**
- * One explanation job and its state machine: QUEUED -> RUNNING -> SUCCEEDED | FAILED | CANCELLED,
- * or QUEUED -> CANCELLED. The first final state wins; later attempts are ignored, so a job ends
- * exactly once whoever (worker, client, timeout, shutdown) gets there first. Thread-safe.
+ * One job of the in-memory job system and its state machine: QUEUED -> RUNNING -> SUCCEEDED |
+ * FAILED | CANCELLED, or QUEUED -> CANCELLED. The first final state wins; later attempts are
+ * ignored, so a job ends exactly once whoever (worker, client, timeout, shutdown) gets there first.
+ * Thread-safe. Leaves this package only as {@link JobSnapshot}s.
  *
  * @param <R> the result of a successful job
  */
-public final class Job<R> {
+final class Job<R> {
 
     private final UUID id = UUID.randomUUID();
     private final String model;
     private final Clock clock;
     private final Instant submittedAt;
-    private final CompletableFuture<Job<R>> completion = new CompletableFuture<>();
-    private final List<Consumer<Job<R>>> watchers = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<JobSnapshot<R>> completion = new CompletableFuture<>();
+    private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
 
     private JobStatus status = JobStatus.QUEUED;
     private Instant startedAt;
@@ -42,69 +42,71 @@ public final class Job<R> {
         this.submittedAt = clock.instant();
     }
 
-    public UUID id() {
+    UUID id() {
         return id;
     }
 
-    public String model() {
+    String model() {
         return model;
     }
 
-    public synchronized JobStatus status() {
+    synchronized JobStatus status() {
         return status;
     }
 
-    public Instant submittedAt() {
-        return submittedAt;
-    }
-
-    public synchronized Optional<Instant> startedAt() {
+    synchronized Optional<Instant> startedAt() {
         return Optional.ofNullable(startedAt);
     }
 
-    public synchronized Optional<Instant> finishedAt() {
-        return Optional.ofNullable(finishedAt);
-    }
-
     /** Present once SUCCEEDED. */
-    public synchronized Optional<R> result() {
+    synchronized Optional<R> result() {
         return Optional.ofNullable(result);
     }
 
     /** Present once FAILED or CANCELLED. */
-    public synchronized Optional<JobError> error() {
+    synchronized Optional<JobError> error() {
         return Optional.ofNullable(error);
     }
 
-    /** Masked inputs scored so far (one forward pass each), reported between batches. */
-    public int done() {
+    /** Why it will end: its error once ended, or the reason it was asked to stop. */
+    synchronized Optional<JobError> stopReason() {
+        return Optional.ofNullable(error != null ? error : stopRequest);
+    }
+
+    /** Work done so far, reported between batches. */
+    int done() {
         return done;
     }
 
-    /** Masked inputs this job will score; 0 until the first batch is done. */
-    public int total() {
-        return total;
-    }
-
-    /** Completes (never exceptionally) when the job reaches a final state. */
-    public CompletableFuture<Job<R>> completion() {
+    /** Completes (never exceptionally) with the final state when the job ends. */
+    CompletableFuture<JobSnapshot<R>> completion() {
         return completion;
     }
 
-    /**
-     * Called after each progress report and once at the end; called at once if the job has
-     * already ended. Must not block: it runs on the worker's thread.
-     */
-    public void watch(Consumer<Job<R>> watcher) {
-        watchers.add(watcher);
-        if (completion.isDone()) {
-            watchers.remove(watcher);
-            tell(watcher);
-        }
+    /** @param position in the queue, as the queue counts it; ignored unless QUEUED */
+    synchronized JobSnapshot<R> snapshot(int position) {
+        int total = this.total;
+        return new JobSnapshot<>(id, model, status,
+                status == JobStatus.QUEUED ? position : 0,
+                total > 0 ? Optional.of(new JobProgress(done, total)) : Optional.empty(),
+                submittedAt,
+                Optional.ofNullable(startedAt),
+                Optional.ofNullable(finishedAt),
+                Optional.ofNullable(error),
+                Optional.ofNullable(result));
     }
 
-    public void unwatch(Consumer<Job<R>> watcher) {
-        watchers.remove(watcher);
+    /** Progress events, then exactly one end; the end at once if the job has already ended. */
+    JobSubscription subscribe(JobEvents<R> events) {
+        Subscriber subscriber = new Subscriber(events);
+        subscribers.add(subscriber);
+        // After the add: either the end is announced to the list that holds it, or it is seen
+        // done here; the subscriber's own flag keeps the two from both telling it.
+        JobSnapshot<R> last = completion.getNow(null);
+        if (last != null) {
+            subscriber.ended(last);
+        }
+        return subscriber;
     }
 
     /** QUEUED -> RUNNING; false if it was cancelled while it waited. */
@@ -117,7 +119,7 @@ public final class Job<R> {
         return true;
     }
 
-    /** The worker's progress callback: records progress, then stops the job if asked to. */
+    /** The worker's progress report: records it, then stops the job if asked to. */
     void progress(int done, int total) {
         this.total = total;
         this.done = done;
@@ -128,7 +130,8 @@ public final class Job<R> {
         if (stop != null || completion.isDone()) {
             throw new CancellationException("job " + id + " was cancelled");
         }
-        watchers.forEach(this::tell);
+        JobProgress progress = new JobProgress(done, total);
+        subscribers.forEach(subscriber -> subscriber.progress(progress));
     }
 
     /** The worker finished the computation; a stop asked for meanwhile still wins. */
@@ -152,8 +155,7 @@ public final class Job<R> {
             if (status.isFinal()) {
                 return;
             }
-            end(JobStatus.CANCELLED, null,
-                    stopRequest != null ? stopRequest : JobError.cancelledByClient());
+            end(JobStatus.CANCELLED, null, stopRequest != null ? stopRequest : JobError.cancelledByClient());
         }
         announceEnd();
     }
@@ -207,25 +209,58 @@ public final class Job<R> {
         finishedAt = clock.instant();
     }
 
+    /** Called once, by whoever ended the job, outside the job's lock. */
     private void announceEnd() {
-        completion.complete(this);
-        for (Consumer<Job<R>> watcher : watchers) {
-            watchers.remove(watcher);
-            tell(watcher);
-        }
-    }
-
-    /** A watcher's failure (a client gone from an event stream) is its own business, not the job's. */
-    private void tell(Consumer<Job<R>> watcher) {
-        try {
-            watcher.accept(this);
-        } catch (RuntimeException e) {
-            watchers.remove(watcher);
-        }
+        JobSnapshot<R> last = snapshot(0);
+        completion.complete(last);
+        subscribers.forEach(subscriber -> subscriber.ended(last));
     }
 
     @Override
     public String toString() {
         return "Job[" + id + ", " + model + ", " + status() + "]";
+    }
+
+    /**
+     * One subscriber's events, in order and told once: its lock keeps a progress report that
+     * raced the end from arriving after it, and its flag keeps the end from being told twice.
+     */
+    private final class Subscriber implements JobSubscription {
+
+        private final JobEvents<R> events;
+        private volatile boolean closed;
+
+        Subscriber(JobEvents<R> events) {
+            this.events = events;
+        }
+
+        synchronized void progress(JobProgress progress) {
+            if (closed) {
+                return;
+            }
+            try {
+                events.progress(id, progress);
+            } catch (RuntimeException e) {
+                close(); // a client gone from an event stream is its own business, not the job's
+            }
+        }
+
+        synchronized void ended(JobSnapshot<R> last) {
+            if (closed) {
+                return;
+            }
+            close();
+            try {
+                events.ended(last);
+            } catch (RuntimeException e) {
+                // as above: the subscriber is gone, the job has ended anyway
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            subscribers.remove(this);
+        }
     }
 }

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One model's bounded FIFO queue and the workers that drain it, one thread per worker slot
- * (a device, or one of several workers on a device). Submitting never blocks: a full queue
- * refuses the job at once. A worker that fails fails only its job and takes the next.
+ * (a device, or one of several workers on a device), in the in-memory job system. Submitting
+ * never blocks: a full queue refuses the job at once. A worker that fails fails only its job and
+ * takes the next.
  *
  * @param <W> what a job carries to the worker
  * @param <R> what a job produces
@@ -71,22 +72,8 @@ public final class JobQueue<W, R> {
         return model;
     }
 
-    public int capacity() {
-        return capacity;
-    }
-
-    /** Jobs waiting for a worker. */
-    public int size() {
-        return queue.size();
-    }
-
-    /** Workers computing a job now. */
-    public int busy() {
-        return busy.get();
-    }
-
-    public int workers() {
-        return workers.size();
+    QueueState state() {
+        return new QueueState(model, queue.size(), capacity, busy.get(), workers.size());
     }
 
     /** Queues the job, or refuses it at once when the queue is full or shutting down. */
@@ -100,7 +87,7 @@ public final class JobQueue<W, R> {
             listener.rejected(model);
             throw new QueueFullException(model, capacity, retryAfter());
         }
-        listener.queued(job);
+        listener.queued(job.snapshot(position(job)));
         return job;
     }
 
@@ -123,7 +110,7 @@ public final class JobQueue<W, R> {
         }
         queue.removeIf(entry -> entry.job() == job);
         if (job.status() == JobStatus.CANCELLED && job.startedAt().isEmpty()) {
-            listener.finished(job, Duration.ZERO); // it never reached a worker
+            listener.finished(job.snapshot(0), Duration.ZERO); // it never reached a worker
         }
         return true;
     }
@@ -161,7 +148,7 @@ public final class JobQueue<W, R> {
         if (!job.start()) {
             return; // cancelled while it waited; it was counted then
         }
-        listener.started(job, Duration.ofNanos(System.nanoTime() - entry.queuedAt()));
+        listener.started(job.snapshot(0), Duration.ofNanos(System.nanoTime() - entry.queuedAt()));
         synchronized (running) {
             running.add(entry);
         }
@@ -191,7 +178,7 @@ public final class JobQueue<W, R> {
             if (job.status() == JobStatus.SUCCEEDED) {
                 recordServiceTime(nanos);
             }
-            listener.finished(job, Duration.ofNanos(nanos));
+            listener.finished(job.snapshot(0), Duration.ofNanos(nanos));
         }
     }
 
@@ -211,7 +198,7 @@ public final class JobQueue<W, R> {
         for (Entry<W, R> entry : waiting) {
             if (entry.job().cancel(new JobError(JobError.Kind.SHUT_DOWN,
                     "the server shut down before this job started"))) {
-                listener.finished(entry.job(), Duration.ZERO);
+                listener.finished(entry.job().snapshot(0), Duration.ZERO);
             }
         }
         stopping = true;

@@ -11,8 +11,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 /**
- * The jobs a client can look up by id: every unfinished one, and finished ones for {@code ttl}
- * after they end, at most {@code maxFinished} of them (the oldest go first when full).
+ * The in-memory system's jobs that clients look up by id: every unfinished one, and finished ones
+ * for {@code ttl} after they end, at most {@code maxFinished} of them (the oldest go first when full).
  */
 public final class JobStore<R> {
 
@@ -30,7 +30,7 @@ public final class JobStore<R> {
 
     void add(Job<R> job) {
         unfinished.put(job.id(), job);
-        job.completion().thenAccept(this::finished);
+        job.completion().thenRun(() -> finished(job));
     }
 
     private void finished(Job<R> job) {
@@ -38,7 +38,7 @@ public final class JobStore<R> {
         unfinished.remove(job.id());
     }
 
-    public Optional<Job<R>> find(UUID id) {
+    Optional<Job<R>> find(UUID id) {
         Job<R> job = unfinished.get(id);
         return job != null ? Optional.of(job) : Optional.ofNullable(finished.getIfPresent(id));
     }

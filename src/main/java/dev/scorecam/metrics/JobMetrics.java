@@ -10,12 +10,12 @@ import io.micrometer.core.instrument.Timer;
 import org.springframework.stereotype.Component;
 
 import dev.scorecam.explain.Explanation;
-import dev.scorecam.jobs.Job;
 import dev.scorecam.jobs.JobError;
 import dev.scorecam.jobs.JobListener;
+import dev.scorecam.jobs.JobSnapshot;
 
 /**
- * What happens to jobs, as the queues report it: {@code scorecam.jobs} by outcome,
+ * What happens to jobs, as the job system reports it: {@code scorecam.jobs} by outcome,
  * {@code scorecam.queue.wait} and {@code scorecam.compute}. Tags come from fixed sets only:
  * served model names, the method, and the outcomes below.
  */
@@ -39,7 +39,7 @@ class JobMetrics implements JobListener {
     }
 
     @Override
-    public void started(Job<?> job, Duration waited) {
+    public void started(JobSnapshot<?> job, Duration waited) {
         Timer.builder("scorecam.queue.wait")
                 .description("Time jobs wait in their model's queue before a worker takes them")
                 .tag("model", job.model())
@@ -48,7 +48,7 @@ class JobMetrics implements JobListener {
     }
 
     @Override
-    public void finished(Job<?> job, Duration computed) {
+    public void finished(JobSnapshot<?> job, Duration computed) {
         String method = job.result()
                 .filter(Explanation.class::isInstance)
                 .map(result -> ((Explanation) result).method())
@@ -64,13 +64,13 @@ class JobMetrics implements JobListener {
         }
     }
 
-    static Outcome outcome(Job<?> job) {
+    static Outcome outcome(JobSnapshot<?> job) {
         return switch (job.status()) {
             case SUCCEEDED -> Outcome.SUCCEEDED;
             case FAILED -> Outcome.FAILED;
             case CANCELLED -> job.error().map(JobError::kind).orElse(JobError.Kind.CANCELLED) == JobError.Kind.TIMED_OUT
                     ? Outcome.TIMEOUT : Outcome.CANCELLED;
-            // finished() is only called in a final state; anything else would be a queue bug.
+            // finished() is only called in a final state; anything else would be a job system bug.
             case QUEUED, RUNNING -> Outcome.FAILED;
         };
     }

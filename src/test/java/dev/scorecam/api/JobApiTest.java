@@ -111,6 +111,21 @@ class JobApiTest {
     }
 
     @Test
+    void eventsOfAJobThatHasEndedAreOneFinalStatus() throws Exception {
+        String id = ExplanationApiTest.json(submit(MODEL, List.of())).get("id").asString();
+        awaitEnd(id);
+
+        HttpResponse<String> events = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/jobs/" + id + "/events"))
+                        .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(events.body().lines().filter(line -> line.startsWith("event:")))
+                .containsExactly("event:status");
+        assertThat(events.body()).contains("\"status\":\"SUCCEEDED\"");
+    }
+
+    @Test
     void unknownJobsAndClientErrors() throws Exception {
         ApiClient api = new ApiClient(port);
         ResponseEntity<String> unknown = api.get("/v1/jobs/" + UUID.randomUUID());

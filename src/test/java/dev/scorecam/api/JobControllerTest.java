@@ -14,11 +14,13 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -30,22 +32,25 @@ import com.github.benmanes.caffeine.cache.Ticker;
 
 import dev.scorecam.explain.Explainer;
 import dev.scorecam.explain.Explanation;
+import dev.scorecam.explain.ExplanationJobs;
 import dev.scorecam.jobs.Computation;
-import dev.scorecam.jobs.ExplanationJobs;
-import dev.scorecam.jobs.Job;
+import dev.scorecam.jobs.InMemoryJobSystem;
 import dev.scorecam.jobs.JobError;
 import dev.scorecam.jobs.JobFailedException;
 import dev.scorecam.jobs.JobListener;
 import dev.scorecam.jobs.JobQueue;
-import dev.scorecam.jobs.JobScheduler;
+import dev.scorecam.jobs.JobSnapshot;
 import dev.scorecam.jobs.JobStatus;
 import dev.scorecam.jobs.JobStore;
+import dev.scorecam.jobs.JobSystem;
 import dev.scorecam.jobs.QueueFullException;
 import dev.scorecam.jobs.ShuttingDownException;
 
 /** How the job system's outcomes map to HTTP, with a fake engine behind the controllers. */
 @WebMvcTest({JobController.class, ExplanationController.class})
 class JobControllerTest {
+
+    static final Duration WAIT = Duration.ofSeconds(10);
 
     @Autowired
     MockMvc mvc;
@@ -57,32 +62,54 @@ class JobControllerTest {
     Explainer explainer;
 
     final CountDownLatch release = new CountDownLatch(1);
-    /** Jobs that run until released, stopping between 10 ms batches when cancelled. */
+    /**
+     * Jobs that run until released: "work" reports progress every 10 ms (and stops there when
+     * cancelled), "quiet" reports nothing before it is released.
+     */
     final Computation<String, Explanation> held = (work, progress) -> {
+        if (work.equals("quiet")) {
+            release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+            return null;
+        }
         for (int i = 1; !release.await(10, TimeUnit.MILLISECONDS); i++) {
-            progress.maskedInputsScored(i, 1000);
+            progress.report(i, 1000);
         }
         return null;
     };
-    final JobScheduler<String, Explanation> scheduler = new JobScheduler<>(
+    final JobSystem<String, Explanation> system = new InMemoryJobSystem<>(
             List.of(new JobQueue<>("fake", 2, List.of(held), JobListener.NONE, Clock.systemUTC())),
             new JobStore<>(Duration.ofMinutes(1), 10, Ticker.systemTicker()), Clock.systemUTC());
 
     final MockMultipartFile image = new MockMultipartFile("image", "a.png", "image/png", new byte[] {1});
 
+    /** The controllers' jobs are the fake system's, looked up afresh at each call. */
+    @BeforeEach
+    void delegateToTheFakeSystem() {
+        when(jobs.find(any())).thenAnswer(call -> system.find(call.getArgument(0)));
+        when(jobs.cancel(any())).thenAnswer(call -> system.cancel(call.getArgument(0), JobError.cancelledByClient()));
+    }
+
     @AfterEach
     void stop() {
         release.countDown();
-        scheduler.shutdown(Duration.ofSeconds(2));
+        system.shutdown(Duration.ofSeconds(2));
     }
 
-    Job<Explanation> runningJob() throws InterruptedException {
-        Job<Explanation> job = scheduler.submit("fake", "work", true);
-        while (job.status() != JobStatus.RUNNING || job.done() == 0) {
+    JobSnapshot<Explanation> awaitState(UUID id, Predicate<JobSnapshot<Explanation>> state) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        JobSnapshot<Explanation> job = system.find(id).orElseThrow();
+        while (!state.test(job) && System.nanoTime() < deadline) {
             Thread.sleep(2);
+            job = system.find(id).orElseThrow();
         }
-        when(jobs.find(job.id())).thenReturn(Optional.of(job));
+        assertThat(state).as("state of %s", job).accepts(job);
         return job;
+    }
+
+    UUID runningJob() throws InterruptedException {
+        UUID id = system.submit("fake", "work").id();
+        awaitState(id, job -> job.status() == JobStatus.RUNNING && job.progress().isPresent());
+        return id;
     }
 
     @Test
@@ -123,40 +150,63 @@ class JobControllerTest {
 
     @Test
     void aRunningJobShowsProgressHasNoResultYetAndCanBeCancelled() throws Exception {
-        Job<Explanation> job = runningJob();
-        when(jobs.cancel(job)).thenAnswer(call -> scheduler.cancel(job, JobError.cancelledByClient()));
-        when(jobs.position(any())).thenReturn(0);
+        UUID job = runningJob();
 
-        mvc.perform(get("/v1/jobs/{id}", job.id()))
+        mvc.perform(get("/v1/jobs/{id}", job))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.status").value("RUNNING"))
                 .andExpect(jsonPath("$.progress.total").value(1000));
-        mvc.perform(get("/v1/jobs/{id}/result", job.id()))
+        mvc.perform(get("/v1/jobs/{id}/result", job))
                 .andExpect(status().is(409))
                 .andExpect(jsonPath("$.type").value("/problems/job-not-finished"));
 
-        mvc.perform(delete("/v1/jobs/{id}", job.id())).andExpect(status().is(202));
-        job.completion().get(5, TimeUnit.SECONDS);
+        mvc.perform(delete("/v1/jobs/{id}", job))
+                .andExpect(status().is(202))
+                .andExpect(jsonPath("$.status").value("RUNNING")); // until its next batch
+        assertThat(system.await(job, WAIT).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
 
-        mvc.perform(get("/v1/jobs/{id}", job.id()))
+        mvc.perform(get("/v1/jobs/{id}", job))
                 .andExpect(jsonPath("$.status").value("CANCELLED"))
                 .andExpect(jsonPath("$.error.type").value("/problems/job-cancelled"));
-        mvc.perform(get("/v1/jobs/{id}/result", job.id()))
+        mvc.perform(get("/v1/jobs/{id}/result", job))
                 .andExpect(status().is(409))
                 .andExpect(jsonPath("$.type").value("/problems/job-cancelled"));
+        mvc.perform(delete("/v1/jobs/{id}", job)) // already ended: left as it was
+                .andExpect(status().is(200))
+                .andExpect(jsonPath("$.status").value("CANCELLED"));
+    }
+
+    @Test
+    void aJobThatHasJustStartedShowsNoProgressUntilItsFirstBatch() throws Exception {
+        UUID job = system.submit("fake", "quiet").id();
+        awaitState(job, started -> started.status() == JobStatus.RUNNING);
+
+        mvc.perform(get("/v1/jobs/{id}", job))
+                .andExpect(jsonPath("$.status").value("RUNNING"))
+                .andExpect(jsonPath("$.startedAt").exists())
+                .andExpect(jsonPath("$.progress").doesNotExist());
+    }
+
+    @Test
+    void unknownAndMalformedIdsAre404() throws Exception {
+        mvc.perform(get("/v1/jobs/{id}", UUID.randomUUID()))
+                .andExpect(status().is(404))
+                .andExpect(jsonPath("$.type").value("/problems/unknown-job"));
+        mvc.perform(delete("/v1/jobs/{id}", "not-a-uuid"))
+                .andExpect(status().is(404))
+                .andExpect(jsonPath("$.type").value("/problems/unknown-job"));
     }
 
     @Test
     void aQueuedJobShowsItsPosition() throws Exception {
-        Job<Explanation> running = runningJob();
-        Job<Explanation> queued = scheduler.submit("fake", "next", true);
-        when(jobs.find(queued.id())).thenReturn(Optional.of(queued));
-        when(jobs.position(queued)).thenAnswer(call -> scheduler.position(queued));
+        UUID running = runningJob();
+        UUID queued = system.submit("fake", "next").id();
 
-        mvc.perform(get("/v1/jobs/{id}", queued.id()))
+        mvc.perform(get("/v1/jobs/{id}", queued))
                 .andExpect(jsonPath("$.status").value("QUEUED"))
                 .andExpect(jsonPath("$.position").value(1))
-                .andExpect(jsonPath("$.links.self").value("/v1/jobs/" + queued.id()));
-        assertThat(running.status()).isEqualTo(JobStatus.RUNNING);
+                .andExpect(jsonPath("$.progress").doesNotExist())
+                .andExpect(jsonPath("$.links.self").value("/v1/jobs/" + queued));
+        assertThat(system.find(running).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
     }
 }

@@ -5,13 +5,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import dev.scorecam.cam.Progress;
-
 /**
- * A job for the fake engine: {@code batches} batches of {@code batchMillis} each, optionally held
- * at the start until released, optionally failing like an engine error.
+ * A job for the fake engine: {@code batches} batches of {@code batchMillis} each, reporting
+ * progress after each, optionally held at the start (before any progress) until released,
+ * optionally failing like an engine error.
  */
-record FakeWork(String name, int batches, long batchMillis, CountDownLatch release, boolean fails) {
+public record FakeWork(String name, int batches, long batchMillis, CountDownLatch release, boolean fails) {
 
     static FakeWork quick(String name) {
         return new FakeWork(name, 1, 0, null, false);
@@ -30,24 +29,24 @@ record FakeWork(String name, int batches, long batchMillis, CountDownLatch relea
     }
 
     /** The fake engine: records the order in which jobs start, returns the work's name. */
-    static final class Engine implements Computation<FakeWork, String> {
+    public static final class Engine implements Computation<FakeWork, String> {
 
         final List<String> started = new CopyOnWriteArrayList<>();
         final List<Integer> batchesRun = new CopyOnWriteArrayList<>();
 
         @Override
-        public String compute(FakeWork work, Progress progress) throws Exception {
+        public String compute(FakeWork work, Computation.Progress progress) throws Exception {
             started.add(work.name());
             if (work.release() != null && !work.release().await(10, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("never released");
             }
             if (work.fails()) {
-                throw new IllegalStateException("libtorch: something internal went wrong");
+                throw new IllegalStateException("libtorch: something internal went wrong (a fake failure; the test expects this error)");
             }
             for (int i = 1; i <= work.batches(); i++) {
                 Thread.sleep(work.batchMillis());
                 batchesRun.add(i);
-                progress.maskedInputsScored(i, work.batches());
+                progress.report(i, work.batches());
             }
             return work.name();
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -41,5 +42,11 @@ class JobStoreTest {
             finished("r" + i);
         }
         assertThat(store.finishedCount()).isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void unknownIdsAreNotFound() {
+        finished("r");
+        assertThat(store.find(UUID.randomUUID())).isEmpty();
     }
 }

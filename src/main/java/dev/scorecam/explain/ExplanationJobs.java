@@ -1,0 +1,94 @@
+package dev.scorecam.explain;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import dev.scorecam.config.ScoreCamProperties;
+import dev.scorecam.jobs.JobError;
+import dev.scorecam.jobs.JobEvents;
+import dev.scorecam.jobs.JobFailedException;
+import dev.scorecam.jobs.JobSnapshot;
+import dev.scorecam.jobs.JobSubscription;
+import dev.scorecam.jobs.JobSystem;
+import dev.scorecam.jobs.QueueFullException;
+
+/**
+ * Explanations as jobs: what the API asks of the {@link JobSystem}, with this service's request
+ * timeout and shutdown grace. Stops before the web server does, so that waiting requests get
+ * their answer (or 503) while connections are still open.
+ */
+@Component
+public class ExplanationJobs implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ExplanationJobs.class);
+
+    private final JobSystem<PreparedExplanation, Explanation> jobs;
+    private final Duration requestTimeout;
+    private final Duration shutdownGrace;
+    private volatile boolean running;
+
+    public ExplanationJobs(JobSystem<PreparedExplanation, Explanation> jobs, ScoreCamProperties properties) {
+        this.jobs = jobs;
+        this.requestTimeout = properties.requestTimeout();
+        this.shutdownGrace = properties.shutdownGrace();
+    }
+
+    /**
+     * Queues the request and waits for it up to the request timeout; on timeout the job is
+     * cancelled (it stops between batches).
+     *
+     * @throws QueueFullException at once when the model's queue is full
+     * @throws JobFailedException when the job failed, was cancelled or timed out
+     */
+    public Explanation explain(PreparedExplanation prepared) {
+        return jobs.call(prepared.model().name(), prepared, requestTimeout, JobError.timedOut(requestTimeout));
+    }
+
+    /** Queues an asynchronous job, kept for lookup by id. */
+    public JobSnapshot<Explanation> submit(PreparedExplanation prepared) {
+        return jobs.submit(prepared.model().name(), prepared);
+    }
+
+    public Optional<JobSnapshot<Explanation>> find(UUID id) {
+        return jobs.find(id);
+    }
+
+    /** A client's cancel: the job just after it, still RUNNING when it stops at its next batch. */
+    public Optional<JobSnapshot<Explanation>> cancel(UUID id) {
+        return jobs.cancel(id, JobError.cancelledByClient());
+    }
+
+    public Optional<JobSubscription> subscribe(UUID id, JobEvents<Explanation> events) {
+        return jobs.subscribe(id, events);
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        log.info("Shutting down the job queues: waiting jobs are cancelled, running ones get {} s",
+                shutdownGrace.toSeconds());
+        jobs.shutdown(shutdownGrace);
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops first: before the web server's graceful shutdown, so waiting requests are answered. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.scorecam.explain;
+
+import java.time.Clock;
+import java.util.List;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.scorecam.config.ScoreCamProperties;
+import dev.scorecam.jobs.Computation;
+import dev.scorecam.jobs.InMemoryJobSystem;
+import dev.scorecam.jobs.JobListener;
+import dev.scorecam.jobs.JobQueue;
+import dev.scorecam.jobs.JobStore;
+import dev.scorecam.jobs.JobSystem;
+import dev.scorecam.model.ModelPool;
+import dev.scorecam.model.ModelRegistry;
+import dev.scorecam.model.ServedModel;
+
+/**
+ * The job system in this process: one queue per served model, its workers computing on the
+ * model's copies (one per device, {@code workers-per-device} each). {@link ExplanationJobs} shuts
+ * it down.
+ */
+@Configuration(proxyBeanMethods = false)
+class InMemoryJobsConfiguration {
+
+    @Bean
+    JobSystem<PreparedExplanation, Explanation> explanationJobSystem(ModelRegistry models, Explainer explainer,
+            ScoreCamProperties properties, ObjectProvider<JobListener> listeners) {
+        JobListener listener = listeners.getIfAvailable(() -> JobListener.NONE);
+        Clock clock = Clock.systemUTC();
+        List<JobQueue<PreparedExplanation, Explanation>> queues = models.pools().stream()
+                .map(pool -> queue(pool, explainer, properties.queueCapacityFor(pool.name()), listener, clock))
+                .toList();
+        return new InMemoryJobSystem<>(queues,
+                new JobStore<>(properties.jobs().ttl(), properties.jobs().maxStored(), Ticker.systemTicker()), clock);
+    }
+
+    private static JobQueue<PreparedExplanation, Explanation> queue(
+            ModelPool pool, Explainer explainer, int capacity, JobListener listener, Clock clock) {
+        List<Computation<PreparedExplanation, Explanation>> slots = pool.slots().stream()
+                .<Computation<PreparedExplanation, Explanation>>map(replica -> (prepared, progress) ->
+                        explainer.compute(on(replica, prepared), progress::report))
+                .toList();
+        return new JobQueue<>(pool.name(), capacity, slots, listener, clock);
+    }
+
+    /** The same prepared request on another device's copy of its model. */
+    private static PreparedExplanation on(ServedModel replica, PreparedExplanation prepared) {
+        return prepared.model() == replica ? prepared : new PreparedExplanation(replica, prepared.method(),
+                prepared.targets(), prepared.score(), prepared.batchSize(), prepared.original(), prepared.input());
+    }
+}
