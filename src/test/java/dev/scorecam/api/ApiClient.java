@@ -6,14 +6,17 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.web.client.RestClient;
+
+import dev.scorecam.Multipart;
 
 /** Calls the running service the way a script would: multipart upload, any status accepted. */
 final class ApiClient {
+
+    /** What the tests' {@link Multipart} bodies are sent as. */
+    static final MediaType MULTIPART = MediaType.parseMediaType(Multipart.contentType());
 
     private final RestClient client;
 
@@ -22,19 +25,11 @@ final class ApiClient {
     }
 
     ResponseEntity<byte[]> explain(String model, byte[] image, MediaType accept, Map<String, List<String>> fields) {
-        MultipartBodyBuilder body = new MultipartBodyBuilder();
-        if (image != null) {
-            body.part("image", new ByteArrayResource(image) {
-                @Override
-                public String getFilename() {
-                    return "upload.bin";
-                }
-            }).contentType(MediaType.APPLICATION_OCTET_STREAM);
-        }
-        fields.forEach((name, values) -> values.forEach(v -> body.part(name, v)));
+        Multipart body = image == null ? Multipart.fields(fields)
+                : Multipart.image(image, MediaType.APPLICATION_OCTET_STREAM_VALUE).with(fields);
         return client.post()
                 .uri("/v1/models/{model}/explanations", model)
-                .contentType(MediaType.MULTIPART_FORM_DATA)
+                .contentType(MULTIPART)
                 .accept(accept)
                 .body(body.build())
                 .retrieve()

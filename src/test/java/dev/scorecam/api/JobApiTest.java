@@ -12,15 +12,14 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.client.RestClient;
 
 import tools.jackson.databind.JsonNode;
 
+import dev.scorecam.Multipart;
 import dev.scorecam.ServerTest;
 
 /** The asynchronous lifecycle over HTTP on the demo model: submit, poll, events, result, cancel. */
@@ -34,17 +33,11 @@ class JobApiTest {
     int port;
 
     ResponseEntity<String> submit(String model, List<String> targets) throws Exception {
-        MultipartBodyBuilder body = new MultipartBodyBuilder();
-        body.part("image", new ByteArrayResource(ExplanationApiTest.sample("sneaker.png")) {
-            @Override
-            public String getFilename() {
-                return "sneaker.png";
-            }
-        }).contentType(MediaType.IMAGE_PNG);
-        body.part("model", model);
-        targets.forEach(t -> body.part("target", t));
+        Multipart body = Multipart.image(ExplanationApiTest.sample("sneaker.png"), MediaType.IMAGE_PNG_VALUE)
+                .field("model", model);
+        targets.forEach(t -> body.field("target", t));
         return RestClient.create("http://localhost:" + port).post().uri("/v1/jobs")
-                .contentType(MediaType.MULTIPART_FORM_DATA).body(body.build()).retrieve()
+                .contentType(ApiClient.MULTIPART).body(body.build()).retrieve()
                 .onStatus(s -> true, (q, r) -> {}).toEntity(String.class);
     }
 

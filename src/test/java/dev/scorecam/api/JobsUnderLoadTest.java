@@ -20,15 +20,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.client.RestClient;
 
 import tools.jackson.databind.JsonNode;
 
+import dev.scorecam.Multipart;
 import dev.scorecam.ServerTest;
 
 /**
@@ -158,9 +157,9 @@ class JobsUnderLoadTest {
 
     private ResponseEntity<byte[]> sync(byte[] image) {
         return client().post().uri("/v1/models/{model}/explanations", MODEL)
-                .contentType(MediaType.MULTIPART_FORM_DATA)
+                .contentType(ApiClient.MULTIPART)
                 .accept(MediaType.APPLICATION_JSON)
-                .body(multipart(image, false))
+                .body(Multipart.image(image, MediaType.IMAGE_PNG_VALUE).build())
                 .retrieve()
                 .onStatus(status -> true, (request, response) -> {})
                 .toEntity(byte[].class);
@@ -168,26 +167,11 @@ class JobsUnderLoadTest {
 
     private ResponseEntity<String> submit(byte[] image) {
         return client().post().uri("/v1/jobs")
-                .contentType(MediaType.MULTIPART_FORM_DATA)
-                .body(multipart(image, true))
+                .contentType(ApiClient.MULTIPART)
+                .body(Multipart.image(image, MediaType.IMAGE_PNG_VALUE).field("model", MODEL).build())
                 .retrieve()
                 .onStatus(status -> true, (request, response) -> {})
                 .toEntity(String.class);
-    }
-
-    private static org.springframework.util.MultiValueMap<String, org.springframework.http.HttpEntity<?>> multipart(
-            byte[] image, boolean withModel) {
-        MultipartBodyBuilder body = new MultipartBodyBuilder();
-        body.part("image", new ByteArrayResource(image) {
-            @Override
-            public String getFilename() {
-                return "upload.png";
-            }
-        }).contentType(MediaType.IMAGE_PNG);
-        if (withModel) {
-            body.part("model", MODEL);
-        }
-        return body.build();
     }
 
     private static float[] saliency(JsonNode explanation) {

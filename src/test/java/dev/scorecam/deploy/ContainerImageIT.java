@@ -15,11 +15,8 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
-import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
 import org.springframework.web.client.RestClient;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -30,6 +27,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.scorecam.Multipart;
 import dev.scorecam.ServerTest;
 
 /**
@@ -64,18 +62,10 @@ class ContainerImageIT {
 
     @Test
     void explainsAnImageWithTheBundledDemoModel() throws Exception {
-        MultiValueMap<String, Object> parts = new LinkedMultiValueMap<>();
-        parts.add("image", new ByteArrayResource(sampleImage()) {
-            @Override
-            public String getFilename() {
-                return "sneaker.png";
-            }
-        });
-
         ResponseEntity<String> response = client.post().uri("/v1/models/fashion-cnn/explanations")
-                .contentType(MediaType.MULTIPART_FORM_DATA)
+                .contentType(MediaType.parseMediaType(Multipart.contentType()))
                 .accept(MediaType.APPLICATION_JSON)
-                .body(parts)
+                .body(Multipart.image(sampleImage(), MediaType.IMAGE_PNG_VALUE).build())
                 .retrieve()
                 .toEntity(String.class);
 
