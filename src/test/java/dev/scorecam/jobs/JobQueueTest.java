@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.scorecam.EngineFailureExpected;
+
 /**
  * One model's queue and its workers, the in-memory job system's moving part, with a fake engine:
  * no model, no HTTP. What any job system must do is in {@link JobSystemContract}.
@@ -199,6 +201,7 @@ class JobQueueTest {
     }
 
     @Test
+    @EngineFailureExpected
     void anEngineErrorFailsThatJobOnlyAndTheWorkerKeepsServing() throws Exception {
         JobQueue<FakeWork, String> jobs = queue(4, 1);
         Job<String> failing = jobs.submit(FakeWork.failing("bad"));

@@ -20,6 +20,8 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.scorecam.EngineFailureExpected;
+
 /**
  * What every {@link JobSystem} does, whatever keeps its jobs: each implementation's test extends
  * this and says how to build one. The work is {@link FakeWork} on a fake engine, one model.
@@ -116,6 +118,7 @@ public abstract class JobSystemContract {
     }
 
     @Test
+    @EngineFailureExpected
     void anEngineErrorFailsThatJobOnlyAndTheWorkerKeepsServing() throws Exception {
         JobSystem<FakeWork, String> jobs = jobs(4, 1);
         UUID failing = jobs.submit(MODEL, FakeWork.failing("bad")).id();
@@ -313,6 +316,7 @@ public abstract class JobSystemContract {
     }
 
     @Test
+    @EngineFailureExpected
     void aCallGetsItsResultOrItsJobsError() {
         JobSystem<FakeWork, String> jobs = jobs(4, 1);
 

@@ -15,6 +15,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import dev.scorecam.EngineFailureExpected;
 import dev.scorecam.jobs.Computation;
 import dev.scorecam.jobs.InMemoryJobSystem;
 import dev.scorecam.jobs.JobError;
@@ -96,6 +97,7 @@ class JobMetricsTest {
     }
 
     @Test
+    @EngineFailureExpected
     void everyOutcomeIsCounted() throws Exception {
         assertThat(await(jobs.submit("m", "ok").id()).status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(await(jobs.submit("m", "fail").id()).status()).isEqualTo(JobStatus.FAILED);
