@@ -199,8 +199,9 @@ DJL_OFFLINE=true DJL_CACHE_DIR=$cache PYTORCH_LIBRARY_PATH=$TORCH_LIB PYTORCH_VE
 server_pid=$!
 url=http://127.0.0.1:$PORT
 if ! step ready 240 "$PYTHON" "$here/service_client.py" ready --url "$url" --pid "$server_pid" --timeout "$(limit 240)"; then
-  grep -E 'ERROR|Exception|Caused by|UnsatisfiedLink|undefined symbol' "$WORK/server.log" | head -20 | tee -a "$OUT/run.log"
-  fail "the service did not become ready (server.log)"
+  # The innermost cause names the problem (a library not found, an undefined symbol, no GPU).
+  cause=$(grep -E '^Caused by|UnsatisfiedLinkError|undefined symbol' "$WORK/server.log" | tail -1 | cut -c1-400)
+  fail "the service did not become ready: ${cause:-see server.log}"
 fi
 grep -E 'Engine PyTorch|Model .* loaded' "$WORK/server.log" | sed 's/^.*: //' | tee -a "$OUT/run.log"
 

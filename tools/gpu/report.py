@@ -122,6 +122,8 @@ def main():
             f"{live} / {sequential[0]['forwardPasses']} (batch {sequential[0]['batchSize']})")
         if smi and "sequential" in client["phases"]:
             row("  GPU (nvidia-smi) during these calls", smi_in(smi, client["phases"]["sequential"]))
+    elif client and not failed:
+        row("explanations, 1 client", "not measured: no time left before the deadline (BUDGET_S)")
     else:
         row("explanations, 1 client", "not measured")
 
@@ -135,6 +137,8 @@ def main():
             ratio = f"; p50 / floor = {p50 / floor_s:.2f}x" if p50 else ""
             row(f"forward floor fp32: live channels x forward per image at batch {batch}",
                 f"{live} x {per_image * 1000:.3f} ms = {seconds(floor_s)}{ratio}")
+        elif isinstance(per_image, float):
+            row(f"forward fp32 per image at batch {batch} (live channels unknown)", f"{per_image * 1000:.3f} ms")
         for name, value in floor["perImage"].items():
             if name != "fp32":
                 shown = f"{value * 1000:.3f} ms per image" if isinstance(value, float) else value
