@@ -133,6 +133,13 @@ def bench(args):
                                                         args.deadline)
             phases["concurrent"] = [first, last]
     out["phases"] = phases
+    for phase in ("warmup", "sequential"):
+        answers = out.get(phase, [])
+        print(f"{phase}: {len(answers)} calls, HTTP {sorted({r['status'] for r in answers})}, "
+              f"seconds {[r['seconds'] for r in answers]}")
+    if "concurrent" in out:
+        print(f"concurrent: {args.clients} clients, {sum(len(c) for c in out['concurrent'])} calls "
+              f"in {phases['concurrent'][1] - phases['concurrent'][0]:.1f} s")
     with open(args.out, "w") as f:
         json.dump(out, f, indent=1)
     ok = out.get("sequential") and all(r["status"] == 200 for r in out["sequential"])
