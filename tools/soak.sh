@@ -7,7 +7,8 @@
 #
 #   tools/soak.sh N [jar]        (jar: default target/scorecam-server-*.jar; build it with
 #                                 ./mvnw -B -ntp package -DskipTests)
-# JAVA_OPTS is passed to the JVM (e.g. JAVA_OPTS=-Xmx1g); CLIENTS sets the concurrent clients.
+# JAVA_OPTS is passed to the JVM (e.g. JAVA_OPTS=-Xmx1g); CLIENTS sets the concurrent clients;
+# the service reads SCORECAM_* variables as usual (e.g. SCORECAM_JOBS_TTL=1m).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:?usage: tools/soak.sh N [jar]}
@@ -20,7 +21,7 @@ log=$(mktemp /tmp/scorecam-soak.XXXXXX.log)
 # metrics: exposed only for this run, for the heap figures (the shipped config does not expose it)
 server_cmd=(java ${JAVA_OPTS:-} -Dai.djl.offline=true -jar "$jar" --server.port="$port"
   --server.address=127.0.0.1 --management.endpoints.web.exposure.include=health,metrics)
-echo "command: tools/soak.sh $*"
+echo "command: $(env | grep -E '^(SCORECAM|SPRING|SERVER)_' | sort | tr '\n' ' ')${CLIENTS:+CLIENTS=$CLIENTS }tools/soak.sh $*"
 echo "server:  ${server_cmd[*]}  (log: $log)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
   "$(free -g | awk '/Mem:/ {print $2}') GB RAM, java $(java -version 2>&1 | head -1 | cut -d'"' -f2)," \
