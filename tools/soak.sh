@@ -10,9 +10,10 @@
 # JAVA_OPTS is passed to the JVM (e.g. JAVA_OPTS=-Xmx1g); CLIENTS sets the concurrent clients;
 # the service reads SCORECAM_* variables as usual (e.g. SCORECAM_JOBS_TTL=1m).
 set -euo pipefail
-cd "$(dirname "$0")/.."
 n=${1:?usage: tools/soak.sh N [jar]}
-jar=${2:-$(ls target/scorecam-server-*.jar 2>/dev/null | grep -v plain | head -1 || true)}
+jar=${2:+$(realpath -- "$2")}
+cd "$(dirname "$0")/.."
+jar=${jar:-$(ls target/scorecam-server-*.jar 2>/dev/null | grep -v plain | head -1 || true)}
 [[ -f "$jar" ]] || { echo "no jar (build it: ./mvnw -B -ntp package -DskipTests)" >&2; exit 2; }
 python=/usr/bin/python3
 port=$($python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
