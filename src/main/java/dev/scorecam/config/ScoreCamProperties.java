@@ -13,6 +13,7 @@ import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -56,10 +57,13 @@ public record ScoreCamProperties(
     /**
      * @param ttl how long a finished job (and its result) can be fetched
      * @param maxStored finished jobs kept at most; the oldest go first
+     * @param maxStoredSize what their results (each with its original image) may hold in memory
+     *     together; the oldest go first
      */
     public record Jobs(
             @DefaultValue("15m") @NotNull Duration ttl,
-            @DefaultValue("10000") @Min(1) long maxStored) {}
+            @DefaultValue("10000") @Min(1) long maxStored,
+            @DefaultValue("256MB") @NotNull DataSize maxStoredSize) {}
 
     /**
      * @param cacheDir where DJL extracts the libtorch natives (~450 MB, once)

@@ -22,4 +22,16 @@ public record Explanation(
         Placement placement,
         float[] probabilities,
         ScoreCamResult result,
-        long computeMillis) {}
+        long computeMillis) {
+
+    /**
+     * Roughly what it holds in memory: the decoded original (four bytes a pixel at most) and each
+     * map's floats; what a kept job costs.
+     */
+    public long bytes() {
+        long maps = result.explanations().stream()
+                .mapToLong(e -> (long) e.saliency().values().length * Float.BYTES)
+                .sum();
+        return (long) original.getWidth() * original.getHeight() * Integer.BYTES + maps;
+    }
+}

@@ -37,7 +37,9 @@ class InMemoryJobsConfiguration {
                 .map(pool -> queue(pool, explainer, properties.queueCapacityFor(pool.name()), listener, clock))
                 .toList();
         return new InMemoryJobSystem<>(queues,
-                new JobStore<>(properties.jobs().ttl(), properties.jobs().maxStored(), Ticker.systemTicker()), clock);
+                new JobStore<>(properties.jobs().ttl(), properties.jobs().maxStored(),
+                        properties.jobs().maxStoredSize().toBytes(), Explanation::bytes, Ticker.systemTicker()),
+                clock);
     }
 
     private static JobQueue<PreparedExplanation, Explanation> queue(

@@ -14,6 +14,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
+import org.springframework.util.unit.DataSize;
+
 import dev.scorecam.cam.Progress;
 import dev.scorecam.config.ScoreCamProperties;
 import dev.scorecam.explain.Explainer;
@@ -51,7 +53,7 @@ public final class ScoreCamBenchmark {
         ScoreCamProperties properties = new ScoreCamProperties(dirs, List.of("cpu"), 1, Map.of(),
                 new ScoreCamProperties.Engine(null, 0, 1, 2),
                 new ScoreCamProperties.Limits(40_000_000L, 10, 256),
-                new ScoreCamProperties.Queue(64), new ScoreCamProperties.Jobs(Duration.ofMinutes(15), 10_000),
+                new ScoreCamProperties.Queue(64), new ScoreCamProperties.Jobs(Duration.ofMinutes(15), 10_000, DataSize.ofMegabytes(256)),
                 Duration.ofSeconds(60), Duration.ofSeconds(30));
         ModelRegistry registry = new ModelRegistry(properties, new TorchEngine(properties));
         Explainer explainer = new Explainer(registry, properties);

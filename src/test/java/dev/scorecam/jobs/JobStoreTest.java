@@ -45,6 +45,19 @@ class JobStoreTest {
     }
 
     @Test
+    void keepsAtMostMaxStoredBytesOfResults() {
+        // 100 jobs or 1,000 bytes of results: two results of 400 bytes fit, a third does not.
+        JobStore<String> bytes = new JobStore<>(Duration.ofMinutes(15), 100, 1_000, String::length, nanos::get);
+        for (int i = 0; i < 10; i++) {
+            Job<String> job = new Job<>("m", Clock.systemUTC());
+            bytes.add(job);
+            job.start();
+            job.succeed(String.valueOf(i).repeat(400));
+        }
+        assertThat(bytes.finishedCount()).isBetween(1L, 2L);
+    }
+
+    @Test
     void unknownIdsAreNotFound() {
         finished("r");
         assertThat(store.find(UUID.randomUUID())).isEmpty();
