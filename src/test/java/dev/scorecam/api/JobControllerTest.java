@@ -62,16 +62,21 @@ class JobControllerTest {
     Explainer explainer;
 
     final CountDownLatch release = new CountDownLatch(1);
+    /** Lets a "work" job go on to its second batch: until then it cannot end, whatever is asked of it. */
+    final CountDownLatch secondBatch = new CountDownLatch(1);
     /**
-     * Jobs that run until released: "work" reports progress every 10 ms (and stops there when
-     * cancelled), "quiet" reports nothing before it is released.
+     * Jobs that run until released: "work" reports its first batch, waits for {@link #secondBatch},
+     * then reports progress every 10 ms (and stops there when cancelled); "quiet" reports nothing
+     * before it is released.
      */
     final Computation<String, Explanation> held = (work, progress) -> {
         if (work.equals("quiet")) {
             release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
             return null;
         }
-        for (int i = 1; !release.await(10, TimeUnit.MILLISECONDS); i++) {
+        progress.report(1, 1000);
+        secondBatch.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+        for (int i = 2; !release.await(10, TimeUnit.MILLISECONDS); i++) {
             progress.report(i, 1000);
         }
         return null;
@@ -91,6 +96,7 @@ class JobControllerTest {
 
     @AfterEach
     void stop() {
+        secondBatch.countDown();
         release.countDown();
         system.shutdown(Duration.ofSeconds(2));
     }
@@ -163,6 +169,7 @@ class JobControllerTest {
         mvc.perform(delete("/v1/jobs/{id}", job))
                 .andExpect(status().is(202))
                 .andExpect(jsonPath("$.status").value("RUNNING")); // until its next batch
+        secondBatch.countDown();
         assertThat(system.await(job, WAIT).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
 
         mvc.perform(get("/v1/jobs/{id}", job))
