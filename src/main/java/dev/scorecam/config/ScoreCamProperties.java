@@ -75,13 +75,16 @@ public record ScoreCamProperties(
      * @param interopThreads inter-op threads; one was best on small machines (Score-CAM's graphs are chains)
      * @param warmupPasses forwards run at load, so that the first request is not the slow one
      * @param batchTuningTime how long {@code batch-size: auto} may measure candidates per model and device
+     * @param graphOptimizer libtorch's profiling graph executor (fusion, shape specialisation), set on
+     *     every worker thread; on is libtorch's default and measured a little faster for fp32 resnet18
      */
     public record Engine(
             Path cacheDir,
             @DefaultValue("0") @Min(0) int threads,
             @DefaultValue("1") @Min(1) int interopThreads,
             @DefaultValue("2") @Min(0) int warmupPasses,
-            @DefaultValue("30s") @NotNull Duration batchTuningTime) {}
+            @DefaultValue("30s") @NotNull Duration batchTuningTime,
+            @DefaultValue("true") boolean graphOptimizer) {}
 
     /**
      * @param maxPixels images whose header claims more pixels are refused before decoding

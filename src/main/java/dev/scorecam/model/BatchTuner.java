@@ -59,7 +59,7 @@ final class BatchTuner {
     }
 
     /**
-     * Times each candidate (one unmeasured forward at the new shape first, then the faster of two
+     * Times each candidate (two unmeasured forwards at the new shape first, then the faster of two
      * timed ones), stopping early once the budget is spent or two candidates in a row did worse
      * than the best.
      */
@@ -72,6 +72,8 @@ final class BatchTuner {
         for (int size : candidates(maskedInputs, maxBatchSize)) {
             try (NDManager scope = manager.newSubManager()) {
                 NDArray batch = scope.zeros(new Shape(size, 3, input.height(), input.width()));
+                // libtorch's graph executor profiles a new shape's first runs, slowly: not measured.
+                network.forward(batch).close();
                 network.forward(batch).close();
                 // The faster of two: a busy moment on a shared machine slows one, rarely both.
                 double millis = Double.MAX_VALUE;

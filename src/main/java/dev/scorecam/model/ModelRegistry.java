@@ -88,7 +88,7 @@ public class ModelRegistry {
                 Precision precision = PrecisionSupport.onDevice(modelPackage.name(), asked, target, CpuFeatures.nativeBf16());
                 ServedModel model = ServedModel.load(modelPackage, target, new ServingOptions(precision, batchSize,
                         properties.engine().warmupPasses(), properties.limits().maxBatchSize(),
-                        properties.engine().batchTuningTime()));
+                        properties.engine().batchTuningTime(), properties.engine().graphOptimizer()));
                 replicas.add(model);
                 log.info("Model {} loaded from {} on {}: {} channels at {}x{}, {} classes, {}, batch {}{}, {} worker(s), in {} ms",
                         model.name(), modelPackage.directory(), model.device(), model.channels(),

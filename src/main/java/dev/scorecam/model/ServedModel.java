@@ -74,7 +74,7 @@ public final class ServedModel implements AutoCloseable {
             String file = weights.getFileName().toString();
             model.load(modelPackage.directory(), file.substring(0, file.length() - ".pt".length()),
                     Map.of("mapLocation", "true"));
-            Network network = new TorchScriptNetwork((PtSymbolBlock) model.getBlock());
+            Network network = new TorchScriptNetwork((PtSymbolBlock) model.getBlock(), options.graphOptimizer());
             Shape activations;
             int batchSize;
             BatchTuner.Choice choice = null;

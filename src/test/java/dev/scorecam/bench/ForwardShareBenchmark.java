@@ -31,7 +31,8 @@ import dev.scorecam.config.ScoreCamProperties;
  * libtorch on the CPU returns when the work is done) against everything else (masks, masked
  * inputs, copies, weights, the map). Not a test: a command.
  *
- * <p>Arguments: {@code <package-dir> <fp32|bf16> <batch|auto> <image> <runs>}.
+ * <p>Arguments: {@code <package-dir> <fp32|bf16> <batch|auto> <image> <runs>}; {@code -Dno-graph-optimizer=true}
+ * turns libtorch's graph executor optimisation off.
  */
 public final class ForwardShareBenchmark {
 
@@ -75,13 +76,14 @@ public final class ForwardShareBenchmark {
         Precision precision = Precision.parse(args[1]);
         BatchSize batch = BatchSize.parse(args[2]);
         int runs = Integer.parseInt(args[4]);
-        ScoreCamProperties.Engine engine = new ScoreCamProperties.Engine(null, 0, 1, 2, Duration.ofSeconds(30));
+        ScoreCamProperties.Engine engine = new ScoreCamProperties.Engine(null, 0, 1, 2, Duration.ofSeconds(30), true);
         new TorchEngine(new ScoreCamProperties(java.util.List.of(), java.util.List.of("cpu"), 1, java.util.Map.of(),
                 engine, new ScoreCamProperties.Limits(40_000_000L, 10, 256), new ScoreCamProperties.Queue(64),
                 new ScoreCamProperties.Jobs(Duration.ofMinutes(15), 10_000), Duration.ofSeconds(60),
                 Duration.ofSeconds(30)));
         try (ServedModel model = ServedModel.load(ModelPackageReader.read(dir), Device.cpu(),
-                new ServingOptions(precision, batch, 2, 256, Duration.ofSeconds(30)))) {
+                new ServingOptions(precision, batch, 2, 256, Duration.ofSeconds(30),
+                        !Boolean.getBoolean("no-graph-optimizer")))) {
             float[] chw = Preprocessor.prepare(new ImageDecoder(40_000_000L).decode(Files.readAllBytes(Path.of(args[3]))),
                     model.modelPackage().input()).chw();
             var in = model.modelPackage().input();

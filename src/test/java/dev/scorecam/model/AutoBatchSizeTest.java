@@ -17,7 +17,7 @@ class AutoBatchSizeTest {
     @Test
     void autoPicksOneOfTheCandidatesItMeasured() {
         try (ServedModel model = ServedModel.load(QUADRANTS, Device.cpu(),
-                new ServingOptions(Precision.FP32, BatchSize.AUTO, 1, 256, Duration.ofSeconds(30)))) {
+                new ServingOptions(Precision.FP32, BatchSize.AUTO, 1, 256, Duration.ofSeconds(30), true))) {
             // 18 channels + the baseline: 8, 16 and 32 (the first to hold all 19) are worth measuring.
             assertThat(BatchTuner.candidates(19, 256)).containsExactly(8, 16, 32);
             assertThat(model.batchSizeMeasured()).isTrue();
@@ -29,7 +29,7 @@ class AutoBatchSizeTest {
     @Test
     void anExplicitBatchSizeWins() {
         try (ServedModel model = ServedModel.load(QUADRANTS, Device.cpu(),
-                new ServingOptions(Precision.FP32, BatchSize.of(5), 1, 256, Duration.ofSeconds(30)))) {
+                new ServingOptions(Precision.FP32, BatchSize.of(5), 1, 256, Duration.ofSeconds(30), true))) {
             assertThat(model.batchSizeMeasured()).isFalse();
             assertThat(model.batchSize()).isEqualTo(5);
             assertThat(model.batchMeasurements()).isEmpty();

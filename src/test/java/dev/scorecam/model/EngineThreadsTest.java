@@ -41,7 +41,7 @@ class EngineThreadsTest {
     private static ScoreCamProperties properties(
             List<String> device, int workers, Map<String, ScoreCamProperties.ModelOverrides> models) {
         return new ScoreCamProperties(List.<Path>of(), device, workers, models,
-                new ScoreCamProperties.Engine(null, 0, 1, 2, Duration.ofSeconds(30)), new ScoreCamProperties.Limits(40_000_000L, 10, 256),
+                new ScoreCamProperties.Engine(null, 0, 1, 2, Duration.ofSeconds(30), true), new ScoreCamProperties.Limits(40_000_000L, 10, 256),
                 new ScoreCamProperties.Queue(64), new ScoreCamProperties.Jobs(Duration.ofMinutes(15), 10_000),
                 Duration.ofSeconds(60), Duration.ofSeconds(30));
     }

@@ -105,7 +105,7 @@ class PrecisionTest {
 
     static ServedModel load(ModelPackage modelPackage, Precision precision) {
         return ServedModel.load(modelPackage, Device.cpu(),
-                new ServingOptions(precision, BatchSize.of(16), 1, 16, Duration.ZERO));
+                new ServingOptions(precision, BatchSize.of(16), 1, 16, Duration.ZERO, true));
     }
 
     static ScoreCamResult explain(ServedModel model, float[] chw, Targets targets) {
