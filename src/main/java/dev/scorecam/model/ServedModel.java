@@ -100,8 +100,11 @@ public final class ServedModel implements AutoCloseable {
             if (e instanceof ModelPackageException packageProblem) {
                 throw packageProblem;
             }
+            String hint = options.precision() == Precision.FP32 ? ""
+                    : " (a " + options.precision().id() + " network must take and return float32 arrays; "
+                            + "tools/reduce_precision.py writes one)";
             throw new ModelPackageException(weights, "cannot be loaded as TorchScript with "
-                    + "forward/features/head: " + e.getMessage(), e);
+                    + "forward/features/head" + hint + ": " + e.getMessage(), e);
         }
     }
 

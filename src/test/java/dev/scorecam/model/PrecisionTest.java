@@ -85,6 +85,18 @@ class PrecisionTest {
     }
 
     @Test
+    void aBf16NetworkWithoutTheFloat32InterfaceIsRefusedWithoutHarm(@TempDir Path dir) throws IOException {
+        // quadrants' model.pt cast to bf16 as is (raw-bf16-quadrants.pt): it takes bf16 input, which DJL cannot make.
+        Files.copy(QUADRANTS.resolve("model.yaml"), dir.resolve("model.yaml"));
+        Files.copy(QUADRANTS.resolve("model.pt"), dir.resolve("model.pt"));
+        Files.copy(QUADRANTS.resolveSibling("raw-bf16-quadrants.pt"), dir.resolve("model-bf16.pt"));
+        assertThatThrownBy(() -> load(ModelPackageReader.read(dir), Precision.BF16))
+                .isInstanceOf(ModelPackageException.class)
+                .hasMessageContaining("must take and return float32")
+                .hasMessageContaining("tools/reduce_precision.py");
+    }
+
+    @Test
     void fp16IsRefusedOnTheCpuAndBf16FallsBackWithoutNativeSupport() {
         assertThatThrownBy(() -> PrecisionSupport.onDevice("m", Precision.FP16, Device.cpu(), true))
                 .hasMessageContaining("fp16 is not served on the CPU");
