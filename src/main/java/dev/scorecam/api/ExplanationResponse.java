@@ -46,8 +46,10 @@ record ExplanationResponse(
 
     /**
      * @param forwardPasses images run through the whole network: input, baseline and one per live channel
+     * @param precision what the network computed in (masks, scores and maps are float32 always)
      */
-    record Stats(int channels, int liveChannels, int forwardPasses, int batchSize, long computeMillis) {}
+    record Stats(int channels, int liveChannels, int forwardPasses, int batchSize, String precision,
+            long computeMillis) {}
 
     /** @param heatmap the PNG of a target's overlay, or null when the client did not ask for it */
     static ExplanationResponse of(Explanation explanation, Function<ClassExplanation, byte[]> heatmap) {
@@ -74,6 +76,6 @@ record ExplanationResponse(
                 predictions,
                 explanations,
                 new Stats(result.channels(), result.liveChannels(), result.forwardPasses(), explanation.batchSize(),
-                        explanation.computeMillis()));
+                        explanation.precision(), explanation.computeMillis()));
     }
 }

@@ -5,7 +5,12 @@ import java.util.List;
 import dev.scorecam.imaging.InputFormat;
 import dev.scorecam.model.ServedModel;
 
-/** What a client needs to know to call a model. */
+/**
+ * What a client needs to know to call a model.
+ *
+ * @param precision what the network computes in: fp32, bf16 or fp16
+ * @param batchSizeFrom {@code auto} when the batch size was measured at warm-up, {@code configured} otherwise
+ */
 record ModelInfo(
         String name,
         Input input,
@@ -14,7 +19,9 @@ record ModelInfo(
         int channels,
         Size activations,
         String device,
-        int batchSize) {
+        String precision,
+        int batchSize,
+        String batchSizeFrom) {
 
     record Input(int width, int height, float[] mean, float[] std, String resize) {}
 
@@ -31,6 +38,8 @@ record ModelInfo(
                 model.channels(),
                 new Size(model.activationWidth(), model.activationHeight()),
                 model.device(),
-                model.batchSize());
+                model.precision().id(),
+                model.batchSize(),
+                model.batchSizeMeasured() ? "auto" : "configured");
     }
 }

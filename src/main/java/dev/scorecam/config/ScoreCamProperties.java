@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -46,10 +47,17 @@ public record ScoreCamProperties(
         @DefaultValue("60s") @NotNull Duration requestTimeout,
         @DefaultValue("30s") @NotNull Duration shutdownGrace) {
 
-    /** Per-model settings that belong to the deployment, not to the model package; null takes the default. */
+    /**
+     * Per-model settings that belong to the deployment, not to the model package; null takes the
+     * package's (model.yaml) or the default.
+     *
+     * @param batchSize {@code auto} or a number
+     * @param precision {@code fp32}, {@code bf16} or {@code fp16}
+     */
     public record ModelOverrides(
-            List<String> device, @Min(1) Integer batchSize, @Min(1) Integer workersPerDevice,
-            @Min(1) Integer queueCapacity) {}
+            List<String> device, @Pattern(regexp = "auto|[1-9][0-9]{0,5}") String batchSize,
+            @Min(1) Integer workersPerDevice, @Min(1) Integer queueCapacity,
+            @Pattern(regexp = "fp32|bf16|fp16") String precision) {}
 
     /** @param capacity jobs that may wait per model; one more is refused with 503 */
     public record Queue(@DefaultValue("64") @Min(1) int capacity) {}
@@ -67,15 +75,20 @@ public record ScoreCamProperties(
 
     /**
      * @param cacheDir where DJL extracts the libtorch natives (~450 MB, once)
-     * @param threads intra-op threads; 0 lets libtorch choose (one per core)
-     * @param interopThreads inter-op threads; one was best on small machines
+     * @param threads intra-op threads per engine call; 0 divides the cores among the CPU workers of a model
+     * @param interopThreads inter-op threads; one was best on small machines (Score-CAM's graphs are chains)
      * @param warmupPasses forwards run at load, so that the first request is not the slow one
+     * @param batchTuningTime how long {@code batch-size: auto} may measure candidates per model and device
+     * @param graphOptimizer libtorch's profiling graph executor (fusion, shape specialisation), set on
+     *     every worker thread; on is libtorch's default and measured a little faster for fp32 resnet18
      */
     public record Engine(
             Path cacheDir,
             @DefaultValue("0") @Min(0) int threads,
             @DefaultValue("1") @Min(1) int interopThreads,
-            @DefaultValue("2") @Min(0) int warmupPasses) {}
+            @DefaultValue("2") @Min(0) int warmupPasses,
+            @DefaultValue("30s") @NotNull Duration batchTuningTime,
+            @DefaultValue("true") boolean graphOptimizer) {}
 
     /**
      * @param maxPixels images whose header claims more pixels are refused before decoding
@@ -88,7 +101,7 @@ public record ScoreCamProperties(
             @DefaultValue("256") @Min(1) int maxBatchSize) {}
 
     public ModelOverrides overridesFor(String model) {
-        return models.getOrDefault(model, new ModelOverrides(null, null, null, null));
+        return models.getOrDefault(model, new ModelOverrides(null, null, null, null, null));
     }
 
     public List<String> devicesFor(String model) {
@@ -99,6 +112,25 @@ public record ScoreCamProperties(
     public int workersPerDeviceFor(String model) {
         Integer own = overridesFor(model).workersPerDevice();
         return own == null ? workersPerDevice : own;
+    }
+
+    /**
+     * Workers that may call the engine on the CPU at once for one model: the default count when
+     * the default devices include the CPU, or a model's own count where it says so. Models busy at
+     * the same time share the cores beyond this.
+     */
+    public int cpuWorkersPerModel() {
+        int most = device.stream().anyMatch(ScoreCamProperties::isCpu) ? workersPerDevice : 0;
+        for (String model : models.keySet()) {
+            if (devicesFor(model).stream().anyMatch(ScoreCamProperties::isCpu)) {
+                most = Math.max(most, workersPerDeviceFor(model));
+            }
+        }
+        return Math.max(1, most);
+    }
+
+    private static boolean isCpu(String device) {
+        return device.strip().equalsIgnoreCase("cpu");
     }
 
     public int queueCapacityFor(String model) {

@@ -70,7 +70,7 @@ public class Explainer {
                 prepared.batchSize(), progress, forwardPasses);
         long computeMillis = (System.nanoTime() - start) / 1_000_000;
         return new Explanation(model.modelPackage(), prepared.method(), prepared.score(), prepared.batchSize(),
-                prepared.original(), prepared.input().placement(), ScoreCam.probabilities(result.logits()), result,
+                model.precision().id(), prepared.original(), prepared.input().placement(), ScoreCam.probabilities(result.logits()), result,
                 computeMillis);
     }
 

@@ -11,6 +11,7 @@ import dev.scorecam.model.ModelPackage;
  * A finished explanation, with what rendering it needs: the original image and how the
  * model's input sits on it.
  *
+ * @param precision what the network computed in: fp32, bf16 or fp16
  * @param probabilities softmax of the input's logits, one per class
  */
 public record Explanation(
@@ -18,6 +19,7 @@ public record Explanation(
         String method,
         ScoreType score,
         int batchSize,
+        String precision,
         BufferedImage original,
         Placement placement,
         float[] probabilities,

@@ -9,20 +9,27 @@ import dev.scorecam.imaging.InputFormat;
  * A model package as read from disk: {@code model.pt} plus what {@code model.yaml} says of it.
  *
  * @param directory where {@code model.pt} lies
- * @param batchSize masked inputs per forward pass unless a request asks otherwise
+ * @param batchSize masked inputs per forward pass unless a request asks otherwise ({@code auto} by default)
+ * @param precision what the network computes in unless the deployment says otherwise ({@code fp32} by default)
  */
 public record ModelPackage(
-        String name, Path directory, InputFormat input, List<String> labels, String targetLayer, int batchSize) {
+        String name, Path directory, InputFormat input, List<String> labels, String targetLayer, BatchSize batchSize,
+        Precision precision) {
 
-    static final String WEIGHTS_FILE = "model.pt";
+    static final String WEIGHTS_FILE = Precision.FP32.weightsFile();
     static final String DESCRIPTOR_FILE = "model.yaml";
-    static final int DEFAULT_BATCH_SIZE = 64;
 
     public ModelPackage {
         labels = List.copyOf(labels);
     }
 
+    /** The float32 network, which every package has. */
     public Path weights() {
         return directory.resolve(WEIGHTS_FILE);
+    }
+
+    /** The network in the given precision; only {@code model.pt} (fp32) is required. */
+    public Path weights(Precision precision) {
+        return directory.resolve(precision.weightsFile());
     }
 }

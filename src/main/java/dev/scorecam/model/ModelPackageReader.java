@@ -47,7 +47,8 @@ public final class ModelPackageReader {
                 inputFormat(descriptor.input(), descriptorFile),
                 labels(descriptor, directory, descriptorFile),
                 descriptor.targetLayer() == null ? "" : descriptor.targetLayer(),
-                batchSize(descriptor, descriptorFile));
+                batchSize(descriptor, descriptorFile),
+                precision(descriptor, descriptorFile));
     }
 
     private static Descriptor parse(Path file) {
@@ -115,14 +116,26 @@ public final class ModelPackageReader {
         return labels;
     }
 
-    private static int batchSize(Descriptor descriptor, Path file) {
+    private static BatchSize batchSize(Descriptor descriptor, Path file) {
         if (descriptor.batchSize() == null) {
-            return ModelPackage.DEFAULT_BATCH_SIZE;
+            return BatchSize.AUTO;
         }
-        if (descriptor.batchSize() < 1) {
-            throw new ModelPackageException(file, "'batch-size' must be at least 1");
+        try {
+            return BatchSize.parse(descriptor.batchSize());
+        } catch (IllegalArgumentException e) {
+            throw new ModelPackageException(file, "'batch-size' must be 'auto' or at least 1, not " + descriptor.batchSize());
         }
-        return descriptor.batchSize();
+    }
+
+    private static Precision precision(Descriptor descriptor, Path file) {
+        if (descriptor.precision() == null) {
+            return Precision.FP32;
+        }
+        try {
+            return Precision.parse(descriptor.precision());
+        } catch (IllegalArgumentException e) {
+            throw new ModelPackageException(file, "'precision' " + e.getMessage().replace("precision ", ""));
+        }
     }
 
     /** model.yaml as written. */
@@ -132,7 +145,8 @@ public final class ModelPackageReader {
             List<String> labels,
             @JsonProperty("labels-file") String labelsFile,
             @JsonProperty("target-layer") String targetLayer,
-            @JsonProperty("batch-size") Integer batchSize) {}
+            @JsonProperty("batch-size") String batchSize,
+            String precision) {}
 
     record Input(Integer width, Integer height, List<Float> mean, List<Float> std, String resize) {}
 }

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import ai.djl.Device;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.ClassPathResource;
@@ -75,19 +77,25 @@ public class ModelRegistry {
 
     private static ModelPool load(ModelPackage modelPackage, ScoreCamProperties properties, TorchEngine engine) {
         ModelOverrides overrides = properties.overridesFor(modelPackage.name());
-        int batchSize = overrides.batchSize() != null ? overrides.batchSize() : modelPackage.batchSize();
+        BatchSize batchSize = overrides.batchSize() != null ? BatchSize.parse(overrides.batchSize()) : modelPackage.batchSize();
+        Precision asked = overrides.precision() != null ? Precision.parse(overrides.precision()) : modelPackage.precision();
         int workers = properties.workersPerDeviceFor(modelPackage.name());
         List<ServedModel> replicas = new ArrayList<>();
         try {
             for (String device : properties.devicesFor(modelPackage.name())) {
                 long start = System.nanoTime();
-                ServedModel model = ServedModel.load(
-                        modelPackage, engine.device(device), batchSize, properties.engine().warmupPasses());
+                Device target = engine.device(device);
+                Precision precision = PrecisionSupport.onDevice(modelPackage.name(), asked, target, CpuFeatures.nativeBf16());
+                ServedModel model = ServedModel.load(modelPackage, target, new ServingOptions(precision, batchSize,
+                        properties.engine().warmupPasses(), properties.limits().maxBatchSize(),
+                        properties.engine().batchTuningTime(), properties.engine().graphOptimizer()));
                 replicas.add(model);
-                log.info("Model {} loaded from {} on {}: {} channels at {}x{}, {} classes, batch {}, {} worker(s), in {} ms",
+                log.info("Model {} loaded from {} on {}: {} channels at {}x{}, {} classes, {}, batch {}{}, {} worker(s), in {} ms",
                         model.name(), modelPackage.directory(), model.device(), model.channels(),
-                        model.activationHeight(), model.activationWidth(), modelPackage.labels().size(), batchSize, workers,
-                        (System.nanoTime() - start) / 1_000_000);
+                        model.activationHeight(), model.activationWidth(), modelPackage.labels().size(),
+                        model.precision().id(), model.batchSize(),
+                        model.batchSizeMeasured() ? " (auto, measured " + model.batchMeasurements() + ")" : "",
+                        workers, (System.nanoTime() - start) / 1_000_000);
             }
             return new ModelPool(replicas, workers);
         } catch (RuntimeException e) {
@@ -133,6 +141,15 @@ public class ModelRegistry {
             for (String file : List.of(ModelPackage.DESCRIPTOR_FILE, ModelPackage.WEIGHTS_FILE)) {
                 try (InputStream in = new ClassPathResource(DEMO_MODEL + file).getInputStream()) {
                     Files.copy(in, dir.resolve(file));
+                }
+            }
+            // The network in other precisions, for scorecam.models.fashion-cnn.precision.
+            for (Precision precision : Precision.values()) {
+                ClassPathResource variant = new ClassPathResource(DEMO_MODEL + precision.weightsFile());
+                if (precision != Precision.FP32 && variant.exists()) {
+                    try (InputStream in = variant.getInputStream()) {
+                        Files.copy(in, dir.resolve(precision.weightsFile()));
+                    }
                 }
             }
             return dir;

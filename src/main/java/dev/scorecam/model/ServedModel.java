@@ -1,6 +1,8 @@
 package dev.scorecam.model;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -9,6 +11,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 
@@ -31,55 +34,97 @@ public final class ServedModel implements AutoCloseable {
 
     private final ModelPackage modelPackage;
     private final Device device;
+    private final Precision precision;
     private final int batchSize;
+    private final BatchTuner.Choice batchChoice;
     private final Model model;
     private final Network network;
     private final Shape activationShape;
     private final Duration loadTime;
 
-    private ServedModel(ModelPackage modelPackage, Device device, int batchSize, Model model, Network network,
-            Shape activationShape, Duration loadTime) {
+    private ServedModel(ModelPackage modelPackage, Device device, Precision precision, int batchSize,
+            BatchTuner.Choice batchChoice, Model model, Network network, Shape activationShape, Duration loadTime) {
         this.modelPackage = modelPackage;
         this.device = device;
+        this.precision = precision;
         this.batchSize = batchSize;
+        this.batchChoice = batchChoice;
         this.model = model;
         this.network = network;
         this.activationShape = activationShape;
         this.loadTime = loadTime;
     }
 
+    /** float32 at a fixed batch size. */
     public static ServedModel load(ModelPackage modelPackage, Device device, int batchSize, int warmupPasses) {
+        return load(modelPackage, device, ServingOptions.fixed(batchSize, warmupPasses));
+    }
+
+    public static ServedModel load(ModelPackage modelPackage, Device device, ServingOptions options) {
         long start = System.nanoTime();
+        Path weights = modelPackage.weights(options.precision());
+        if (!Files.isRegularFile(weights)) {
+            throw new ModelPackageException(weights, "missing: serving '%s' in %s needs its network in that precision (%s)"
+                    .formatted(modelPackage.name(), options.precision().id(),
+                            "tools/reduce_precision.py --precision " + options.precision().id() + " <package> writes it"));
+        }
         Model model = Model.newInstance(modelPackage.name(), device, TorchEngine.NAME);
         try {
             // mapLocation: weights saved on one device load onto the one asked for.
-            model.load(modelPackage.directory(), "model", Map.of("mapLocation", "true"));
-            Network network = new TorchScriptNetwork((PtSymbolBlock) model.getBlock());
+            String file = weights.getFileName().toString();
+            model.load(modelPackage.directory(), file.substring(0, file.length() - ".pt".length()),
+                    Map.of("mapLocation", "true"));
+            Network network = new TorchScriptNetwork((PtSymbolBlock) model.getBlock(), options.graphOptimizer());
             Shape activations;
+            int batchSize;
+            BatchTuner.Choice choice = null;
             try (NDManager manager = model.getNDManager().newSubManager(device)) {
-                activations = checkShapes(network, modelPackage, manager);
-                warmUp(network, modelPackage.input(), batchSize, warmupPasses, manager);
+                activations = checkShapes(network, modelPackage, weights, manager);
+                InputFormat input = modelPackage.input();
+                if (options.batchSize().isAuto()) {
+                    int maskedInputs = (int) activations.get(0) + 1;
+                    warmUp(network, input, BatchTuner.candidates(maskedInputs, options.maxBatchSize()).get(0),
+                            options.warmupPasses(), manager);
+                    choice = BatchTuner.choose(network, input, maskedInputs, options.maxBatchSize(),
+                            options.tuningBudget(), manager);
+                    batchSize = choice.batchSize();
+                } else {
+                    batchSize = options.batchSize().fixed();
+                    warmUp(network, input, batchSize, options.warmupPasses(), manager);
+                }
             }
-            return new ServedModel(modelPackage, device, batchSize, model, network, activations,
-                    Duration.ofNanos(System.nanoTime() - start));
+            return new ServedModel(modelPackage, device, options.precision(), batchSize, choice, model, network,
+                    activations, Duration.ofNanos(System.nanoTime() - start));
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
             if (e instanceof ModelPackageException packageProblem) {
                 throw packageProblem;
             }
-            throw new ModelPackageException(modelPackage.weights(), "cannot be loaded as TorchScript with "
-                    + "forward/features/head: " + e.getMessage(), e);
+            String hint = options.precision() == Precision.FP32 ? ""
+                    : " (a " + options.precision().id() + " network must take and return float32 arrays; "
+                            + "tools/reduce_precision.py writes one)";
+            throw new ModelPackageException(weights, "cannot be loaded as TorchScript with "
+                    + "forward/features/head" + hint + ": " + e.getMessage(), e);
         }
     }
 
-    /** Runs features and head once on a blank input: shapes must agree with model.yaml. Returns (K,h,w). */
-    private static Shape checkShapes(Network network, ModelPackage modelPackage, NDManager manager) {
+    /**
+     * Runs features and head once on a blank input: shapes must agree with model.yaml, and both
+     * must give float32 (a reduced-precision network casts back itself). Returns (K,h,w).
+     */
+    private static Shape checkShapes(Network network, ModelPackage modelPackage, Path weights, NDManager manager) {
         InputFormat input = modelPackage.input();
         NDArray activations = network.features(manager.zeros(new Shape(1, 3, input.height(), input.width())));
-        Shape logits = network.head(activations).getShape();
+        NDArray logitsArray = network.head(activations);
+        Shape logits = logitsArray.getShape();
         int classes = modelPackage.labels().size();
+        if (activations.getDataType() != DataType.FLOAT32 || logitsArray.getDataType() != DataType.FLOAT32) {
+            throw new ModelPackageException(weights, "features() gave " + activations.getDataType() + " and head() gave "
+                    + logitsArray.getDataType() + "; both must return float32 (tools/reduce_precision.py casts "
+                    + "a reduced-precision network's outputs back)");
+        }
         if (activations.getShape().dimension() != 4 || logits.dimension() != 2 || logits.get(1) != classes) {
-            throw new ModelPackageException(modelPackage.weights(), "features() gave " + activations.getShape()
+            throw new ModelPackageException(weights, "features() gave " + activations.getShape()
                     + " and head() gave " + logits + "; expected (1,K,h,w) and (1," + classes
                     + ") for the " + classes + " labels in model.yaml");
         }
@@ -133,8 +178,24 @@ public final class ServedModel implements AutoCloseable {
         return device.toString();
     }
 
+    /** Masked inputs per forward pass unless a request asks otherwise: as configured, or as measured at warm-up. */
     public int batchSize() {
         return batchSize;
+    }
+
+    /** True when {@link #batchSize()} was measured at warm-up ({@code batch-size: auto}). */
+    public boolean batchSizeMeasured() {
+        return batchChoice != null;
+    }
+
+    /** What warm-up measured for {@code batch-size: auto}, e.g. "8: 2.1 ms/img, 16: 1.7 ms/img"; empty otherwise. */
+    public String batchMeasurements() {
+        return batchChoice == null ? "" : batchChoice.describe();
+    }
+
+    /** What the network computes in. */
+    public Precision precision() {
+        return precision;
     }
 
     /** K: channels of the target layer. */

@@ -30,12 +30,14 @@ public class TorchEngine {
         if (settings.cacheDir() != null) {
             System.setProperty("DJL_CACHE_DIR", settings.cacheDir().toString());
         }
-        if (settings.threads() > 0) {
-            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(settings.threads()));
-        }
-        System.setProperty("ai.djl.pytorch.num_interop_threads", Integer.toString(settings.interopThreads()));
+        int cores = Runtime.getRuntime().availableProcessors();
+        int cpuWorkers = properties.cpuWorkersPerModel();
+        EngineThreads threads = EngineThreads.choose(settings.threads(), settings.interopThreads(), cores, cpuWorkers);
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads.intraOp()));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", Integer.toString(threads.interOp()));
         this.engine = Engine.getEngine(NAME);
-        log.info("Engine {} {} ready, {} GPU(s)", NAME, engine.getVersion(), engine.getGpuCount());
+        log.info("Engine {} {} ready, {} GPU(s); {} intra-op thread(s) per call and {} inter-op for {} core(s) and {} CPU worker(s)",
+                NAME, engine.getVersion(), engine.getGpuCount(), threads.intraOp(), threads.interOp(), cores, cpuWorkers);
     }
 
     /** {@code cpu}, {@code gpu} (the first GPU) or {@code gpu:N}. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
 
 import dev.scorecam.cam.Network;
 
@@ -14,9 +15,11 @@ import dev.scorecam.cam.Network;
 final class TorchScriptNetwork implements Network {
 
     private final PtSymbolBlock module;
+    private final boolean graphOptimizer;
 
-    TorchScriptNetwork(PtSymbolBlock module) {
+    TorchScriptNetwork(PtSymbolBlock module, boolean graphOptimizer) {
         this.module = module;
+        this.graphOptimizer = graphOptimizer;
     }
 
     @Override
@@ -31,11 +34,22 @@ final class TorchScriptNetwork implements Network {
 
     @Override
     public NDArray forward(NDArray input) {
+        optimizeGraph();
         return IValueUtils.forward(module, new NDList(input), false).singletonOrThrow();
+    }
+
+    /**
+     * libtorch's graph executor switch is per thread, and DJL sets it only on the thread that
+     * starts the engine (and in Predictor calls, which this class does not make): so it is set
+     * here, on the calling worker's thread (a thread-local flag, cheap to set every call).
+     */
+    private void optimizeGraph() {
+        JniUtils.setGraphExecutorOptimize(graphOptimizer);
     }
 
     /** DJL calls another method of the module when the last input is named {@code module_method:<name>}. */
     private NDArray run(String method, NDArray argument) {
+        optimizeGraph();
         try (NDArray marker = argument.getManager().create(0f)) {
             marker.setName("module_method:" + method);
             return IValueUtils.forward(module, new NDList(argument, marker), false).singletonOrThrow();

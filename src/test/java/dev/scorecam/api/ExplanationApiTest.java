@@ -56,6 +56,8 @@ class ExplanationApiTest {
         assertThat(model.get("labels").size()).isEqualTo(10);
         assertThat(model.get("channels").asInt()).isGreaterThanOrEqualTo(64);
         assertThat(model.get("device").asString()).isEqualTo("cpu()");
+        assertThat(model.get("precision").asString()).isEqualTo("fp32");
+        assertThat(model.get("batchSizeFrom").asString()).isIn("auto", "configured");
 
         assertThat(json(api().get("/v1/models/" + MODEL)).get("labels").get(7).asString()).isEqualTo("Sneaker");
     }
@@ -82,6 +84,7 @@ class ExplanationApiTest {
         assertThat(explanation.get("heatmapPng").asString()).isNotEmpty();
         JsonNode stats = body.get("stats");
         assertThat(stats.get("forwardPasses").asInt()).isEqualTo(stats.get("liveChannels").asInt() + 2);
+        assertThat(stats.get("precision").asString()).isEqualTo("fp32");
     }
 
     @Test

@@ -51,7 +51,7 @@ public final class ScoreCamBenchmark {
             runs.put(Path.of(args[i]).getFileName().toString(), Integer.parseInt(args[i + 1]));
         }
         ScoreCamProperties properties = new ScoreCamProperties(dirs, List.of("cpu"), 1, Map.of(),
-                new ScoreCamProperties.Engine(null, 0, 1, 2),
+                new ScoreCamProperties.Engine(null, 0, 1, 2, Duration.ofSeconds(30), true),
                 new ScoreCamProperties.Limits(40_000_000L, 10, 256),
                 new ScoreCamProperties.Queue(64), new ScoreCamProperties.Jobs(Duration.ofMinutes(15), 10_000, DataSize.ofMegabytes(256)),
                 Duration.ofSeconds(60), Duration.ofSeconds(30));

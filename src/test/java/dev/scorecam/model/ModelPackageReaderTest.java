@@ -31,6 +31,7 @@ class ModelPackageReaderTest {
                 labels: [cat, dog]
                 target-layer: layer4
                 batch-size: 16
+                precision: bf16
                 """));
         assertThat(p.name()).isEqualTo("cats");
         assertThat(p.input().width()).isEqualTo(224);
@@ -39,12 +40,14 @@ class ModelPackageReaderTest {
         assertThat(p.input().resize()).isEqualTo(ResizeMode.LETTERBOX);
         assertThat(p.labels()).containsExactly("cat", "dog");
         assertThat(p.targetLayer()).isEqualTo("layer4");
-        assertThat(p.batchSize()).isEqualTo(16);
+        assertThat(p.batchSize()).isEqualTo(BatchSize.of(16));
+        assertThat(p.precision()).isEqualTo(Precision.BF16);
         assertThat(p.weights()).isEqualTo(dir.resolve("model.pt"));
+        assertThat(p.weights(Precision.BF16)).isEqualTo(dir.resolve("model-bf16.pt"));
     }
 
     @Test
-    void defaultsResizeNormalisationAndBatch() throws IOException {
+    void defaultsResizeNormalisationBatchAndPrecision() throws IOException {
         ModelPackage p = ModelPackageReader.read(write("""
                 name: m
                 input: {width: 32, height: 32}
@@ -53,7 +56,22 @@ class ModelPackageReaderTest {
         assertThat(p.input().resize()).isEqualTo(ResizeMode.STRETCH);
         assertThat(p.input().mean()).containsExactly(0f, 0f, 0f);
         assertThat(p.input().std()).containsExactly(1f, 1f, 1f);
-        assertThat(p.batchSize()).isEqualTo(ModelPackage.DEFAULT_BATCH_SIZE);
+        assertThat(p.batchSize()).isEqualTo(BatchSize.AUTO);
+        assertThat(p.precision()).isEqualTo(Precision.FP32);
+    }
+
+    @Test
+    void readsAutoBatchAndRefusesAnUnknownPrecision() throws IOException {
+        assertThat(ModelPackageReader.read(write("name: m\ninput: {width: 8, height: 8}\nlabels: [a]\nbatch-size: auto\n"))
+                .batchSize().isAuto()).isTrue();
+        assertThatThrownBy(() -> ModelPackageReader.read(write(
+                "name: m\ninput: {width: 8, height: 8}\nlabels: [a]\nprecision: int8\n")))
+                .isInstanceOf(ModelPackageException.class)
+                .hasMessageContaining("'precision' must be fp32, bf16 or fp16");
+        assertThatThrownBy(() -> ModelPackageReader.read(write(
+                "name: m\ninput: {width: 8, height: 8}\nlabels: [a]\nbatch-size: 0\n")))
+                .isInstanceOf(ModelPackageException.class)
+                .hasMessageContaining("'batch-size' must be 'auto' or at least 1");
     }
 
     @Test

@@ -1,0 +1,128 @@
+package dev.scorecam.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import dev.scorecam.cam.Network;
+import dev.scorecam.cam.Progress;
+import dev.scorecam.cam.ScoreCam;
+import dev.scorecam.cam.ScoreType;
+import dev.scorecam.cam.Targets;
+import dev.scorecam.imaging.ImageDecoder;
+import dev.scorecam.imaging.Preprocessor;
+import dev.scorecam.model.BatchSize;
+import dev.scorecam.model.ModelPackageReader;
+import dev.scorecam.model.Precision;
+import dev.scorecam.model.ServedModel;
+import dev.scorecam.model.ServingOptions;
+import dev.scorecam.model.TorchEngine;
+import dev.scorecam.config.ScoreCamProperties;
+
+/**
+ * Where one Score-CAM's time goes: the network's forward passes (timed around each engine call;
+ * libtorch on the CPU returns when the work is done) against everything else (masks, masked
+ * inputs, copies, weights, the map). Not a test: a command.
+ *
+ * <p>Arguments: {@code <package-dir> <fp32|bf16> <batch|auto> <image> <runs>}; {@code -Dno-graph-optimizer=true}
+ * turns libtorch's graph executor optimisation off.
+ */
+public final class ForwardShareBenchmark {
+
+    /** Adds up the time spent inside the wrapped network's calls. */
+    static final class TimedNetwork implements Network {
+        private final Network network;
+        long forwardNanos;
+        long featuresNanos;
+
+        TimedNetwork(Network network) {
+            this.network = network;
+        }
+
+        @Override
+        public NDArray features(NDArray input) {
+            long start = System.nanoTime();
+            NDArray a = network.features(input);
+            featuresNanos += System.nanoTime() - start;
+            return a;
+        }
+
+        @Override
+        public NDArray head(NDArray activations) {
+            long start = System.nanoTime();
+            NDArray logits = network.head(activations);
+            featuresNanos += System.nanoTime() - start;
+            return logits;
+        }
+
+        @Override
+        public NDArray forward(NDArray input) {
+            long start = System.nanoTime();
+            NDArray logits = network.forward(input);
+            forwardNanos += System.nanoTime() - start;
+            return logits;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        Precision precision = Precision.parse(args[1]);
+        BatchSize batch = BatchSize.parse(args[2]);
+        int runs = Integer.parseInt(args[4]);
+        ScoreCamProperties.Engine engine = new ScoreCamProperties.Engine(null, 0, 1, 2, Duration.ofSeconds(30), true);
+        new TorchEngine(new ScoreCamProperties(java.util.List.of(), java.util.List.of("cpu"), 1, java.util.Map.of(),
+                engine, new ScoreCamProperties.Limits(40_000_000L, 10, 256), new ScoreCamProperties.Queue(64),
+                new ScoreCamProperties.Jobs(Duration.ofMinutes(15), 10_000), Duration.ofSeconds(60),
+                Duration.ofSeconds(30)));
+        try (ServedModel model = ServedModel.load(ModelPackageReader.read(dir), Device.cpu(),
+                new ServingOptions(precision, batch, 2, 256, Duration.ofSeconds(30),
+                        !Boolean.getBoolean("no-graph-optimizer")))) {
+            float[] chw = Preprocessor.prepare(new ImageDecoder(40_000_000L).decode(Files.readAllBytes(Path.of(args[3]))),
+                    model.modelPackage().input()).chw();
+            var in = model.modelPackage().input();
+            ScoreCam scoreCam = new ScoreCam();
+            // -Don-worker=true: on another thread than the one that loaded the model, as the service's workers run.
+            var worker = Boolean.getBoolean("on-worker") ? java.util.concurrent.Executors.newSingleThreadExecutor() : null;
+            double[] total = new double[runs];
+            double[] outside = new double[runs];
+            for (int r = -1; r < runs; r++) {
+                TimedNetwork timed = new TimedNetwork(model.network());
+                long start = System.nanoTime();
+                Runnable run = () -> {
+                    try (NDManager manager = model.newRequestManager()) {
+                        NDArray x = manager.create(chw, new Shape(1, 3, in.height(), in.width()));
+                        scoreCam.explain(timed, x, Targets.topK(1), ScoreType.LOGIT, model.batchSize(), Progress.NONE);
+                    }
+                };
+                if (worker != null) {
+                    worker.submit(run).get();
+                } else {
+                    run.run();
+                }
+                long elapsed = System.nanoTime() - start;
+                if (r >= 0) {
+                    total[r] = elapsed / 1e6;
+                    outside[r] = (elapsed - timed.forwardNanos - timed.featuresNanos) / 1e6;
+                }
+            }
+            Arrays.sort(total);
+            Arrays.sort(outside);
+            double t = total[runs / 2];
+            double o = outside[runs / 2];
+            if (worker != null) {
+                worker.shutdown();
+            }
+            System.out.printf(Locale.ROOT, "%s %s batch %d: median %.0f ms per Score-CAM, %.0f ms outside the network "
+                    + "(%.1f%%)%n", model.name(), precision.id(), model.batchSize(), t, o, 100 * o / t);
+        }
+    }
+
+    private ForwardShareBenchmark() {}
+}

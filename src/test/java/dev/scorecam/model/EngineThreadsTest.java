@@ -1,0 +1,48 @@
+package dev.scorecam.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.scorecam.config.ScoreCamProperties;
+
+class EngineThreadsTest {
+
+    @Test
+    void oneWorkerUsesEveryCore() {
+        assertThat(EngineThreads.choose(0, 1, 16, 1)).isEqualTo(new EngineThreads(16, 1));
+    }
+
+    @Test
+    void workersShareTheCoresWithoutOversubscribing() {
+        assertThat(EngineThreads.choose(0, 1, 16, 4).intraOp()).isEqualTo(4);
+        assertThat(EngineThreads.choose(0, 1, 2, 3).intraOp()).isEqualTo(1);
+    }
+
+    @Test
+    void anExplicitThreadCountWins() {
+        assertThat(EngineThreads.choose(3, 2, 16, 4)).isEqualTo(new EngineThreads(3, 2));
+    }
+
+    @Test
+    void theBusiestCpuModelSetsTheWorkerCount() {
+        var models = Map.of(
+                "big", new ScoreCamProperties.ModelOverrides(null, null, 4, null, null),
+                "on-gpu", new ScoreCamProperties.ModelOverrides(List.of("gpu:0"), null, 8, null, null));
+        assertThat(properties(List.of("cpu"), 2, models).cpuWorkersPerModel()).isEqualTo(4);
+        assertThat(properties(List.of("gpu:0"), 2, Map.of()).cpuWorkersPerModel()).isEqualTo(1);
+    }
+
+    private static ScoreCamProperties properties(
+            List<String> device, int workers, Map<String, ScoreCamProperties.ModelOverrides> models) {
+        return new ScoreCamProperties(List.<Path>of(), device, workers, models,
+                new ScoreCamProperties.Engine(null, 0, 1, 2, Duration.ofSeconds(30), true), new ScoreCamProperties.Limits(40_000_000L, 10, 256),
+                new ScoreCamProperties.Queue(64), new ScoreCamProperties.Jobs(Duration.ofMinutes(15), 10_000),
+                Duration.ofSeconds(60), Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Adds the network in a reduced precision to a model package: model-bf16.pt or model-fp16.pt.
+
+    /usr/bin/python3 tools/reduce_precision.py --precision bf16 models/resnet50
+
+The service serves a package in bf16 or fp16 (model.yaml `precision:` or
+scorecam.models.<name>.precision) from this file; model.pt stays the float32 network.
+The file keeps the package contract's float32 interface (DJL 0.36 cannot hold a bf16 array:
+a cast to one aborts the JVM): its weights and buffers are in the reduced precision, and
+forward / features / head cast their argument to it first and their result back to float32.
+Checked before the service sees it: the outputs are float32 and the logits stay within 5% of
+the float32 network's largest logit on a random input, again after reloading.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+import torch
+import torch.nn as nn
+import yaml
+
+from model_package import PackageError
+
+DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
+MAX_RELATIVE_ERROR = 0.05
+
+
+class ReducedPrecision(nn.Module):
+    """The package's network in `dtype` behind a float32 interface."""
+
+    def __init__(self, network, dtype: torch.dtype):
+        super().__init__()
+        self.network = network.to(dtype)
+        self.dtype = dtype
+
+    def forward(self, x):
+        return self.head(self.features(x))
+
+    @torch.jit.export
+    def features(self, x):
+        return self.network.features(x.to(self.dtype)).float()
+
+    @torch.jit.export
+    def head(self, a):
+        return self.network.head(a.to(self.dtype)).float()
+
+
+@torch.no_grad()
+def check(reduced, reference, x):
+    """Float32 outputs whose logits follow the float32 network's; returns the relative error."""
+    logits = reduced(x)
+    if reduced.features(x).dtype != torch.float32 or logits.dtype != torch.float32:
+        raise PackageError("the reduced network must return float32 from features and head")
+    want = reference(x)
+    error = ((logits - want).abs().max() / want.abs().max().clamp_min(1e-12)).item()
+    if not error <= MAX_RELATIVE_ERROR:
+        raise PackageError(f"logits differ from the float32 network's by {error:.1%} of the largest "
+                           f"(at most {MAX_RELATIVE_ERROR:.0%})")
+    return error
+
+
+def reduce_package(package, precision, seed=0):
+    package = Path(package)
+    meta = yaml.safe_load((package / "model.yaml").read_text())
+    width, height = meta["input"]["width"], meta["input"]["height"]
+    torch.manual_seed(seed)
+    x = torch.rand(2, 3, height, width)
+    reference = torch.jit.load(str(package / "model.pt")).eval()
+    scripted = torch.jit.script(ReducedPrecision(torch.jit.load(str(package / "model.pt")).eval(),
+                                                 DTYPES[precision]))
+    check(scripted, reference, x)
+    out = package / f"model-{precision}.pt"
+    scripted.save(str(out))
+    return out, check(torch.jit.load(str(out)), reference, x)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--precision", choices=sorted(DTYPES), default="bf16")
+    p.add_argument("package", help="a model package directory (model.pt + model.yaml)")
+    args = p.parse_args(argv)
+    try:
+        out, error = reduce_package(args.package, args.precision)
+    except PackageError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    print(f"wrote {out}: logits within {error:.2%} of model.pt's largest")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""reduce_precision.py: the network in bf16 behind the package's float32 interface."""
+
+import pytest
+import torch
+import torch.nn as nn
+
+from model_package import PackageError, SplitNetwork, descriptor, write_package
+from reduce_precision import ReducedPrecision, check, reduce_package
+
+
+def tiny_package(path):
+    torch.manual_seed(0)
+    module = SplitNetwork(nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU()),
+                          nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 2))).eval()
+    meta = descriptor("tiny", 8, 8, [0.0] * 3, [1.0] * 3, "stretch", ["a", "b"], "feature_net.1", 4)
+    write_package(path, torch.jit.script(module), meta, "a tiny test model", torch.rand(2, 3, 8, 8))
+
+
+def test_writes_a_bf16_network_with_float32_inputs_and_outputs(tmp_path):
+    tiny_package(tmp_path)
+    out, error = reduce_package(tmp_path, "bf16")
+
+    assert out == tmp_path / "model-bf16.pt"
+    assert error <= 0.05
+    reduced = torch.jit.load(str(out))
+    x = torch.rand(3, 3, 8, 8)
+    with torch.no_grad():
+        assert reduced.features(x).dtype == torch.float32
+        assert reduced(x).dtype == torch.float32
+        assert next(reduced.parameters()).dtype == torch.bfloat16
+        torch.testing.assert_close(reduced(x), torch.jit.load(str(tmp_path / "model.pt"))(x), rtol=0.05, atol=0.05)
+
+
+def test_a_network_that_drifts_from_float32_is_refused(tmp_path):
+    tiny_package(tmp_path)
+    reference = torch.jit.load(str(tmp_path / "model.pt"))
+    reduced = ReducedPrecision(torch.jit.load(str(tmp_path / "model.pt")), torch.bfloat16)
+    with torch.no_grad():
+        for p in reduced.parameters():
+            p.add_(1.0)
+    with pytest.raises(PackageError, match="differ from the float32 network"):
+        check(reduced, reference, torch.rand(2, 3, 8, 8))
