@@ -24,7 +24,7 @@ import dev.scorecam.model.Precision;
 import dev.scorecam.model.ServedModel;
 import dev.scorecam.model.ServingOptions;
 import dev.scorecam.model.TorchEngine;
-import dev.scorecam.config.ScoreCamProperties;
+import dev.scorecam.config.TestProperties;
 
 /**
  * Where one Score-CAM's time goes: the network's forward passes (timed around each engine call;
@@ -76,11 +76,7 @@ public final class ForwardShareBenchmark {
         Precision precision = Precision.parse(args[1]);
         BatchSize batch = BatchSize.parse(args[2]);
         int runs = Integer.parseInt(args[4]);
-        ScoreCamProperties.Engine engine = new ScoreCamProperties.Engine(null, 0, 1, 2, Duration.ofSeconds(30), true);
-        new TorchEngine(new ScoreCamProperties(java.util.List.of(), java.util.List.of("cpu"), 1, java.util.Map.of(),
-                engine, new ScoreCamProperties.Limits(40_000_000L, 10, 256), new ScoreCamProperties.Queue(64),
-                new ScoreCamProperties.Jobs(Duration.ofMinutes(15), 10_000), Duration.ofSeconds(60),
-                Duration.ofSeconds(30)));
+        new TorchEngine(TestProperties.cpu());
         try (ServedModel model = ServedModel.load(ModelPackageReader.read(dir), Device.cpu(),
                 new ServingOptions(precision, batch, 2, 256, Duration.ofSeconds(30),
                         !Boolean.getBoolean("no-graph-optimizer")))) {

@@ -2,7 +2,6 @@ package dev.scorecam.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -14,10 +13,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
-import org.springframework.util.unit.DataSize;
 
 import dev.scorecam.cam.Progress;
 import dev.scorecam.config.ScoreCamProperties;
+import dev.scorecam.config.TestProperties;
 import dev.scorecam.explain.Explainer;
 import dev.scorecam.explain.Explanation;
 import dev.scorecam.explain.ExplanationRequest;
@@ -50,11 +49,7 @@ public final class ScoreCamBenchmark {
             dirs.add(Path.of(args[i]));
             runs.put(Path.of(args[i]).getFileName().toString(), Integer.parseInt(args[i + 1]));
         }
-        ScoreCamProperties properties = new ScoreCamProperties(dirs, List.of("cpu"), 1, Map.of(),
-                new ScoreCamProperties.Engine(null, 0, 1, 2, Duration.ofSeconds(30), true),
-                new ScoreCamProperties.Limits(40_000_000L, 10, 256),
-                new ScoreCamProperties.Queue(64), new ScoreCamProperties.Jobs(Duration.ofMinutes(15), 10_000, DataSize.ofMegabytes(256)),
-                Duration.ofSeconds(60), Duration.ofSeconds(30));
+        ScoreCamProperties properties = TestProperties.with(dirs, List.of("cpu"), 1, Map.of());
         ModelRegistry registry = new ModelRegistry(properties, new TorchEngine(properties));
         Explainer explainer = new Explainer(registry, properties);
         byte[] upload = Files.readAllBytes(image);

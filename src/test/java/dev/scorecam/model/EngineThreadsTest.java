@@ -2,14 +2,13 @@ package dev.scorecam.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import dev.scorecam.config.ScoreCamProperties;
+import dev.scorecam.config.TestProperties;
 
 class EngineThreadsTest {
 
@@ -40,9 +39,6 @@ class EngineThreadsTest {
 
     private static ScoreCamProperties properties(
             List<String> device, int workers, Map<String, ScoreCamProperties.ModelOverrides> models) {
-        return new ScoreCamProperties(List.<Path>of(), device, workers, models,
-                new ScoreCamProperties.Engine(null, 0, 1, 2, Duration.ofSeconds(30), true), new ScoreCamProperties.Limits(40_000_000L, 10, 256),
-                new ScoreCamProperties.Queue(64), new ScoreCamProperties.Jobs(Duration.ofMinutes(15), 10_000),
-                Duration.ofSeconds(60), Duration.ofSeconds(30));
+        return TestProperties.with(List.of(), device, workers, models);
     }
 }
