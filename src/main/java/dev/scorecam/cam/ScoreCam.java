@@ -3,6 +3,7 @@ package dev.scorecam.cam;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.IntStream;
 
 import ai.djl.modality.cv.Image;
@@ -49,7 +50,8 @@ public final class ScoreCam {
         }
         int height = (int) input.getShape().get(2);
         int width = (int) input.getShape().get(3);
-        CountedNetwork network = new CountedNetwork(model);
+        LongAdder images = new LongAdder(); // passes as they happen, for stats: never computed from a formula
+        Network network = new ObservedNetwork(model, images::add);
 
         NDArray activations = network.features(input).squeeze(0);                // A^k, (K,h,w)
         int channels = (int) activations.getShape().get(0);
@@ -69,7 +71,7 @@ public final class ScoreCam {
             double[] weights = channelWeights(channelScores, baselineScores, live, c, channels);
             explanations.add(new ClassExplanation(c, saliency(activations, weights, height, width)));
         }
-        return new ScoreCamResult(logits, explanations, channels, live.length, network.images());
+        return new ScoreCamResult(logits, explanations, channels, live.length, images.intValue());
     }
 
     /** Channels whose activation map is not constant; the others have a zero mask. */

@@ -16,6 +16,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 
 import dev.scorecam.cam.Network;
+import dev.scorecam.cam.ObservedNetwork;
 import dev.scorecam.cam.Progress;
 import dev.scorecam.cam.ScoreCam;
 import dev.scorecam.cam.ScoreCamResult;
@@ -157,7 +158,7 @@ public final class ServedModel implements AutoCloseable {
             throw new IllegalArgumentException("input holds %d values, %s takes 3x%dx%d"
                     .formatted(chw.length, name(), format.height(), format.width()));
         }
-        Network listened = new ListenedNetwork(network, name(), forwardPasses);
+        Network listened = new ObservedNetwork(network, images -> forwardPasses.forwardPass(name(), images));
         try (NDManager manager = newRequestManager()) {
             NDArray x = manager.create(chw, new Shape(1, 3, format.height(), format.width()));
             return SCORE_CAM.explain(listened, x, targets, score, batchSize, progress);
