@@ -245,6 +245,313 @@ class HelmChartTest {
         assertThat(Yamls.read(CHART.resolve("values.yaml"))).extracting(v -> at(v, "tests.image.tag")).isEqualTo("1.37.0");
     }
 
+    // queue.backend=redis: api and worker Deployments sharing a Redis queue.
+
+    static final Path REDIS_GPU_VALUES = Path.of("helm/examples/values-redis-gpu-workers.yaml");
+    static final String API = "demo-scorecam-server-api";
+    static final String WORKER = "demo-scorecam-server-worker";
+    static final String[] EXTERNAL_REDIS = {"queue.backend", "redis", "redis.url", "redis://redis.data.svc:6379"};
+
+    private RenderedChart renderScaled(String... keyValues) {
+        String[] all = java.util.Arrays.copyOf(EXTERNAL_REDIS, EXTERNAL_REDIS.length + keyValues.length);
+        System.arraycopy(keyValues, 0, all, EXTERNAL_REDIS.length, keyValues.length);
+        return render(all);
+    }
+
+    @Test
+    void memoryBackendRendersExactlyWhatTheChartRendersWithoutIt() {
+        assertThat(render("queue.backend", "memory").manifests()).isEqualTo(render().manifests());
+        assertThat(render("queue.backend", "memory", "gpu.enabled", "true", "autoscaling.enabled", "true",
+                "autoscaling.minReplicas", "2", "serviceMonitor.enabled", "true").manifests())
+                .isEqualTo(render("gpu.enabled", "true", "autoscaling.enabled", "true",
+                        "autoscaling.minReplicas", "2", "serviceMonitor.enabled", "true").manifests());
+
+        Map<String, Object> server = render().server();
+        assertThat(env(server, "SCORECAM_QUEUE_BACKEND")).isNull();
+        assertThat(env(server, "SCORECAM_ROLE")).isNull();
+        assertThat(render().find("ScaledObject")).isEmpty();
+    }
+
+    @Test
+    void redisBackendRendersAnApiAndAWorkerDeploymentAndTheServiceReachesOnlyTheApi() {
+        RenderedChart chart = renderScaled();
+
+        assertThat(chart.all("Deployment")).extracting(d -> at(d, "metadata.name")).containsExactlyInAnyOrder(API, WORKER);
+        assertThat(at(chart.named("Deployment", API), "spec.replicas")).isEqualTo(2);
+        assertThat(at(chart.named("Deployment", WORKER), "spec.replicas")).isEqualTo(1);
+        Map<String, Object> apiPods = map(at(chart.named("Deployment", API), "spec.template.metadata.labels"));
+        Map<String, Object> workerPods = map(at(chart.named("Deployment", WORKER), "spec.template.metadata.labels"));
+        Map<String, Object> apiSelector = map(at(chart.named("Deployment", API), "spec.selector.matchLabels"));
+        Map<String, Object> workerSelector = map(at(chart.named("Deployment", WORKER), "spec.selector.matchLabels"));
+        assertThat(apiPods).containsAllEntriesOf(apiSelector).containsEntry("app.kubernetes.io/component", "api");
+        assertThat(workerPods).containsAllEntriesOf(workerSelector).containsEntry("app.kubernetes.io/component", "worker");
+        assertThat(selects(apiSelector, workerPods)).as("api Deployment adopting worker pods").isFalse();
+        assertThat(selects(workerSelector, apiPods)).as("worker Deployment adopting api pods").isFalse();
+
+        Map<String, Object> service = chart.only("Service");
+        assertThat(at(service, "metadata.name")).as("clients keep the Service name").isEqualTo("demo-scorecam-server");
+        Map<String, Object> serviceSelector = map(at(service, "spec.selector"));
+        assertThat(selects(serviceSelector, apiPods)).isTrue();
+        assertThat(selects(serviceSelector, workerPods)).as("workers serve no /v1: the Service must skip them").isFalse();
+        assertThat(chart.all("Service")).as("no Service exposes the workers").hasSize(1);
+    }
+
+    @Test
+    void eachRoleIsToldTheBackendItsRoleAndWhereRedisIsWithThePasswordFromTheSecret() {
+        RenderedChart chart = renderScaled("redis.existingSecret", "scorecam-redis", "redis.existingSecretPasswordKey", "pw");
+
+        for (String deployment : List.of(API, WORKER)) {
+            Map<String, Object> server = chart.server(deployment);
+            assertThat(env(server, "SCORECAM_QUEUE_BACKEND")).as(deployment).isEqualTo("redis");
+            assertThat(env(server, "SPRING_DATA_REDIS_HOST")).as(deployment).isEqualTo("redis.data.svc");
+            assertThat(env(server, "SPRING_DATA_REDIS_PORT")).as(deployment).isEqualTo("6379");
+            assertThat(env(server, "SPRING_DATA_REDIS_DATABASE")).as(deployment).isEqualTo("0");
+            assertThat(env(server, "SPRING_DATA_REDIS_SSL_ENABLED")).as(deployment).isNull();
+            assertThat(env(server, "SCORECAM_REDIS_STREAM_PREFIX")).as(deployment).isEqualTo("scorecam:stream:");
+            // Spring Boot ignores spring.data.redis.password once spring.data.redis.url is set.
+            assertThat(env(server, "SPRING_DATA_REDIS_URL")).as(deployment).isNull();
+            assertThat(envEntry(server, "SPRING_DATA_REDIS_PASSWORD")).as(deployment).isEqualTo(Map.of(
+                    "name", "SPRING_DATA_REDIS_PASSWORD",
+                    "valueFrom", Map.of("secretKeyRef", Map.of("name", "scorecam-redis", "key", "pw"))));
+        }
+        assertThat(env(chart.server(API), "SCORECAM_ROLE")).isEqualTo("api");
+        assertThat(env(chart.server(WORKER), "SCORECAM_ROLE")).isEqualTo("worker");
+        assertThat(chart.find("Secret")).as("the chart never holds the password").isEmpty();
+    }
+
+    @Test
+    void aTlsUrlWithPortAndDatabaseIsTakenApart() {
+        RenderedChart chart = render("queue.backend", "redis", "redis.url", "rediss://cache.example.com:6380/2",
+                "keda.enabled", "true");
+
+        Map<String, Object> worker = chart.server(WORKER);
+        assertThat(env(worker, "SPRING_DATA_REDIS_HOST")).isEqualTo("cache.example.com");
+        assertThat(env(worker, "SPRING_DATA_REDIS_PORT")).isEqualTo("6380");
+        assertThat(env(worker, "SPRING_DATA_REDIS_DATABASE")).isEqualTo("2");
+        assertThat(env(worker, "SPRING_DATA_REDIS_SSL_ENABLED")).isEqualTo("true");
+        Map<String, Object> trigger = map(list(at(chart.only("ScaledObject"), "spec.triggers")).get(0));
+        assertThat(map(trigger.get("metadata"))).containsEntry("address", "cache.example.com:6380")
+                .containsEntry("enableTLS", "true").containsEntry("databaseIndex", "2");
+    }
+
+    @Test
+    void redisSettingsThatCannotWorkAreRefused() {
+        assertThatThrownBy(() -> render("queue.backend", "redis")).hasMessageContaining("needs redis.url");
+        assertThatThrownBy(() -> renderScaled("redis.enabled", "true")).hasMessageContaining("not both");
+        assertThatThrownBy(() -> render("queue.backend", "redis", "redis.url", "redis://:secret@redis:6379"))
+                .hasMessageContaining("existingSecret");
+        assertThatThrownBy(() -> render("queue.backend", "redis", "redis.url", "http://redis:6379"))
+                .hasMessageContaining("/redis/url");
+        assertThatThrownBy(() -> render("redis.enabled", "true")).hasMessageContaining("queue.backend=redis");
+        assertThatThrownBy(() -> render("keda.enabled", "true")).hasMessageContaining("queue.backend=redis");
+        assertThatThrownBy(() -> renderScaled("autoscaling.enabled", "true", "autoscaling.queueSize.enabled", "true"))
+                .hasMessageContaining("keda.enabled");
+        assertThatThrownBy(() -> render("queue.backend", "kafka")).hasMessageContaining("/queue/backend");
+    }
+
+    @Test
+    void theGpuGoesToTheWorkersOnlyTheApiPodsRunNoModel() {
+        RenderedChart chart = renderScaled("gpu.enabled", "true", "gpu.runtimeClassName", "nvidia",
+                "gpu.nodeSelector.cloud\\.google\\.com/gke-accelerator", "nvidia-l4");
+
+        Map<String, Object> worker = chart.server(WORKER);
+        assertThat(map(at(worker, "resources.limits"))).containsEntry("nvidia.com/gpu", 1);
+        assertThat(worker.get("image")).isEqualTo("scorecam-server:0.1.0-gpu");
+        assertThat(chart.podSpec(WORKER).get("nodeSelector")).isEqualTo(Map.of("cloud.google.com/gke-accelerator", "nvidia-l4"));
+        assertThat(list(chart.podSpec(WORKER).get("tolerations"))).containsExactly(
+                Map.of("key", "nvidia.com/gpu", "operator", "Exists", "effect", "NoSchedule"));
+        assertThat(chart.podSpec(WORKER).get("runtimeClassName")).isEqualTo("nvidia");
+        assertThat(env(worker, "SCORECAM_DEVICE")).as("the ConfigMap's gpu applies").isNull();
+        assertThat(at(chart.applicationSettings(), "scorecam.device")).isEqualTo("gpu");
+
+        Map<String, Object> api = chart.server(API);
+        assertThat(map(at(api, "resources.limits"))).doesNotContainKey("nvidia.com/gpu").containsEntry("memory", "2Gi");
+        assertThat(at(api, "resources.requests.cpu")).isEqualTo("1");
+        assertThat(api.get("image")).isEqualTo("scorecam-server:0.1.0");
+        assertThat(chart.podSpec(API)).doesNotContainKeys("nodeSelector", "tolerations", "runtimeClassName");
+        assertThat(env(api, "SCORECAM_DEVICE")).as("overrides the workers' device from the ConfigMap").isEqualTo("cpu");
+    }
+
+    @Test
+    void eachRoleHasItsProbesWorkersWaitForTheirModels() {
+        RenderedChart chart = renderScaled();
+
+        for (String deployment : List.of(API, WORKER)) {
+            Map<String, Object> server = chart.server(deployment);
+            assertThat(at(server, "readinessProbe.httpGet.path")).as(deployment).isEqualTo("/actuator/health/readiness");
+            assertThat(at(server, "livenessProbe.httpGet.path")).as(deployment).isEqualTo("/actuator/health/liveness");
+            assertThat(at(server, "startupProbe.httpGet.path")).as(deployment).isEqualTo("/actuator/health/liveness");
+            assertThat(list(server.get("ports"))).singleElement().satisfies(port -> assertThat(map(port))
+                    .containsEntry("containerPort", 8080).containsEntry("name", "http"));
+            assertThat(at(server, "securityContext.readOnlyRootFilesystem")).as(deployment).isEqualTo(true);
+        }
+        assertThat(startupSeconds(chart.server(WORKER))).as("model loading and warm-up").isGreaterThanOrEqualTo(300);
+        assertThat(startupSeconds(chart.server(API))).as("metadata only").isBetween(60, 299);
+    }
+
+    @Test
+    void anInChartRedisForTrialsIsPinnedNonRootAndWhereTheServersLook() {
+        RenderedChart chart = render("queue.backend", "redis", "redis.enabled", "true");
+
+        Map<String, Object> redis = map(list(chart.podSpec("demo-scorecam-server-redis").get("containers")).get(0));
+        assertThat((String) redis.get("image")).matches("redis:\\d+\\.\\d+\\.\\d+");
+        assertThat(at(chart.podSpec("demo-scorecam-server-redis"), "securityContext.runAsNonRoot")).isEqualTo(true);
+        assertThat(at(redis, "securityContext.readOnlyRootFilesystem")).isEqualTo(true);
+        assertThat(mount(redis, "data")).containsEntry("mountPath", "/data");
+        assertThat(list(redis.get("args"))).containsSequence("--appendonly", "yes").doesNotContain("--requirepass");
+        assertThat(redis).containsKeys("readinessProbe", "livenessProbe");
+
+        Map<String, Object> service = chart.named("Service", "demo-scorecam-server-redis");
+        assertThat(selects(map(at(service, "spec.selector")),
+                map(at(chart.named("Deployment", "demo-scorecam-server-redis"), "spec.template.metadata.labels")))).isTrue();
+        assertThat(selects(map(at(service, "spec.selector")),
+                map(at(chart.named("Deployment", API), "spec.template.metadata.labels")))).isFalse();
+        assertThat(env(chart.server(API), "SPRING_DATA_REDIS_HOST")).isEqualTo("demo-scorecam-server-redis");
+        assertThat(env(chart.server(WORKER), "SPRING_DATA_REDIS_PORT")).isEqualTo("6379");
+        assertThat(chart.named("Service", "demo-scorecam-server").get("spec")).isNotNull();
+    }
+
+    @Test
+    void anInChartRedisWithASecretRequiresThePassword() {
+        RenderedChart chart = render("queue.backend", "redis", "redis.enabled", "true", "redis.existingSecret", "scorecam-redis");
+
+        Map<String, Object> redis = map(list(chart.podSpec("demo-scorecam-server-redis").get("containers")).get(0));
+        assertThat(list(redis.get("args"))).containsSequence("--requirepass", "$(REDISCLI_AUTH)");
+        assertThat(envEntry(redis, "REDISCLI_AUTH")).isEqualTo(Map.of("name", "REDISCLI_AUTH",
+                "valueFrom", Map.of("secretKeyRef", Map.of("name", "scorecam-redis", "key", "redis-password"))));
+        assertThat(at(envEntry(chart.server(WORKER), "SPRING_DATA_REDIS_PASSWORD"), "valueFrom.secretKeyRef.name"))
+                .isEqualTo("scorecam-redis");
+    }
+
+    @Test
+    void kedaScalesTheWorkersOnEachModelsStreamOnlyWhenEnabled() {
+        assertThat(renderScaled().find("ScaledObject")).isEmpty();
+        assertThat(renderScaled().find("TriggerAuthentication")).isEmpty();
+
+        RenderedChart chart = renderScaled("keda.enabled", "true", "keda.models[0]", "fashion-cnn",
+                "keda.models[1]", "resnet50", "keda.maxReplicaCount", "6", "redis.existingSecret", "scorecam-redis");
+        Map<String, Object> scaled = chart.only("ScaledObject");
+        assertThat(scaled.get("apiVersion")).isEqualTo("keda.sh/v1alpha1");
+        assertThat(at(scaled, "spec.scaleTargetRef")).isEqualTo(
+                Map.of("apiVersion", "apps/v1", "kind", "Deployment", "name", WORKER));
+        assertThat(at(scaled, "spec.minReplicaCount")).isEqualTo(1);
+        assertThat(at(scaled, "spec.maxReplicaCount")).isEqualTo(6);
+        List<Map<String, Object>> triggers = list(at(scaled, "spec.triggers")).stream().map(Yamls::map).toList();
+        assertThat(triggers).hasSize(4).allSatisfy(trigger -> {
+            assertThat(trigger.get("type")).isEqualTo("redis-streams");
+            assertThat(map(trigger.get("metadata"))).containsEntry("consumerGroup", "workers")
+                    .containsEntry("address", "redis.data.svc:6379").containsEntry("enableTLS", "false");
+            assertThat(at(trigger, "authenticationRef.name")).isEqualTo(WORKER);
+        });
+        assertThat(triggers).extracting(t -> at(t, "metadata.stream")).containsExactly(
+                "scorecam:stream:fashion-cnn", "scorecam:stream:fashion-cnn",
+                "scorecam:stream:resnet50", "scorecam:stream:resnet50");
+        assertThat(triggers).filteredOn(t -> at(t, "metadata.lagCount") != null).hasSize(2)
+                .allSatisfy(t -> assertThat(at(t, "metadata.lagCount")).isEqualTo("4"));
+        assertThat(triggers).filteredOn(t -> at(t, "metadata.pendingEntriesCount") != null).hasSize(2)
+                .allSatisfy(t -> assertThat(at(t, "metadata.pendingEntriesCount")).isEqualTo("1"));
+
+        Map<String, Object> auth = chart.only("TriggerAuthentication");
+        assertThat(at(auth, "metadata.name")).isEqualTo(WORKER);
+        assertThat(list(at(auth, "spec.secretTargetRef"))).containsExactly(
+                Map.of("parameter", "password", "name", "scorecam-redis", "key", "redis-password"));
+        assertThat(map(at(chart.named("Deployment", WORKER), "spec"))).as("KEDA owns the replica count")
+                .doesNotContainKey("replicas");
+        assertThat(at(chart.named("Deployment", API), "spec.replicas")).isEqualTo(2);
+    }
+
+    @Test
+    void theStreamPrefixReachesTheServersAndKedaAlike() {
+        RenderedChart chart = renderScaled("keda.enabled", "true", "redis.streamPrefix", "prod:jobs:");
+
+        assertThat(env(chart.server(API), "SCORECAM_REDIS_STREAM_PREFIX")).isEqualTo("prod:jobs:");
+        assertThat(env(chart.server(WORKER), "SCORECAM_REDIS_STREAM_PREFIX")).isEqualTo("prod:jobs:");
+        assertThat(list(at(chart.only("ScaledObject"), "spec.triggers"))).allSatisfy(
+                t -> assertThat(at(t, "metadata.stream")).isEqualTo("prod:jobs:fashion-cnn"));
+    }
+
+    @Test
+    void theHpaScalesTheApiPodsOnCpuAndNeverTheWorkers() {
+        RenderedChart chart = renderScaled("autoscaling.enabled", "true", "autoscaling.minReplicas", "2",
+                "keda.enabled", "true");
+
+        Map<String, Object> hpa = chart.only("HorizontalPodAutoscaler");
+        assertThat(at(hpa, "spec.scaleTargetRef")).isEqualTo(Map.of("apiVersion", "apps/v1", "kind", "Deployment", "name", API));
+        assertThat(at(map(list(at(hpa, "spec.metrics")).get(0)), "resource.name")).isEqualTo("cpu");
+        assertThat(map(at(chart.named("Deployment", API), "spec"))).doesNotContainKey("replicas");
+        assertThat(at(chart.only("ScaledObject"), "spec.scaleTargetRef.name")).isEqualTo(WORKER);
+    }
+
+    @Test
+    void eachRoleGetsItsOwnDisruptionBudgetWhenMoreThanOneOfItRuns() {
+        RenderedChart defaults = renderScaled();
+        assertThat(defaults.all("PodDisruptionBudget")).extracting(p -> at(p, "metadata.name")).containsExactly(API);
+
+        RenderedChart chart = renderScaled("worker.replicaCount", "3");
+        for (String role : List.of("api", "worker")) {
+            Map<String, Object> pdb = chart.named("PodDisruptionBudget", "demo-scorecam-server-" + role);
+            assertThat(at(pdb, "spec.maxUnavailable")).isEqualTo(1);
+            assertThat(at(pdb, "spec.selector.matchLabels")).isEqualTo(
+                    at(chart.named("Deployment", "demo-scorecam-server-" + role), "spec.selector.matchLabels"));
+        }
+        assertThat(renderScaled("keda.enabled", "true", "keda.minReplicaCount", "2", "api.replicaCount", "1")
+                .all("PodDisruptionBudget")).extracting(p -> at(p, "metadata.name")).containsExactly(WORKER);
+    }
+
+    @Test
+    void prometheusFindsTheApiThroughItsServiceAndTheWorkersAsPodsBothLabelledByRole() {
+        RenderedChart chart = renderScaled("serviceMonitor.enabled", "true", "serviceMonitor.labels.release", "kps");
+
+        Map<String, Object> serviceMonitor = chart.only("ServiceMonitor");
+        assertThat(at(serviceMonitor, "spec.selector.matchLabels")).isEqualTo(at(chart.only("Service"), "spec.selector"));
+        Map<String, Object> podMonitor = chart.only("PodMonitor");
+        assertThat(at(podMonitor, "metadata.labels.release")).isEqualTo("kps");
+        assertThat(at(podMonitor, "spec.selector.matchLabels")).isEqualTo(
+                at(chart.named("Deployment", WORKER), "spec.selector.matchLabels"));
+        Map<String, Object> podEndpoint = map(list(at(podMonitor, "spec.podMetricsEndpoints")).get(0));
+        assertThat(podEndpoint).containsEntry("port", "http").containsEntry("path", "/actuator/prometheus");
+        for (Map<String, Object> endpoint : List.of(podEndpoint, map(list(at(serviceMonitor, "spec.endpoints")).get(0)))) {
+            assertThat(list(endpoint.get("relabelings"))).containsExactly(Map.of(
+                    "sourceLabels", List.of("__meta_kubernetes_pod_label_app_kubernetes_io_component"), "targetLabel", "role"));
+        }
+        assertThat(render("serviceMonitor.enabled", "true").find("PodMonitor")).isEmpty();
+    }
+
+    @Test
+    void theRedisGpuWorkersExampleRendersEveryPart() {
+        RenderedChart chart = RenderedChart.of(template().withValuesFile(REDIS_GPU_VALUES).call());
+
+        assertThat(chart.manifests()).extracting(m -> m.get("kind")).contains("ScaledObject", "TriggerAuthentication",
+                "HorizontalPodAutoscaler", "ServiceMonitor", "PodMonitor");
+        assertThat(map(at(chart.server(WORKER), "resources.limits"))).containsEntry("nvidia.com/gpu", 1);
+        assertThat(map(chart.podSpec(WORKER).get("nodeSelector"))).isNotEmpty();
+        assertThat(at(envEntry(chart.server(API), "SPRING_DATA_REDIS_PASSWORD"), "valueFrom.secretKeyRef")).isNotNull();
+        assertThat(at(chart.only("HorizontalPodAutoscaler"), "spec.scaleTargetRef.name")).isEqualTo(API);
+    }
+
+    @Test
+    void installNotesNameBothRolloutsWhenScaled() {
+        String notes = helm.install().withName("demo").withNamespace("ml").withKubeVersion("1.30.0").dryRun().clientOnly()
+                .set("queue.backend", "redis").set("redis.enabled", "true").call().getOutput();
+
+        assertThat(notes).contains("rollout status deployment/" + API).contains("rollout status deployment/" + WORKER)
+                .contains("demo-scorecam-server-redis");
+    }
+
+    /** Whether a label selector picks pods with these labels. */
+    private static boolean selects(Map<String, Object> selector, Map<String, Object> podLabels) {
+        return podLabels.entrySet().containsAll(selector.entrySet());
+    }
+
+    private static int startupSeconds(Map<String, Object> server) {
+        return (int) at(server, "startupProbe.periodSeconds") * (int) at(server, "startupProbe.failureThreshold");
+    }
+
+    private static Map<String, Object> envEntry(Map<String, Object> container, String name) {
+        return list(container.get("env")).stream().map(Yamls::map)
+                .filter(e -> name.equals(e.get("name"))).findFirst().orElse(null);
+    }
+
     private static Map<String, Object> mount(Map<String, Object> container, String name) {
         return list(container.get("volumeMounts")).stream().map(Yamls::map)
                 .filter(m -> name.equals(m.get("name"))).findFirst()

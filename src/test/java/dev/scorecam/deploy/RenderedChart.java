@@ -37,6 +37,23 @@ record RenderedChart(List<Map<String, Object>> manifests) {
         return Yamls.map(Yamls.list(podSpec().get("containers")).get(0));
     }
 
+    /** The manifest of that kind and name. */
+    Map<String, Object> named(String kind, String name) {
+        return all(kind).stream().filter(m -> name.equals(Yamls.at(m, "metadata.name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " named " + name + "; rendered: "
+                        + manifests.stream().map(m -> m.get("kind") + "/" + Yamls.at(m, "metadata.name")).toList()));
+    }
+
+    /** The pod spec of the Deployment with that name (when several are rendered). */
+    Map<String, Object> podSpec(String deployment) {
+        return Yamls.map(Yamls.at(named("Deployment", deployment), "spec.template.spec"));
+    }
+
+    /** The server container of the Deployment with that name. */
+    Map<String, Object> server(String deployment) {
+        return Yamls.map(Yamls.list(podSpec(deployment).get("containers")).get(0));
+    }
+
     /** application.yaml from the ConfigMap, parsed. */
     Map<String, Object> applicationSettings() {
         Map<String, Object> data = Yamls.map(only("ConfigMap").get("data"));
