@@ -82,6 +82,97 @@ class MonitoringConfigTest {
         assertThat(at(settings, "management.endpoint.health.probes.enabled")).isEqualTo(true);
     }
 
+    // The scaled layout (docker-compose.scale.yml, Helm with queue.backend=redis).
+
+    static final Path SCALE_DASHBOARD = Path.of("deploy/grafana/dashboards/scorecam-scale.json");
+
+    @Test
+    void scaledPrometheusScrapesEveryServerOfTheScaledComposeLabelledWithItsRole() {
+        Map<String, Object> config = Yamls.read(Path.of("deploy/prometheus/prometheus-scale.yml"));
+        Map<String, Object> job = map(list(config.get("scrape_configs")).get(0));
+        assertThat(job.get("metrics_path")).isEqualTo("/actuator/prometheus");
+        Map<String, Object> scraped = new java.util.HashMap<>();
+        for (Object group : list(job.get("static_configs"))) {
+            for (Object target : list(map(group).get("targets"))) {
+                scraped.put((String) target, at(group, "labels.role"));
+            }
+        }
+
+        Map<String, Object> services = map(Yamls.read(Path.of("docker-compose.scale.yml")).get("services"));
+        Map<String, Object> servers = new java.util.HashMap<>();
+        services.forEach((name, service) -> {
+            Object role = at(service, "environment.SCORECAM_ROLE");
+            if (role != null) {
+                servers.put(name + ":8080", role);
+            }
+        });
+        assertThat(servers).hasSize(3);
+        assertThat(scraped).as("target -> role label, against the compose services' SCORECAM_ROLE").isEqualTo(servers);
+    }
+
+    @Test
+    void scaledDashboardTakesTheClusterQueueOnceAndSumsBusyWorkersOverPods() throws Exception {
+        JsonNode dashboard = JsonMapper.builder().build().readTree(Files.readString(SCALE_DASHBOARD));
+        assertThat(dashboard.get("uid").asString()).isEqualTo("scorecam-scale");
+
+        Map<String, List<String>> byTitle = new java.util.LinkedHashMap<>();
+        for (JsonNode panel : dashboard.get("panels")) {
+            List<String> expressions = new ArrayList<>();
+            panel.get("targets").forEach(t -> expressions.add(t.get("expr").asString()));
+            byTitle.put(panel.get("title").asString(), expressions);
+        }
+        List<String> all = byTitle.values().stream().flatMap(List::stream).toList();
+
+        // Every pod reports Redis's cluster-wide queue: a sum would count it once per pod.
+        assertThat(byTitle.get("Queue length per model (cluster-wide)"))
+                .anyMatch(e -> e.startsWith("max by (model) (scorecam_queue_size{"))
+                .anyMatch(e -> e.startsWith("max by (model) (scorecam_queue_capacity{"));
+        assertThat(all).noneMatch(e -> e.matches(".*sum[^(]*\\((scorecam_queue_size|scorecam_queue_capacity)\\{.*"));
+        assertThat(byTitle.get("Workers busy across pods"))
+                .anyMatch(e -> e.startsWith("sum by (model) (scorecam_pool_busy{"))
+                .anyMatch(e -> e.startsWith("sum by (model) (scorecam_pool_workers{"));
+        assertThat(all).anyMatch(e -> e.contains("count by (role) (up{"));
+        assertThat(all).allMatch(MonitoringConfigTest::balanced);
+    }
+
+    @Test
+    void everyScorecamMetricOnTheDashboardsIsOneTheServerRegisters() throws Exception {
+        String sources;
+        try (var files = Files.list(Path.of("src/main/java/dev/scorecam/metrics"))) {
+            StringBuilder text = new StringBuilder();
+            for (Path file : files.toList()) {
+                text.append(Files.readString(file));
+            }
+            sources = text.toString();
+        }
+        for (Path dashboard : List.of(DASHBOARD, SCALE_DASHBOARD)) {
+            JsonNode panels = JsonMapper.builder().build().readTree(Files.readString(dashboard)).get("panels");
+            for (JsonNode panel : panels) {
+                for (JsonNode target : panel.get("targets")) {
+                    SCORECAM_METRIC.matcher(target.get("expr").asString()).results().map(m -> m.group()).forEach(name -> {
+                        String meter = name.replaceAll("(_seconds|_images)?(_bucket|_sum|_count)$", "")
+                                .replaceAll("_total$", "").replace('_', '.');
+                        assertThat(sources).as("%s in %s: meter \"%s\"", name, dashboard.getFileName(), meter)
+                                .contains("\"" + meter + "\"");
+                    });
+                }
+            }
+        }
+    }
+
+    @Test
+    void grafanaProvisionsBothDashboardsWithDistinctUids() throws Exception {
+        List<String> uids = new ArrayList<>();
+        try (var files = Files.list(DASHBOARD.getParent())) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                uids.add(JsonMapper.builder().build().readTree(Files.readString(file)).get("uid").asString());
+            }
+        }
+        assertThat(uids).containsExactlyInAnyOrder("scorecam", "scorecam-scale");
+    }
+
+    private static final Pattern SCORECAM_METRIC = Pattern.compile("\\bscorecam_[a-z_]+");
+
     private static final Pattern METRIC = Pattern.compile("\\b([a-z_]+_(?:total|seconds_\\w+|bytes|size|busy|sum|count))\\b");
 
     private static java.util.stream.Stream<String> metricNames(String expression) {
