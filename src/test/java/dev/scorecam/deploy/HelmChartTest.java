@@ -538,6 +538,27 @@ class HelmChartTest {
                 .contains("demo-scorecam-server-redis");
     }
 
+    @Test
+    void theInChartRedisIsTheImageTheScaledComposeStackRuns() {
+        Map<String, Object> values = Yamls.read(CHART.resolve("values.yaml"));
+        String compose = (String) at(Yamls.read(Path.of("docker-compose.scale.yml")), "services.redis.image");
+
+        assertThat(at(values, "redis.image.repository") + ":" + at(values, "redis.image.tag")).isEqualTo(compose);
+    }
+
+    @Test
+    void everyScaleOutValueTheDeployGuideNamesExistsInTheChart() throws Exception {
+        String guide = java.nio.file.Files.readString(Path.of("docs/deploy.md"));
+        Map<String, Object> values = Yamls.read(CHART.resolve("values.yaml"));
+
+        List<String> named = java.util.regex.Pattern.compile("`((?:queue|redis|api|worker|keda)(?:\\.[a-zA-Z]+)+)`")
+                .matcher(guide).results().map(m -> m.group(1)).distinct().toList();
+        assertThat(named).contains("queue.backend", "redis.url", "redis.existingSecret", "redis.streamPrefix",
+                "keda.lagCount", "keda.pendingEntriesCount");
+        assertThat(named).allSatisfy(name -> assertThat(map(values)).as(name)
+                .satisfies(v -> assertThat(at(v, name)).as("values.yaml has %s", name).isNotNull()));
+    }
+
     /** Whether a label selector picks pods with these labels. */
     private static boolean selects(Map<String, Object> selector, Map<String, Object> podLabels) {
         return podLabels.entrySet().containsAll(selector.entrySet());
