@@ -155,8 +155,8 @@ Where Redis is, as JSON {host, port, tls, database}: the in-chart one, or redis.
 - name: SCORECAM_DEVICE
   value: cpu
 {{- end }}
-- name: SCORECAM_REDIS_STREAM_PREFIX
-  value: {{ $values.redis.streamPrefix | quote }}
+- name: SCORECAM_REDIS_KEY_PREFIX
+  value: {{ $values.redis.keyPrefix | quote }}
 - name: SPRING_DATA_REDIS_HOST
   value: {{ $redis.host | quote }}
 - name: SPRING_DATA_REDIS_PORT
@@ -174,6 +174,11 @@ Where Redis is, as JSON {host, port, tls, database}: the in-chart one, or redis.
       name: {{ . }}
       key: {{ $values.redis.existingSecretPasswordKey }}
 {{- end }}
+{{- end }}
+
+{{/* A model's job stream as the server names it (jobs/redis/RedisKeys), (dict "root" $ "model" ...). */}}
+{{- define "scorecam-server.stream" -}}
+{{ printf "%s:queue:%s" .root.Values.redis.keyPrefix .model }}
 {{- end }}
 
 {{/* Settings that cannot work together, refused before anything is applied. */}}

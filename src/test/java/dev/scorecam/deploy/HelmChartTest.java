@@ -307,7 +307,7 @@ class HelmChartTest {
             assertThat(env(server, "SPRING_DATA_REDIS_PORT")).as(deployment).isEqualTo("6379");
             assertThat(env(server, "SPRING_DATA_REDIS_DATABASE")).as(deployment).isEqualTo("0");
             assertThat(env(server, "SPRING_DATA_REDIS_SSL_ENABLED")).as(deployment).isNull();
-            assertThat(env(server, "SCORECAM_REDIS_STREAM_PREFIX")).as(deployment).isEqualTo("scorecam:stream:");
+            assertThat(env(server, "SCORECAM_REDIS_KEY_PREFIX")).as(deployment).isEqualTo("scorecam");
             // Spring Boot ignores spring.data.redis.password once spring.data.redis.url is set.
             assertThat(env(server, "SPRING_DATA_REDIS_URL")).as(deployment).isNull();
             assertThat(envEntry(server, "SPRING_DATA_REDIS_PASSWORD")).as(deployment).isEqualTo(Map.of(
@@ -444,8 +444,8 @@ class HelmChartTest {
             assertThat(at(trigger, "authenticationRef.name")).isEqualTo(WORKER);
         });
         assertThat(triggers).extracting(t -> at(t, "metadata.stream")).containsExactly(
-                "scorecam:stream:fashion-cnn", "scorecam:stream:fashion-cnn",
-                "scorecam:stream:resnet50", "scorecam:stream:resnet50");
+                "scorecam:queue:fashion-cnn", "scorecam:queue:fashion-cnn",
+                "scorecam:queue:resnet50", "scorecam:queue:resnet50");
         assertThat(triggers).filteredOn(t -> at(t, "metadata.lagCount") != null).hasSize(2)
                 .allSatisfy(t -> assertThat(at(t, "metadata.lagCount")).isEqualTo("4"));
         assertThat(triggers).filteredOn(t -> at(t, "metadata.pendingEntriesCount") != null).hasSize(2)
@@ -461,13 +461,13 @@ class HelmChartTest {
     }
 
     @Test
-    void theStreamPrefixReachesTheServersAndKedaAlike() {
-        RenderedChart chart = renderScaled("keda.enabled", "true", "redis.streamPrefix", "prod:jobs:");
+    void theKeyPrefixReachesTheServersAndKedaAlike() {
+        RenderedChart chart = renderScaled("keda.enabled", "true", "redis.keyPrefix", "prod");
 
-        assertThat(env(chart.server(API), "SCORECAM_REDIS_STREAM_PREFIX")).isEqualTo("prod:jobs:");
-        assertThat(env(chart.server(WORKER), "SCORECAM_REDIS_STREAM_PREFIX")).isEqualTo("prod:jobs:");
+        assertThat(env(chart.server(API), "SCORECAM_REDIS_KEY_PREFIX")).isEqualTo("prod");
+        assertThat(env(chart.server(WORKER), "SCORECAM_REDIS_KEY_PREFIX")).isEqualTo("prod");
         assertThat(list(at(chart.only("ScaledObject"), "spec.triggers"))).allSatisfy(
-                t -> assertThat(at(t, "metadata.stream")).isEqualTo("prod:jobs:fashion-cnn"));
+                t -> assertThat(at(t, "metadata.stream")).isEqualTo("prod:queue:fashion-cnn"));
     }
 
     @Test
@@ -539,6 +539,22 @@ class HelmChartTest {
     }
 
     @Test
+    void kedaWatchesTheStreamsAndTheConsumerGroupTheServerUses() throws Exception {
+        Path keys = Path.of("src/main/java/dev/scorecam/jobs/redis/RedisKeys.java");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(keys),
+                "the Redis job system (jobs/redis, branch hw/redis) is not in this tree yet: no stream names to compare with");
+        String source = java.nio.file.Files.readString(keys);
+        Map<String, Object> settings = Yamls.read(Path.of("src/main/resources/application.yml"));
+
+        assertThat(source).contains("GROUP = \"workers\"").contains("prefix + \":queue:\" + model");
+        assertThat(at(settings, "scorecam.redis.key-prefix"))
+                .isEqualTo(at(Yamls.read(CHART.resolve("values.yaml")), "redis.keyPrefix"));
+        Map<String, Object> trigger = map(list(at(renderScaled("keda.enabled", "true").only("ScaledObject"), "spec.triggers")).get(0));
+        assertThat(map(trigger.get("metadata"))).containsEntry("consumerGroup", "workers")
+                .containsEntry("stream", at(settings, "scorecam.redis.key-prefix") + ":queue:fashion-cnn");
+    }
+
+    @Test
     void theInChartRedisIsTheImageTheScaledComposeStackRuns() {
         Map<String, Object> values = Yamls.read(CHART.resolve("values.yaml"));
         String compose = (String) at(Yamls.read(Path.of("docker-compose.scale.yml")), "services.redis.image");
@@ -553,7 +569,7 @@ class HelmChartTest {
 
         List<String> named = java.util.regex.Pattern.compile("`((?:queue|redis|api|worker|keda)(?:\\.[a-zA-Z]+)+)`")
                 .matcher(guide).results().map(m -> m.group(1)).distinct().toList();
-        assertThat(named).contains("queue.backend", "redis.url", "redis.existingSecret", "redis.streamPrefix",
+        assertThat(named).contains("queue.backend", "redis.url", "redis.existingSecret", "redis.keyPrefix",
                 "keda.lagCount", "keda.pendingEntriesCount");
         assertThat(named).allSatisfy(name -> assertThat(map(values)).as(name)
                 .satisfies(v -> assertThat(at(v, name)).as("values.yaml has %s", name).isNotNull()));
