@@ -111,7 +111,7 @@ class MonitoringConfigTest {
     }
 
     @Test
-    void scaledDashboardTakesTheClusterQueueOnceAndSumsBusyWorkersOverPods() throws Exception {
+    void scaledDashboardTakesTheClusterWideGaugesOnceNeverSummedOverPods() throws Exception {
         JsonNode dashboard = JsonMapper.builder().build().readTree(Files.readString(SCALE_DASHBOARD));
         assertThat(dashboard.get("uid").asString()).isEqualTo("scorecam-scale");
 
@@ -123,14 +123,18 @@ class MonitoringConfigTest {
         }
         List<String> all = byTitle.values().stream().flatMap(List::stream).toList();
 
-        // Every pod reports Redis's cluster-wide queue: a sum would count it once per pod.
+        // With Redis every pod reports the cluster's queue and pool (RedisJobSystem.queue: waiting,
+        // running and heartbeating workers as Redis counts them): a sum would count them once per pod.
         assertThat(byTitle.get("Queue length per model (cluster-wide)"))
                 .anyMatch(e -> e.startsWith("max by (model) (scorecam_queue_size{"))
                 .anyMatch(e -> e.startsWith("max by (model) (scorecam_queue_capacity{"));
-        assertThat(all).noneMatch(e -> e.matches(".*sum[^(]*\\((scorecam_queue_size|scorecam_queue_capacity)\\{.*"));
         assertThat(byTitle.get("Workers busy across pods"))
-                .anyMatch(e -> e.startsWith("sum by (model) (scorecam_pool_busy{"))
-                .anyMatch(e -> e.startsWith("sum by (model) (scorecam_pool_workers{"));
+                .anyMatch(e -> e.startsWith("max by (model) (scorecam_pool_busy{"))
+                .anyMatch(e -> e.startsWith("max by (model) (scorecam_pool_workers{"));
+        assertThat(all).noneMatch(e -> e.matches(".*sum[^(]*\\(scorecam_(queue_size|queue_capacity|pool_busy|pool_workers)\\{.*"));
+        // Per pod, from what each pod counts itself: compute seconds per second.
+        assertThat(byTitle.get("Busy workers per pod (mean)"))
+                .containsExactly("sum by (role, instance) (rate(scorecam_compute_seconds_sum{job=~\"$job\", model=~\"$model\"}[$__rate_interval]))");
         assertThat(all).anyMatch(e -> e.contains("count by (role) (up{"));
         assertThat(all).allMatch(MonitoringConfigTest::balanced);
     }
