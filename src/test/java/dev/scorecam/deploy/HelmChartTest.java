@@ -555,6 +555,44 @@ class HelmChartTest {
     }
 
     @Test
+    void theEnvironmentTheChartAndComposeSetBindsToThePropertiesTheServerReads() {
+        Map<String, String> expected = Map.ofEntries(
+                Map.entry("SCORECAM_QUEUE_BACKEND", "scorecam.queue.backend"),
+                Map.entry("SCORECAM_ROLE", "scorecam.role"),
+                Map.entry("SCORECAM_DEVICE", "scorecam.device"),
+                Map.entry("SCORECAM_MODEL_DIRS", "scorecam.model-dirs"),
+                Map.entry("SCORECAM_REDIS_KEY_PREFIX", "scorecam.redis.key-prefix"),
+                Map.entry("SPRING_DATA_REDIS_URL", "spring.data.redis.url"),
+                Map.entry("SPRING_DATA_REDIS_HOST", "spring.data.redis.host"),
+                Map.entry("SPRING_DATA_REDIS_PORT", "spring.data.redis.port"),
+                Map.entry("SPRING_DATA_REDIS_DATABASE", "spring.data.redis.database"),
+                Map.entry("SPRING_DATA_REDIS_SSL_ENABLED", "spring.data.redis.ssl.enabled"),
+                Map.entry("SPRING_DATA_REDIS_PASSWORD", "spring.data.redis.password"));
+        RenderedChart chart = renderScaled("gpu.enabled", "true", "redis.existingSecret", "s",
+                "redis.url", "rediss://cache:6380/1");
+        Map<String, Object> set = new java.util.HashMap<>();
+        for (String deployment : List.of(API, WORKER)) {
+            list(chart.server(deployment).get("env")).stream().map(Yamls::map)
+                    .forEach(e -> set.put((String) e.get("name"), e.getOrDefault("value", "from-a-secret")));
+        }
+        for (Object server : map(Yamls.read(Path.of("docker-compose.scale.yml")).get("services")).values()) {
+            Object environment = map(server).get("environment");
+            if (environment != null && map(environment).containsKey("SCORECAM_ROLE")) {
+                map(environment).forEach((name, value) -> set.put(name, String.valueOf(value)));
+            }
+        }
+        set.keySet().removeAll(List.of("SPRING_CONFIG_ADDITIONAL_LOCATION", "JAVA_TOOL_OPTIONS"));
+        assertThat(expected).containsKeys(set.keySet().toArray(String[]::new));
+
+        // Spring Boot's own mapping of environment variables (dashes may be written as underscores).
+        var environment = org.springframework.boot.context.properties.source.ConfigurationPropertySources.from(
+                new org.springframework.core.env.SystemEnvironmentPropertySource("env", new java.util.HashMap<>(set)));
+        var binder = new org.springframework.boot.context.properties.bind.Binder(environment);
+        set.forEach((name, value) -> assertThat(binder.bind(expected.get(name), String.class).orElse(null))
+                .as("%s binds to %s", name, expected.get(name)).isEqualTo(String.valueOf(value)));
+    }
+
+    @Test
     void theInChartRedisIsTheImageTheScaledComposeStackRuns() {
         Map<String, Object> values = Yamls.read(CHART.resolve("values.yaml"));
         String compose = (String) at(Yamls.read(Path.of("docker-compose.scale.yml")), "services.redis.image");
