@@ -75,6 +75,22 @@ class MethodApiTest {
         assertThat(twoTargets.get("stats").get("backwardPasses").asInt()).isEqualTo(2);
     }
 
+    /** Every backward pass a response reports, and no other, reaches scorecam_backward_passes_total. */
+    @Test
+    void backwardPassesAreCountedInTheMetrics() throws IOException {
+        double before = backwardPassesCounted();
+        JsonNode body = explain(Map.of("method", List.of("gradcam++"), "top-k", List.of("3")));
+        assertThat(backwardPassesCounted() - before).isEqualTo(body.get("stats").get("backwardPasses").asDouble())
+                .isEqualTo(3);
+    }
+
+    private double backwardPassesCounted() {
+        String metrics = api().get("/actuator/prometheus").getBody();
+        java.util.regex.Matcher value = java.util.regex.Pattern
+                .compile("(?m)^scorecam_backward_passes_total\\{model=\"" + MODEL + "\"} (\\S+)$").matcher(metrics);
+        return value.find() ? Double.parseDouble(value.group(1)) : 0;
+    }
+
     @Test
     void scoreCamVariantsReportTheirParametersAndPasses() throws IOException {
         JsonNode faster = explain(Map.of("method", List.of("faster-scorecam"), "max-channels", List.of("8")));
