@@ -2,6 +2,8 @@ package dev.scorecam.api;
 
 import static dev.scorecam.problem.ProblemType.*;
 
+import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -190,7 +192,7 @@ class ApiDocumentation implements OpenApiCustomizer {
             if (parameter.getName().equals("method")) {
                 parameter.description("The CAM method; GET /v1/methods describes each")
                         .getSchema().setDefault(MethodCatalogue.DEFAULT);
-                parameter.getSchema().setEnum(new java.util.ArrayList<>(MethodCatalogue.names()));
+                parameter.getSchema().setEnum(new ArrayList<>(MethodCatalogue.names()));
             }
             for (MethodCatalogue.Method method : MethodCatalogue.methods()) {
                 for (MethodCatalogue.Parameter p : method.parameters()) {
@@ -198,8 +200,8 @@ class ApiDocumentation implements OpenApiCustomizer {
                         Schema<?> schema = parameter.getSchema();
                         parameter.description(method.name() + " only: " + p.description());
                         schema.setDefault(p.defaultValue());
-                        schema.setMinimum(new java.math.BigDecimal(p.minimum().toString()));
-                        schema.setMaximum(new java.math.BigDecimal(p.maximum().toString()));
+                        schema.setMinimum(new BigDecimal(p.minimum().toString()));
+                        schema.setMaximum(new BigDecimal(p.maximum().toString()));
                     }
                 }
             }

@@ -2,6 +2,7 @@ package dev.scorecam.cam;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -23,7 +24,7 @@ final class ClassGradients {
 
     static ClassGradients of(CamRun run, ScoreType scoreType) {
         ClassGradients result = new ClassGradients();
-        int[] distinct = java.util.stream.IntStream.of(run.classes).distinct().toArray();
+        int[] distinct = IntStream.of(run.classes).distinct().toArray();
         if (distinct.length == 0) {
             return result;
         }

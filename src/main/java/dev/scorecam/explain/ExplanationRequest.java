@@ -1,5 +1,7 @@
 package dev.scorecam.explain;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +22,7 @@ public record ExplanationRequest(
 
     public ExplanationRequest {
         targets = targets == null ? List.of() : List.copyOf(targets);
-        parameters = parameters == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
+        parameters = parameters == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 
     /** Without method parameters: each method's defaults. */
