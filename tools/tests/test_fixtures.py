@@ -69,3 +69,17 @@ def test_goldens_are_consistent(name):
         torch.testing.assert_close(saliency, result.saliency.float(), rtol=0, atol=1e-6)
         torch.testing.assert_close(weights, result.weights.float(), rtol=1e-5, atol=1e-7)
         assert case["liveChannels"] == result.live_channels
+
+
+@pytest.mark.parametrize("name", ["quadrants", "fashion-cnn"])
+def test_every_method_golden_file_is_there(name):
+    """methods.json (tools/make_method_goldens.py): every case's files, at their sizes."""
+    shapes = json.loads((GOLDEN / name / "manifest.json").read_text())
+    h, w = shapes["saliencyShape"]
+    methods = json.loads((GOLDEN / name / "methods.json").read_text())
+    assert {case["method"] for case in methods["cases"]} == {
+        "faster-scorecam", "sscam", "iscam", "gradcam", "gradcam++"}
+    for case in methods["cases"]:
+        sizes = {case["input"]: 3 * h * w, case["saliency"]: h * w, case["weights"]: shapes["channels"]}
+        for file, floats in sizes.items():
+            assert (GOLDEN / name / file).stat().st_size == 4 * floats, file

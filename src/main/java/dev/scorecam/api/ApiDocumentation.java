@@ -2,6 +2,8 @@ package dev.scorecam.api;
 
 import static dev.scorecam.problem.ProblemType.*;
 
+import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +26,7 @@ import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.tags.Tag;
@@ -32,6 +35,7 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 
+import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.problem.ProblemType;
 
 /**
@@ -67,6 +71,7 @@ class ApiDocumentation implements OpenApiCustomizer {
                         (`/problems/<slug>`) is stable: branch on it, not on the text. See docs/api.md."""))
                 .tags(List.of(
                         new Tag().name("models").description("The models this server explains"),
+                        new Tag().name("methods").description("The CAM methods, their cost and parameters"),
                         new Tag().name("explanations").description("Synchronous explanations: the answer is the map"),
                         new Tag().name("jobs").description("Asynchronous explanations: submit, poll or follow, fetch, cancel")));
         api.getComponents().addSchemas("ProblemDetail", problemSchema());
@@ -85,6 +90,12 @@ class ApiDocumentation implements OpenApiCustomizer {
             jsonOnly(op);
             errors(op, UNKNOWN_MODEL, INTERNAL_ERROR);
         });
+        operation(api, "/v1/methods", PathItem.HttpMethod.GET, op -> {
+            op.operationId("listMethods").tags(List.of("methods"))
+                    .summary("The CAM methods (`method=`), what each costs and the parameters it takes");
+            jsonOnly(op);
+            errors(op, INTERNAL_ERROR);
+        });
         operation(api, "/v1/models/{model}/explanations", PathItem.HttpMethod.POST, op -> {
             op.operationId("explain").tags(List.of("explanations"))
                     .summary("Explain an image: Score-CAM maps for its target classes")
@@ -95,6 +106,7 @@ class ApiDocumentation implements OpenApiCustomizer {
                             every target's map. The parameters may also be sent as form fields.
                             """ + RENDERING);
             removeAcceptHeader(op);
+            methodParameters(op);
             explanationContent(op.getResponses().get("200"));
             errors(op, INVALID_REQUEST, INVALID_PARAMETER, INVALID_IMAGE, UNKNOWN_METHOD, UNKNOWN_TARGET,
                     TOO_MANY_TARGETS, UNKNOWN_MODEL, NOT_ACCEPTABLE, UPLOAD_TOO_LARGE, IMAGE_TOO_LARGE,
@@ -112,6 +124,7 @@ class ApiDocumentation implements OpenApiCustomizer {
                     .description("Queued")
                     .addHeaderObject("Location", header("The job: /v1/jobs/{id}"));
             op.getResponses().addApiResponse("202", accepted);
+            methodParameters(op);
             errors(op, INVALID_REQUEST, INVALID_PARAMETER, INVALID_IMAGE, UNKNOWN_METHOD, UNKNOWN_TARGET,
                     TOO_MANY_TARGETS, UNKNOWN_MODEL, UPLOAD_TOO_LARGE, IMAGE_TOO_LARGE, UNSUPPORTED_IMAGE,
                     UNSUPPORTED_MEDIA_TYPE, INTERNAL_ERROR, QUEUE_FULL, SHUTTING_DOWN);
@@ -171,6 +184,28 @@ class ApiDocumentation implements OpenApiCustomizer {
             throw new IllegalStateException("no " + method + " " + path + " to document");
         }
         edit.accept(operation);
+    }
+
+    /** {@code method} and the methods' parameters, described from the catalogue: its names, defaults and bounds. */
+    private static void methodParameters(Operation op) {
+        for (Parameter parameter : op.getParameters()) {
+            if (parameter.getName().equals("method")) {
+                parameter.description("The CAM method; GET /v1/methods describes each")
+                        .getSchema().setDefault(MethodCatalogue.DEFAULT);
+                parameter.getSchema().setEnum(new ArrayList<>(MethodCatalogue.names()));
+            }
+            for (MethodCatalogue.Method method : MethodCatalogue.methods()) {
+                for (MethodCatalogue.Parameter p : method.parameters()) {
+                    if (p.name().equals(parameter.getName())) {
+                        Schema<?> schema = parameter.getSchema();
+                        parameter.description(method.name() + " only: " + p.description());
+                        schema.setDefault(p.defaultValue());
+                        schema.setMinimum(new BigDecimal(p.minimum().toString()));
+                        schema.setMaximum(new BigDecimal(p.maximum().toString()));
+                    }
+                }
+            }
+        }
     }
 
     /** Controllers without {@code produces} show up as any type; they answer JSON. */
@@ -242,6 +277,7 @@ class ApiDocumentation implements OpenApiCustomizer {
         schemas.get("ExplanationResponse").example(ordered(
                 "model", "fashion-cnn",
                 "method", "scorecam",
+                "parameters", ordered(),
                 "score", "logit",
                 "predictions", List.of(ordered("index", 7, "label", "Sneaker", "probability", 0.98),
                         ordered("index", 5, "label", "Sandal", "probability", 0.01)),
@@ -249,7 +285,7 @@ class ApiDocumentation implements OpenApiCustomizer {
                         "target", ordered("index", 7, "label", "Sneaker"),
                         "saliency", ordered("width", 96, "height", 96, "dtype", "float32", "encoding", "base64",
                                 "data", "AAAAAAAAAAA...", "allZero", false))),
-                "stats", ordered("channels", 64, "liveChannels", 60, "forwardPasses", 62, "batchSize", 64,
+                "stats", ordered("channels", 64, "liveChannels", 60, "forwardPasses", 62, "backwardPasses", 0, "batchSize", 64,
                         "computeMillis", 41)));
         schemas.get("JobView").example(ordered(
                 "id", "5f0c7d3e-8a4b-4c1e-9f7a-2b6d1e0c9a11",

@@ -51,6 +51,11 @@ class ExplanationController {
             @RequestParam(name = "method", required = false) String method,
             @RequestParam(name = "score", required = false) String score,
             @RequestParam(name = "batch-size", required = false) Integer batchSize,
+            @RequestParam(name = "max-channels", required = false) Integer maxChannels,
+            @RequestParam(name = "samples", required = false) Integer samples,
+            @RequestParam(name = "noise", required = false) Double noise,
+            @RequestParam(name = "steps", required = false) Integer steps,
+            @RequestParam(name = "seed", required = false) Long seed,
             @RequestParam(name = "colormap", defaultValue = "jet") String colormap,
             @RequestParam(name = "overlay", defaultValue = "true") boolean overlay,
             @RequestParam(name = "alpha", defaultValue = "0.5") float alpha,
@@ -58,7 +63,8 @@ class ExplanationController {
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) throws IOException {
         HeatmapStyle style = HeatmapStyle.of(colormap, overlay, alpha);
         PreparedExplanation prepared = explainer.prepare(
-                new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize));
+                new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize,
+                        MethodParameters.of(maxChannels, samples, noise, steps, seed)));
         return respond(jobs.explain(prepared), style, heatmap, accept);
     }
 

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -19,6 +20,7 @@ import dev.scorecam.explain.Explanation;
 record ExplanationResponse(
         String model,
         String method,
+        Map<String, Number> parameters,
         String score,
         List<Prediction> predictions,
         List<TargetExplanation> explanations,
@@ -45,11 +47,13 @@ record ExplanationResponse(
             ClassRef target, SaliencyData saliency, @JsonInclude(JsonInclude.Include.NON_NULL) String heatmapPng) {}
 
     /**
-     * @param forwardPasses images run through the whole network: input, baseline and one per live channel
+     * @param forwardPasses images run through the whole network, counted as they ran (Score-CAM: input,
+     *     baseline and one per live channel)
+     * @param backwardPasses images back-propagated through the head (Grad-CAM, Grad-CAM++: one per target class)
      * @param precision what the network computed in (masks, scores and maps are float32 always)
      */
-    record Stats(int channels, int liveChannels, int forwardPasses, int batchSize, String precision,
-            long computeMillis) {}
+    record Stats(int channels, int liveChannels, int forwardPasses, int backwardPasses, int batchSize,
+            String precision, long computeMillis) {}
 
     /** @param heatmap the PNG of a target's overlay, or null when the client did not ask for it */
     static ExplanationResponse of(Explanation explanation, Function<ClassExplanation, byte[]> heatmap) {
@@ -72,10 +76,12 @@ record ExplanationResponse(
         return new ExplanationResponse(
                 explanation.model().name(),
                 explanation.method(),
+                explanation.parameters(),
                 explanation.score().name().toLowerCase(Locale.ROOT),
                 predictions,
                 explanations,
-                new Stats(result.channels(), result.liveChannels(), result.forwardPasses(), explanation.batchSize(),
+                new Stats(result.channels(), result.liveChannels(), result.forwardPasses(), result.backwardPasses(),
+                        explanation.batchSize(),
                         explanation.precision(), explanation.computeMillis()));
     }
 }

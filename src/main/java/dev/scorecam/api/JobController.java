@@ -57,9 +57,15 @@ class JobController {
             @RequestParam(name = "top-k", required = false) Integer topK,
             @RequestParam(name = "method", required = false) String method,
             @RequestParam(name = "score", required = false) String score,
-            @RequestParam(name = "batch-size", required = false) Integer batchSize) throws IOException {
+            @RequestParam(name = "batch-size", required = false) Integer batchSize,
+            @RequestParam(name = "max-channels", required = false) Integer maxChannels,
+            @RequestParam(name = "samples", required = false) Integer samples,
+            @RequestParam(name = "noise", required = false) Double noise,
+            @RequestParam(name = "steps", required = false) Integer steps,
+            @RequestParam(name = "seed", required = false) Long seed) throws IOException {
         JobView view = JobView.of(jobs.submit(explainer.prepare(
-                new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize))));
+                new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize,
+                        MethodParameters.of(maxChannels, samples, noise, steps, seed)))));
         return ResponseEntity.accepted().location(URI.create(view.links().self())).body(view);
     }
 

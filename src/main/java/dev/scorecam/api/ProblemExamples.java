@@ -15,6 +15,7 @@ import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
+import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.explain.Rejection;
 import dev.scorecam.imaging.ImageFormat;
 import dev.scorecam.imaging.ImageTooLargeException;
@@ -48,7 +49,7 @@ final class ProblemExamples {
             // a PNG cut short, or with a corrupt header
             case INVALID_IMAGE -> Problems.of(InvalidImageException.truncatedOrCorrupt(ImageFormat.PNG, null));
             // method=gradcam
-            case UNKNOWN_METHOD -> Problems.of(Rejection.unknownMethod("gradcam", "scorecam"));
+            case UNKNOWN_METHOD -> Problems.of(Rejection.unknownMethod("lime", String.join(", ", MethodCatalogue.names())));
             // target=Giraffe
             case UNKNOWN_TARGET -> Problems.of(Rejection.unknownTarget("Giraffe"));
             // eleven targets, scorecam.limits.max-targets=10

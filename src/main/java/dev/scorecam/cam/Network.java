@@ -18,4 +18,17 @@ public interface Network {
 
     /** The whole network, (N,classes) logits. */
     NDArray forward(NDArray input);
+
+    /**
+     * One backward pass through {@code head}: dS/dA for S = sum over n, c of
+     * outputGradient[n,c] * head(A)[n,c], so row n of {@code outputGradient} is dS_n/d logits of
+     * image n. For the gradient methods (Grad-CAM, Grad-CAM++).
+     *
+     * @param activations A, (N,K,h,w)
+     * @param outputGradient (N,classes)
+     * @return dS/dA, (N,K,h,w)
+     */
+    default NDArray headGradient(NDArray activations, NDArray outputGradient) {
+        throw new UnsupportedOperationException("this network computes no gradients");
+    }
 }

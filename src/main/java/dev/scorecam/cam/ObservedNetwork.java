@@ -7,18 +7,26 @@ import ai.djl.ndarray.NDArray;
 /**
  * A network that tells of each pass through it as the call happens, with the number of images:
  * {@code features} starts a pass (its {@code head} on the same activations finishes it, so
- * {@code head} alone tells nothing) and {@code forward} is one. Score-CAM counts its passes with it;
+ * {@code head} alone tells nothing) and {@code forward} is one; {@code headGradient} is a backward
+ * pass, told apart. Score-CAM counts its passes with it;
  * the served model reports them to metrics.
  */
 public final class ObservedNetwork implements Network {
 
     private final Network network;
     private final LongConsumer passes;
+    private final LongConsumer backwardPasses;
 
     /** @param passes told the batch size of each pass; called on the computing thread, must not throw */
     public ObservedNetwork(Network network, LongConsumer passes) {
+        this(network, passes, images -> {});
+    }
+
+    /** @param backwardPasses told the batch size of each backward pass through {@code head}, likewise */
+    public ObservedNetwork(Network network, LongConsumer passes, LongConsumer backwardPasses) {
         this.network = network;
         this.passes = passes;
+        this.backwardPasses = backwardPasses;
     }
 
     @Override
@@ -36,5 +44,11 @@ public final class ObservedNetwork implements Network {
     public NDArray forward(NDArray input) {
         passes.accept(input.getShape().get(0));
         return network.forward(input);
+    }
+
+    @Override
+    public NDArray headGradient(NDArray activations, NDArray outputGradient) {
+        backwardPasses.accept(activations.getShape().get(0));
+        return network.headGradient(activations, outputGradient);
     }
 }

@@ -34,11 +34,12 @@ import ai.djl.ndarray.types.Shape;
  *
  * <p>Not thread-confined: one instance serves any number of threads.
  */
-public final class ScoreCam {
+public final class ScoreCam implements CamMethod {
 
     /** Keeps the mask normalisation finite for nearly flat maps (as the reference code does). */
     static final float MASK_EPSILON = 1e-8f;
 
+    @Override
     public ScoreCamResult explain(
             Network model, NDArray input, Targets targets, ScoreType scoreType, int batchSize,
             Progress progress) {

@@ -5,6 +5,7 @@ import java.awt.image.BufferedImage;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
+import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.cam.Progress;
 import dev.scorecam.cam.ScoreCam;
 import dev.scorecam.cam.ScoreCamResult;
@@ -18,11 +19,9 @@ import dev.scorecam.model.ForwardPassListener;
 import dev.scorecam.model.ModelRegistry;
 import dev.scorecam.model.ServedModel;
 
-/** From an uploaded image to Score-CAM maps: checks the request, decodes, prepares and runs. */
+/** From an uploaded image to CAM maps: checks the request, decodes, prepares and runs. */
 @Service
 public class Explainer {
-
-    static final String SCORECAM = "scorecam";
 
     private final ModelRegistry models;
     private final ScoreCamProperties.Limits limits;
@@ -49,29 +48,38 @@ public class Explainer {
     /** Checks the request, decodes and prepares the image; throws for anything a client must fix. */
     public PreparedExplanation prepare(ExplanationRequest request) {
         ServedModel model = model(request.model());
-        String method = request.method() == null ? SCORECAM : request.method();
-        if (!method.equals(SCORECAM)) {
-            throw Rejection.unknownMethod(method, SCORECAM);
-        }
+        MethodCatalogue.Choice method = method(request);
         ScoreType score = scoreType(request.score());
         int batchSize = batchSize(request.batchSize(), model);
         Targets targets = TargetSelection.resolve(
                 request.targets(), request.topK(), model.modelPackage().labels(), limits.maxTargets());
         BufferedImage original = decoder.decode(request.image());
         ModelInput input = Preprocessor.prepare(original, model.modelPackage().input());
-        return new PreparedExplanation(model, method, targets, score, batchSize, original, input);
+        return new PreparedExplanation(model, method.name(), targets, score, batchSize, original, input, method);
     }
 
-    /** The device work: Score-CAM on the prepared input, on the model's device. */
+    /** The device work: the chosen CAM method on the prepared input, on the model's device. */
     public Explanation compute(PreparedExplanation prepared, Progress progress) {
         ServedModel model = prepared.model();
         long start = System.nanoTime();
-        ScoreCamResult result = model.explain(prepared.input().chw(), prepared.targets(), prepared.score(),
-                prepared.batchSize(), progress, forwardPasses);
+        ScoreCamResult result = model.explain(prepared.choice().method(), prepared.input().chw(), prepared.targets(),
+                prepared.score(), prepared.batchSize(), progress, forwardPasses);
         long computeMillis = (System.nanoTime() - start) / 1_000_000;
         return new Explanation(model.modelPackage(), prepared.method(), prepared.score(), prepared.batchSize(),
                 model.precision().id(), prepared.original(), prepared.input().placement(), ScoreCam.probabilities(result.logits()), result,
-                computeMillis);
+                computeMillis, prepared.choice().parameters());
+    }
+
+    /** The method asked for (default Score-CAM) with its parameters checked against the catalogue. */
+    private static MethodCatalogue.Choice method(ExplanationRequest request) {
+        String name = request.method() == null ? MethodCatalogue.DEFAULT : request.method();
+        MethodCatalogue.Method method = MethodCatalogue.find(name).orElseThrow(
+                () -> Rejection.unknownMethod(name, String.join(", ", MethodCatalogue.names())));
+        try {
+            return MethodCatalogue.choose(method, request.parameters());
+        } catch (IllegalArgumentException e) {
+            throw Rejection.INVALID_PARAMETER.because(e.getMessage());
+        }
     }
 
     public ServedModel model(String name) {

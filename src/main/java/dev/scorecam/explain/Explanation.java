@@ -1,6 +1,7 @@
 package dev.scorecam.explain;
 
 import java.awt.image.BufferedImage;
+import java.util.Map;
 
 import dev.scorecam.cam.ScoreCamResult;
 import dev.scorecam.cam.ScoreType;
@@ -13,6 +14,7 @@ import dev.scorecam.model.ModelPackage;
  *
  * @param precision what the network computed in: fp32, bf16 or fp16
  * @param probabilities softmax of the input's logits, one per class
+ * @param parameters the method's parameters as used, defaults filled in
  */
 public record Explanation(
         ModelPackage model,
@@ -24,7 +26,8 @@ public record Explanation(
         Placement placement,
         float[] probabilities,
         ScoreCamResult result,
-        long computeMillis) {
+        long computeMillis,
+        Map<String, Number> parameters) {
 
     /**
      * Roughly what it holds in memory: the decoded original (four bytes a pixel at most) and each

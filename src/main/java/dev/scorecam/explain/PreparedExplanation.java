@@ -2,6 +2,7 @@ package dev.scorecam.explain;
 
 import java.awt.image.BufferedImage;
 
+import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.cam.ScoreType;
 import dev.scorecam.cam.Targets;
 import dev.scorecam.imaging.ModelInput;
@@ -10,6 +11,9 @@ import dev.scorecam.model.ServedModel;
 /**
  * A checked request with its image decoded and prepared: everything the device work needs.
  * Made on the caller's thread, so bad input is refused before anything is queued.
+ *
+ * @param method the method's name
+ * @param choice the method with its parameters checked and bound
  */
 public record PreparedExplanation(
         ServedModel model,
@@ -18,4 +22,5 @@ public record PreparedExplanation(
         ScoreType score,
         int batchSize,
         BufferedImage original,
-        ModelInput input) {}
+        ModelInput input,
+        MethodCatalogue.Choice choice) {}

@@ -31,8 +31,10 @@ public enum Rejection {
         return UNKNOWN_MODEL.because("no model named '" + name + "' is served; GET /v1/models lists them");
     }
 
+    /** @param offered the names offered, e.g. "scorecam, gradcam" */
     public static RequestRejectedException unknownMethod(String method, String offered) {
-        return UNKNOWN_METHOD.because("method '" + method + "' is not offered; use '" + offered + "'");
+        return UNKNOWN_METHOD.because("method '" + method + "' is not offered; use one of " + offered
+                + " (GET /v1/methods describes them)");
     }
 
     public static RequestRejectedException unknownTarget(String target) {

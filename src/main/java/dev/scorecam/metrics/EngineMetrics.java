@@ -27,6 +27,7 @@ class EngineMetrics implements ForwardPassListener, MeterBinder {
     private final MeterRegistry registry;
     private final ModelRegistry models;
     private final Map<String, Pass> passes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> backwardPasses = new ConcurrentHashMap<>();
 
     private record Pass(Counter count, DistributionSummary batch) {}
 
@@ -49,6 +50,15 @@ class EngineMetrics implements ForwardPassListener, MeterBinder {
                         .register(registry)));
         pass.count().increment(batchSize);
         pass.batch().record(batchSize);
+    }
+
+    /** {@code scorecam.backward.passes}: images back-propagated through the head (the gradient methods), per model. */
+    @Override
+    public void backwardPass(String model, long batchSize) {
+        backwardPasses.computeIfAbsent(model, name -> Counter.builder("scorecam.backward.passes")
+                .description("Images back-propagated through the head: the gradient methods' cost, as in stats.backwardPasses")
+                .tag("model", name)
+                .register(registry)).increment(batchSize);
     }
 
     @Override

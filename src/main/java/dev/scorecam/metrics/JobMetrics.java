@@ -22,7 +22,7 @@ import dev.scorecam.jobs.JobSnapshot;
 @Component
 class JobMetrics implements JobListener {
 
-    /** The one method there is; a job does not carry its method, and its result only on success. */
+    /** The tag of a job without a result: a job does not carry its method, and its result only on success. */
     static final String DEFAULT_METHOD = "scorecam";
 
     enum Outcome { SUCCEEDED, FAILED, REJECTED, CANCELLED, TIMEOUT }

@@ -12,4 +12,7 @@ public interface ForwardPassListener {
 
     /** One pass of {@code batchSize} images through the whole network of {@code model}. */
     void forwardPass(String model, long batchSize);
+
+    /** One backward pass of {@code batchSize} images through the head of {@code model} (the gradient methods). */
+    default void backwardPass(String model, long batchSize) {}
 }

@@ -15,6 +15,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 
+import dev.scorecam.cam.CamMethod;
 import dev.scorecam.cam.Network;
 import dev.scorecam.cam.ObservedNetwork;
 import dev.scorecam.cam.Progress;
@@ -73,8 +74,11 @@ public final class ServedModel implements AutoCloseable {
         try {
             // mapLocation: weights saved on one device load onto the one asked for.
             String file = weights.getFileName().toString();
+            // trainParam: loaded outside inference mode, so the gradient methods can back-propagate;
+            // the parameters are then frozen (eval mode is kept, inference runs as fast).
             model.load(modelPackage.directory(), file.substring(0, file.length() - ".pt".length()),
-                    Map.of("mapLocation", "true"));
+                    Map.of("mapLocation", "true", "trainParam", "true"));
+            model.getBlock().freezeParameters(true);
             Network network = new TorchScriptNetwork((PtSymbolBlock) model.getBlock(), options.graphOptimizer());
             Shape activations;
             int batchSize;
@@ -144,24 +148,31 @@ public final class ServedModel implements AutoCloseable {
         return modelPackage.name();
     }
 
-    /**
-     * Score-CAM on one prepared input, in a manager of its own that is closed (with every array the
-     * computation made) before this returns.
-     *
-     * @param chw the input as the model takes it, (3,H,W) row-major in its normalised space
-     * @param forwardPasses told of every pass through the network, for the metrics
-     */
+    /** Score-CAM on one prepared input: {@link #explain(CamMethod, float[], Targets, ScoreType, int, Progress, ForwardPassListener)}. */
     public ScoreCamResult explain(float[] chw, Targets targets, ScoreType score, int batchSize, Progress progress,
             ForwardPassListener forwardPasses) {
+        return explain(SCORE_CAM, chw, targets, score, batchSize, progress, forwardPasses);
+    }
+
+    /**
+     * A CAM method on one prepared input, in a manager of its own that is closed (with every array
+     * the computation made) before this returns.
+     *
+     * @param chw the input as the model takes it, (3,H,W) row-major in its normalised space
+     * @param passes told of every forward and backward pass through the network, for the metrics
+     */
+    public ScoreCamResult explain(CamMethod method, float[] chw, Targets targets, ScoreType score, int batchSize,
+            Progress progress, ForwardPassListener passes) {
         InputFormat format = modelPackage.input();
         if (chw.length != 3 * format.width() * format.height()) {
             throw new IllegalArgumentException("input holds %d values, %s takes 3x%dx%d"
                     .formatted(chw.length, name(), format.height(), format.width()));
         }
-        Network listened = new ObservedNetwork(network, images -> forwardPasses.forwardPass(name(), images));
+        Network listened = new ObservedNetwork(network, images -> passes.forwardPass(name(), images),
+                images -> passes.backwardPass(name(), images));
         try (NDManager manager = newRequestManager()) {
             NDArray x = manager.create(chw, new Shape(1, 3, format.height(), format.width()));
-            return SCORE_CAM.explain(listened, x, targets, score, batchSize, progress);
+            return method.explain(listened, x, targets, score, batchSize, progress);
         }
     }
 

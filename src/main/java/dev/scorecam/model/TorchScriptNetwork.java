@@ -2,6 +2,7 @@ package dev.scorecam.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
@@ -36,6 +37,29 @@ final class TorchScriptNetwork implements Network {
     public NDArray forward(NDArray input) {
         optimizeGraph();
         return IValueUtils.forward(module, new NDList(input), false).singletonOrThrow();
+    }
+
+    /**
+     * The recipe of docs/djl-pytorch notes: inference tensors refuse requires-grad, so A is copied
+     * into a leaf; grad mode is per thread in libtorch (off on workers), so it is on only for this
+     * call; {@code isTrain=true} here only lifts the inference guard, it does not call
+     * {@code module.train()} (the parameters are frozen at load, BatchNorm keeps its statistics).
+     */
+    @Override
+    public NDArray headGradient(NDArray activations, NDArray outputGradient) {
+        optimizeGraph();
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        try (NDArray marker = activations.getManager().create(0f)) {
+            NDArray leaf = activations.duplicate();
+            leaf.setRequiresGradient(true);
+            marker.setName("module_method:head");
+            NDArray logits = IValueUtils.forward(module, new NDList(leaf, marker), true).singletonOrThrow();
+            JniUtils.backward((PtNDArray) logits, (PtNDArray) outputGradient, false, false);
+            return leaf.getGradient();
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
     }
 
     /**

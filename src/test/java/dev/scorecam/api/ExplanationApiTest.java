@@ -122,7 +122,7 @@ class ExplanationApiTest {
                 400, "unknown-target");
         assertProblem(api().explain(MODEL, sneaker, MediaType.APPLICATION_JSON, Map.of("target", List.of("10"))),
                 400, "unknown-target");
-        assertProblem(api().explain(MODEL, sneaker, MediaType.APPLICATION_JSON, Map.of("method", List.of("gradcam"))),
+        assertProblem(api().explain(MODEL, sneaker, MediaType.APPLICATION_JSON, Map.of("method", List.of("lime"))),
                 400, "unknown-method");
         assertProblem(api().explain(MODEL, sneaker, MediaType.APPLICATION_JSON, Map.of("score", List.of("odds"))),
                 400, "invalid-parameter");

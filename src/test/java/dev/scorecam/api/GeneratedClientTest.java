@@ -20,9 +20,11 @@ import dev.scorecam.client.ApiClient;
 import dev.scorecam.client.ApiException;
 import dev.scorecam.client.api.ExplanationsApi;
 import dev.scorecam.client.api.JobsApi;
+import dev.scorecam.client.api.MethodsApi;
 import dev.scorecam.client.api.ModelsApi;
 import dev.scorecam.client.model.ExplanationResponse;
 import dev.scorecam.client.model.JobView;
+import dev.scorecam.client.model.MethodView;
 import dev.scorecam.client.model.ModelInfo;
 
 /**
@@ -56,7 +58,7 @@ class GeneratedClientTest {
 
         String label = model.getLabels().get(1);
         ExplanationResponse explanation = new ExplanationsApi(client).explain(model.getName(), image,
-                List.of("0", label), null, null, null, null, null, null, null, true);
+                List.of("0", label), null, null, null, null, null, null, null, null, null, null, null, null, true);
 
         assertThat(explanation.getModel()).isEqualTo(model.getName());
         assertThat(explanation.getMethod()).isEqualTo("scorecam");
@@ -74,7 +76,7 @@ class GeneratedClientTest {
         JobsApi jobs = new JobsApi(client);
         String model = new ModelsApi(client).listModels().get(0).getName();
 
-        JobView submitted = jobs.submitJob(model, image, null, 2, null, null, null);
+        JobView submitted = jobs.submitJob(model, image, null, 2, "faster-scorecam", null, null, 8, null, null, null, null);
         assertThat(submitted.getStatus()).isIn(JobView.StatusEnum.QUEUED, JobView.StatusEnum.RUNNING,
                 JobView.StatusEnum.SUCCEEDED);
         assertThat(submitted.getLinks().getSelf()).isEqualTo("/v1/jobs/" + submitted.getId());
@@ -90,6 +92,9 @@ class GeneratedClientTest {
 
         ExplanationResponse result = jobs.getJobResult(job.getId(), null, null, null, null);
         assertThat(result.getExplanations()).hasSize(2);
+        assertThat(result.getMethod()).isEqualTo("faster-scorecam");
+        assertThat(result.getStats().getForwardPasses()).isEqualTo(8 + 2);
+        assertThat(new MethodsApi(client).listMethods()).extracting(MethodView::getName).contains("gradcam++");
         File events = jobs.jobEvents(job.getId());
         assertThat(Files.readString(events.toPath())).contains("event:status").contains("SUCCEEDED");
 

@@ -123,7 +123,7 @@ class HostileInputTest {
                         Multipart.image(png, "image/png").build(), Map.of(), 404, "unknown-model")),
                 named("model name with odd characters", new Hostile("/v1/models/%3Cscript%3E%20%27x/explanations",
                         Multipart.contentType(), Multipart.image(png, "image/png").build(), Map.of(), 404, "unknown-model")),
-                named("unknown method", Hostile.fields(Map.of("method", List.of("gradcam")), 400, "unknown-method")),
+                named("unknown method", Hostile.fields(Map.of("method", List.of("lime")), 400, "unknown-method")),
                 named("unknown target label", Hostile.fields(Map.of("target", List.of("Giraffe")), 400, "unknown-target")),
                 named("target index out of range", Hostile.fields(Map.of("target", List.of("10")), 400, "unknown-target")),
                 named("negative target", Hostile.fields(Map.of("target", List.of("-1")), 400, "unknown-target")),

@@ -44,7 +44,7 @@ class ProblemExamplesOverHttpTest {
                 sample(ProblemType.INVALID_REQUEST, http -> upload(http, EXPLAIN, Multipart.fields(Map.of("top-k", List.of("1"))))),
                 sample(ProblemType.INVALID_PARAMETER, http -> upload(http, EXPLAIN, image(png).with(Map.of("alpha", List.of("2"))))),
                 sample(ProblemType.INVALID_IMAGE, http -> upload(http, EXPLAIN, image(corruptPngHeader))),
-                sample(ProblemType.UNKNOWN_METHOD, http -> upload(http, EXPLAIN, image(png).with(Map.of("method", List.of("gradcam"))))),
+                sample(ProblemType.UNKNOWN_METHOD, http -> upload(http, EXPLAIN, image(png).with(Map.of("method", List.of("lime"))))),
                 sample(ProblemType.UNKNOWN_TARGET, http -> upload(http, EXPLAIN, image(png).with(Map.of("target", List.of("Giraffe"))))),
                 sample(ProblemType.TOO_MANY_TARGETS, http -> upload(http, EXPLAIN, image(png).with(
                         Map.of("target", List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "0"))))),

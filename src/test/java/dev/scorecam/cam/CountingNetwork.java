@@ -8,13 +8,16 @@ import ai.djl.ndarray.NDArray;
 /**
  * The test's own tally of what a computation asks of the network, kept apart from the code under
  * test: images and calls through the whole network ({@code features} or {@code forward}; a
- * {@code head} on features' activations finishes that pass), and the activations it handed out.
+ * {@code head} on features' activations finishes that pass), backward passes through {@code head},
+ * and the activations it handed out.
  */
 final class CountingNetwork implements Network {
 
     private final Network network;
     private int images;
     private int calls;
+    private int backwardImages;
+    private int backwardCalls;
     private final List<float[][]> activations = new ArrayList<>();
 
     CountingNetwork(Network network) {
@@ -49,6 +52,13 @@ final class CountingNetwork implements Network {
         return network.forward(input);
     }
 
+    @Override
+    public NDArray headGradient(NDArray a, NDArray outputGradient) {
+        backwardImages += (int) a.getShape().get(0);
+        backwardCalls++;
+        return network.headGradient(a, outputGradient);
+    }
+
     private void count(NDArray input) {
         images += (int) input.getShape().get(0);
         calls++;
@@ -60,6 +70,15 @@ final class CountingNetwork implements Network {
 
     int calls() {
         return calls;
+    }
+
+    /** Images back-propagated through head. */
+    int backwardImages() {
+        return backwardImages;
+    }
+
+    int backwardCalls() {
+        return backwardCalls;
     }
 
     /** Channels of the first image's activations that are not one value everywhere, as read here. */

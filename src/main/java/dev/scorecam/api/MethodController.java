@@ -1,0 +1,34 @@
+package dev.scorecam.api;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.scorecam.cam.MethodCatalogue;
+
+/** The CAM methods a request may ask for, with their cost and parameters. */
+@RestController
+class MethodController {
+
+    /** A method's parameter: {@code type} is integer or number; {@code default} may be null. */
+    record ParameterView(String name, String type, @JsonProperty("default") Number defaultValue, Number minimum,
+            Number maximum, String description) {}
+
+    /** @param cost what one explanation costs, in passes through the network */
+    record MethodView(String name, String title, String description, String cost, List<ParameterView> parameters) {
+
+        static MethodView of(MethodCatalogue.Method method) {
+            return new MethodView(method.name(), method.title(), method.description(), method.cost(),
+                    method.parameters().stream().map(p -> new ParameterView(p.name(), p.type(), p.defaultValue(),
+                            p.minimum(), p.maximum(), p.description())).toList());
+        }
+    }
+
+    @GetMapping("/v1/methods")
+    List<MethodView> list() {
+        return MethodCatalogue.methods().stream().map(MethodView::of).toList();
+    }
+}

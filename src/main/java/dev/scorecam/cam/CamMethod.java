@@ -1,0 +1,19 @@
+package dev.scorecam.cam;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * A class activation map method with its parameters bound: Score-CAM and its variants, Grad-CAM
+ * and Grad-CAM++. Each counts the passes it runs on the network as they happen.
+ */
+public interface CamMethod {
+
+    /**
+     * @param input one image in the model's normalised input space, (1,3,H,W)
+     * @param scoreType what is read as the class score S^c
+     * @param batchSize masked inputs per forward pass (methods that mask)
+     * @param progress told between batches; may throw to stop the computation
+     */
+    ScoreCamResult explain(Network network, NDArray input, Targets targets, ScoreType scoreType, int batchSize,
+            Progress progress);
+}

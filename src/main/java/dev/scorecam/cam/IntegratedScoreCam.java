@@ -1,0 +1,54 @@
+package dev.scorecam.cam;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * IS-CAM, Integrated Score-CAM (Naidu et al., 2020, arXiv:2010.03023): each channel's score is
+ * integrated along the path from the empty mask to the full one, as integrated gradients
+ * integrate along a path of inputs, which smooths the weights.
+ *
+ * <pre>
+ *   S^c_k     = (1/N) sum_{i=1..N} f^c(X ⊙ (i/N) M^k)
+ *   alpha^c_k = softmax_k(S^c_k - S^c_b)
+ *   L^c       = ReLU(sum_k alpha^c_k A^k)
+ * </pre>
+ * The Riemann sum of the path integral over scales 1/N..1, as the issue words it ("masks scaled
+ * from 0 to 1"); the last step is Score-CAM's own masked input. torch-cam's ISCAM instead
+ * accumulates the scale itself (1/N, 3/N, 6/N, ..., (N+1)/2), which goes past the unit mask.
+ * A constant channel's mask is 0 at every scale: S_k = S_b without a pass, as in {@link ScoreCam}.
+ */
+public final class IntegratedScoreCam implements CamMethod {
+
+    private final int steps;
+
+    /** @param steps N, scales of each mask */
+    public IntegratedScoreCam(int steps) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("steps must be at least 1: " + steps);
+        }
+        this.steps = steps;
+    }
+
+    @Override
+    public ScoreCamResult explain(Network model, NDArray input, Targets targets, ScoreType scoreType, int batchSize,
+            Progress progress) {
+        CamRun.checkBatchSize(batchSize);
+        CamRun run = CamRun.start(model, input, targets);
+        int[] live = ScoreCam.liveChannels(run.activations);
+        float[] baseline = MaskedScores.baseline(run.network, input, scoreType);             // S_b
+        double[][] scores = MaskedScores.mean(run.network, input, run.activations, live, steps,
+                (masks, repetitions) -> masks.mul(MaskedScores.perRow(masks.getManager(), scales(repetitions))),
+                scoreType, batchSize, progress);                                            // S_k
+        return run.finish(c -> MaskedScores.softmaxOverAllChannels(scores, baseline, live, c, run.channels),
+                live.length);
+    }
+
+    /** i/N for repetition i-1. */
+    private float[] scales(int[] repetitions) {
+        float[] scales = new float[repetitions.length];
+        for (int i = 0; i < repetitions.length; i++) {
+            scales[i] = (float) (repetitions[i] + 1) / steps;
+        }
+        return scales;
+    }
+}

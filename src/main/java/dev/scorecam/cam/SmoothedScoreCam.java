@@ -1,0 +1,68 @@
+package dev.scorecam.cam;
+
+import java.util.Random;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * SS-CAM, Smoothed Score-CAM (Wang, Naidu et al., 2020, arXiv:2006.14255): each channel's mask
+ * is scored N times with Gaussian noise added to it, and the scores averaged, for a smoother
+ * estimate of how much the channel speaks for the class.
+ *
+ * <pre>
+ *   S^c_k     = (1/N) sum_{i=1..N} f^c(X ⊙ (M^k + delta_i)),   delta_i ~ N(0, sigma^2) per pixel
+ *   alpha^c_k = softmax_k(S^c_k - S^c_b)
+ *   L^c       = ReLU(sum_k alpha^c_k A^k)
+ * </pre>
+ * As the paper's Algorithm 1 and torch-cam's SSCAM: the noise is added to the normalised,
+ * upsampled mask M^k (one value per pixel, shared by the colours), not to the input, and the
+ * scores are not clipped. As in {@link ScoreCam}, a constant channel has no mask and is not scored
+ * (S_k = S_b); torch-cam scores it with noise alone. Noise comes from {@link Random} seeded by the
+ * request, drawn mask by mask, repetition within channel, row-major (H,W), {@code sigma *
+ * nextGaussian()}: the same request gives the same map, whatever the batch size.
+ */
+public final class SmoothedScoreCam implements CamMethod {
+
+    private final int samples;
+    private final double noise;
+    private final long seed;
+
+    /**
+     * @param samples N, noisy copies of each mask
+     * @param noise sigma, the standard deviation of the noise on the [0,1] mask
+     */
+    public SmoothedScoreCam(int samples, double noise, long seed) {
+        if (samples < 1 || !(noise >= 0) || Double.isInfinite(noise)) {
+            throw new IllegalArgumentException("samples must be at least 1 and noise finite and >= 0: "
+                    + samples + ", " + noise);
+        }
+        this.samples = samples;
+        this.noise = noise;
+        this.seed = seed;
+    }
+
+    @Override
+    public ScoreCamResult explain(Network model, NDArray input, Targets targets, ScoreType scoreType, int batchSize,
+            Progress progress) {
+        CamRun.checkBatchSize(batchSize);
+        CamRun run = CamRun.start(model, input, targets);
+        int[] live = ScoreCam.liveChannels(run.activations);
+        float[] baseline = MaskedScores.baseline(run.network, input, scoreType);             // S_b
+        Random random = new Random(seed);
+        double[][] scores = MaskedScores.mean(run.network, input, run.activations, live, samples,
+                (masks, repetitions) -> masks.add(noise(masks, random)), scoreType, batchSize, progress);  // S_k
+        return run.finish(c -> MaskedScores.softmaxOverAllChannels(scores, baseline, live, c, run.channels),
+                live.length);
+    }
+
+    /** delta for a batch of masks (B,1,H,W), drawn in row order. */
+    private NDArray noise(NDArray masks, Random random) {
+        Shape shape = masks.getShape();
+        float[] delta = new float[(int) shape.size()];
+        for (int i = 0; i < delta.length; i++) {
+            delta[i] = (float) (noise * random.nextGaussian());
+        }
+        return masks.getManager().create(delta, shape);
+    }
+}

@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""Independent float64 references of the CAM methods beside Score-CAM, from the papers' equations.
+
+    /usr/bin/python3 tools/cam_reference.py --package src/main/resources/demo-model/fashion-cnn \
+        --image samples/sneaker.png --method gradcam++ [--target 7] [--score probability]
+
+Written from the papers, not from the Java code; tools/make_method_goldens.py writes the goldens
+the Java tests compare with. Notation as tools/scorecam_reference.py: x (1,3,H,W) normalised,
+A = features(x) (1,K,h,w), M^k the min-max normalised upsampled masks (zero for a constant
+channel), S_b = score_c(forward(0)), L = relu(sum_k w_k A^k) upsampled and min-max normalised.
+
+faster-scorecam  C = the max_channels channels of largest spatial variance of A^k (population
+                 variance rounded to float32; ties: lower index); w_k = softmax over k in C of (S_k - S_b), 0 outside C.
+sscam            S_k = mean_i score_c(forward(x * (M^k + delta_i))), delta_i ~ N(0, noise^2) per
+                 pixel (shared by the colours), i = 1..samples; w = softmax_k(S_k - S_b); constant
+                 channels keep S_k = S_b. The noise is java.util.Random(seed).nextGaussian()
+                 (re-implemented below from its documented algorithm) times noise, as float32,
+                 drawn live channel by channel, sample within channel, row-major (H,W).
+iscam            S_k = mean_{i=1..steps} score_c(forward(x * (i/steps) M^k)); w = softmax_k(S_k - S_b).
+gradcam          g = d score_c / dA through head; w_k = mean_ij g^k_ij (Selvaraju et al., Eq. 1).
+gradcam++        alpha_ij = g^2 / (2 g^2 + sum_ab A^k_ab g^3) (0 where g = 0), w_k = sum_ij alpha_ij
+                 relu(g_ij) (Chattopadhay et al., Eq. 19 and 10 with Y = exp(S); the common factor
+                 exp(S) is left out: it vanishes in the normalisation).
+Every method also reports the passes it ran: forward images (the input's own, the baseline and
+each masked input; constant channels cost none) and backward images.
+"""
+
+import argparse
+import math
+import warnings
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from scorecam_reference import (as_float64, class_score, image_to_input, load_package,
+                                masks_from_activations, normalise, upsample)
+
+# as_float64's .double() reads .grad of the script module's non-leaf parameters: harmless, noisy
+warnings.filterwarnings("ignore", message="The .grad attribute of a Tensor that is not a leaf")
+
+
+@dataclass
+class CamResult:
+    saliency: torch.Tensor     # float64 [H,W] in [0,1]
+    weights: torch.Tensor      # float64 [K]
+    forward_images: int
+    backward_images: int
+    live_channels: int
+
+
+class JavaRandom:
+    """java.util.Random: the 48-bit LCG and the polar method of nextGaussian, as its Javadoc gives them."""
+
+    MULTIPLIER = 0x5DEECE66D
+    MASK = (1 << 48) - 1
+
+    def __init__(self, seed):
+        self.seed = (seed ^ self.MULTIPLIER) & self.MASK
+        self.next_next = None
+
+    def next(self, bits):
+        self.seed = (self.seed * self.MULTIPLIER + 0xB) & self.MASK
+        return self.seed >> (48 - bits)
+
+    def next_double(self):
+        return ((self.next(26) << 27) + self.next(27)) * 2.0 ** -53
+
+    def next_gaussian(self):
+        if self.next_next is not None:
+            value, self.next_next = self.next_next, None
+            return value
+        while True:
+            v1 = 2 * self.next_double() - 1
+            v2 = 2 * self.next_double() - 1
+            s = v1 * v1 + v2 * v2
+            if 0 < s < 1:
+                break
+        multiplier = math.sqrt(-2 * math.log(s) / s)
+        self.next_next = v2 * multiplier
+        return v1 * multiplier
+
+
+def finish(activations, weights, size):
+    cam = F.relu((weights.view(-1, 1, 1) * activations[0]).sum(0))
+    return normalise(upsample(cam[None, None], size)[0, 0])
+
+
+class Counted:
+    """The model with its forward images counted here, in the reference."""
+
+    def __init__(self, model):
+        self.model = model
+        self.images = 0
+
+    def __call__(self, batch):
+        self.images += batch.shape[0]
+        return self.model(batch)
+
+
+def _prepare(model, x):
+    model = as_float64(model)
+    x = x.to(torch.float64)
+    return model, x, tuple(x.shape[2:])
+
+
+def masked_mean_scores(counted, x, masks, channels, repetitions, perturb, target, score, batch_size=64):
+    """S_k = mean over r of score_c(counted(x * perturb(M^k, k, r))) for k in channels, in that order."""
+    rows = [(k, r) for k in channels for r in range(repetitions)]
+    sums = {k: 0.0 for k in channels}
+    for start in range(0, len(rows), batch_size):
+        chunk = rows[start:start + batch_size]
+        batch = torch.stack([perturb(masks[k], k, r) for k, r in chunk]).unsqueeze(1) * x
+        scores = class_score(counted(batch), target, score)
+        for (k, _), s in zip(chunk, scores.tolist()):
+            sums[k] += s
+    return {k: v / repetitions for k, v in sums.items()}
+
+
+@torch.no_grad()
+def _score_family(model, x, target, score, channels_of, repetitions, perturb, softmax_over):
+    model, x, size = _prepare(model, x)
+    counted = Counted(model)
+    counted.images += 1                                  # the input's own pass (features + head)
+    activations = model.features(x)
+    masks, live = masks_from_activations(activations, size)
+    baseline = class_score(counted(torch.zeros_like(x)), target, score).item()
+    chosen = channels_of(activations, live)              # channels in the softmax
+    scored = [k for k in chosen if live[k]]
+    means = masked_mean_scores(counted, x, masks, scored, repetitions, perturb, target, score)
+    differences = torch.zeros(len(chosen), dtype=torch.float64)
+    for i, k in enumerate(chosen):
+        if k in means:
+            differences[i] = means[k] - baseline
+    weights = torch.zeros(activations.shape[1], dtype=torch.float64)
+    weights[chosen] = F.softmax(differences, dim=0)
+    return CamResult(finish(activations, weights, size), weights, counted.images, 0, int(live.sum()))
+
+
+def largest_variance(activations, count):
+    # rounded to float32 as the service does, so that channels equal up to summation order tie
+    variance = activations[0].flatten(1).var(dim=1, unbiased=False).float()
+    order = sorted(range(len(variance)), key=lambda k: (-variance[k].item(), k))
+    return sorted(order[:count])
+
+
+def faster_score_cam(model, x, target, score="logit", max_channels=16):
+    return _score_family(model, x, target, score,
+                         lambda a, live: largest_variance(a, max_channels), 1,
+                         lambda m, k, r: m, None)
+
+
+def ss_cam(model, x, target, score="logit", samples=35, noise=2.0, seed=0):
+    rng = JavaRandom(seed)
+
+    def perturb(mask, k, r):                  # called in row order: channel, then sample
+        delta = [float(torch.tensor(noise * rng.next_gaussian(), dtype=torch.float32))
+                 for _ in range(mask.numel())]
+        return mask + torch.tensor(delta, dtype=torch.float64).view_as(mask)
+
+    return _score_family(model, x, target, score,
+                         lambda a, live: list(range(a.shape[1])), samples, perturb, None)
+
+
+def is_cam(model, x, target, score="logit", steps=10):
+    return _score_family(model, x, target, score,
+                         lambda a, live: list(range(a.shape[1])), steps,
+                         lambda m, k, r: m * ((r + 1) / steps), None)
+
+
+def _gradient(model, x, target, score):
+    model, x, size = _prepare(model, x)
+    with torch.no_grad():
+        activations = model.features(x)
+    leaf = activations.clone().requires_grad_(True)
+    class_score(model.head(leaf), target, score).sum().backward()
+    live = activations[0].flatten(1).amax(1) > activations[0].flatten(1).amin(1)
+    return activations, leaf.grad[0], size, int(live.sum())
+
+
+def grad_cam(model, x, target, score="logit"):
+    activations, g, size, live = _gradient(model, x, target, score)
+    weights = g.flatten(1).mean(1)                                         # Eq. 1
+    return CamResult(finish(activations, weights, size), weights, 1, 1, live)
+
+
+def grad_cam_pp(model, x, target, score="logit"):
+    activations, g, size, live = _gradient(model, x, target, score)
+    g = g.flatten(1)
+    a_sum = activations[0].flatten(1).sum(1, keepdim=True)
+    denominator = 2 * g ** 2 + a_sum * g ** 3
+    alpha = torch.where((g != 0) & (denominator != 0), g ** 2 / torch.where(denominator == 0,
+                        torch.ones_like(denominator), denominator), torch.zeros_like(g))   # Eq. 19
+    weights = (alpha * F.relu(g)).sum(1)                                   # Eq. 10 / exp(S)
+    return CamResult(finish(activations, weights, size), weights, 1, 1, live)
+
+
+METHODS = {
+    "faster-scorecam": faster_score_cam,
+    "sscam": ss_cam,
+    "iscam": is_cam,
+    "gradcam": grad_cam,
+    "gradcam++": grad_cam_pp,
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Reference CAM map of one image.")
+    parser.add_argument("--package", required=True)
+    parser.add_argument("--image", required=True)
+    parser.add_argument("--method", choices=sorted(METHODS), required=True)
+    parser.add_argument("--target", type=int)
+    parser.add_argument("--score", choices=["logit", "probability"], default="logit")
+    args = parser.parse_args()
+    model, meta = load_package(args.package)
+    x = image_to_input(args.image, meta)
+    with torch.no_grad():
+        target = int(model(x).argmax()) if args.target is None else args.target
+    result = METHODS[args.method](model, x, target, args.score)
+    print(f"{args.method}: class {target} ({meta['labels'][target]}), forward images "
+          f"{result.forward_images}, backward images {result.backward_images}")
+
+
+if __name__ == "__main__":
+    main()
