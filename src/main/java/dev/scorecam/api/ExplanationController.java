@@ -51,6 +51,8 @@ class ExplanationController {
             @RequestParam(name = "method", required = false) String method,
             @RequestParam(name = "score", required = false) String score,
             @RequestParam(name = "batch-size", required = false) Integer batchSize,
+            @RequestParam(name = "metrics", defaultValue = "false") boolean metrics,
+            @RequestParam(name = "metrics-steps", defaultValue = "20") int metricsSteps,
             @RequestParam(name = "colormap", defaultValue = "jet") String colormap,
             @RequestParam(name = "overlay", defaultValue = "true") boolean overlay,
             @RequestParam(name = "alpha", defaultValue = "0.5") float alpha,
@@ -58,7 +60,8 @@ class ExplanationController {
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) throws IOException {
         HeatmapStyle style = HeatmapStyle.of(colormap, overlay, alpha);
         PreparedExplanation prepared = explainer.prepare(
-                new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize));
+                new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize, metrics,
+                        metricsSteps));
         return respond(jobs.explain(prepared), style, heatmap, accept);
     }
 

@@ -57,9 +57,12 @@ class JobController {
             @RequestParam(name = "top-k", required = false) Integer topK,
             @RequestParam(name = "method", required = false) String method,
             @RequestParam(name = "score", required = false) String score,
-            @RequestParam(name = "batch-size", required = false) Integer batchSize) throws IOException {
+            @RequestParam(name = "batch-size", required = false) Integer batchSize,
+            @RequestParam(name = "metrics", defaultValue = "false") boolean metrics,
+            @RequestParam(name = "metrics-steps", defaultValue = "20") int metricsSteps) throws IOException {
         JobView view = JobView.of(jobs.submit(explainer.prepare(
-                new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize))));
+                new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize, metrics,
+                        metricsSteps))));
         return ResponseEntity.accepted().location(URI.create(view.links().self())).body(view);
     }
 

@@ -5,6 +5,8 @@ import java.awt.image.BufferedImage;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
+import dev.scorecam.cam.Faithfulness;
+import dev.scorecam.cam.FaithfulnessResult;
 import dev.scorecam.cam.Progress;
 import dev.scorecam.cam.ScoreCam;
 import dev.scorecam.cam.ScoreCamResult;
@@ -23,6 +25,8 @@ import dev.scorecam.model.ServedModel;
 public class Explainer {
 
     static final String SCORECAM = "scorecam";
+    /** The most deletion/insertion steps a request may ask for: 2 passes per step and target. */
+    static final int MAX_METRICS_STEPS = 256;
 
     private final ModelRegistry models;
     private final ScoreCamProperties.Limits limits;
@@ -59,7 +63,8 @@ public class Explainer {
                 request.targets(), request.topK(), model.modelPackage().labels(), limits.maxTargets());
         BufferedImage original = decoder.decode(request.image());
         ModelInput input = Preprocessor.prepare(original, model.modelPackage().input());
-        return new PreparedExplanation(model, method, targets, score, batchSize, original, input);
+        return new PreparedExplanation(model, method, targets, score, batchSize, original, input,
+                metricsSteps(request.metrics(), request.metricsSteps()));
     }
 
     /** The device work: Score-CAM on the prepared input, on the model's device. */
@@ -69,9 +74,28 @@ public class Explainer {
         ScoreCamResult result = model.explain(prepared.input().chw(), prepared.targets(), prepared.score(),
                 prepared.batchSize(), progress, forwardPasses);
         long computeMillis = (System.nanoTime() - start) / 1_000_000;
+        FaithfulnessResult faithfulness = null;
+        long faithfulnessMillis = 0;
+        if (prepared.metricsSteps() != null) {
+            long measured = System.nanoTime();
+            faithfulness = model.faithfulness(prepared.input().chw(), result.explanations(), prepared.metricsSteps(),
+                    prepared.batchSize(), progress, forwardPasses);
+            faithfulnessMillis = (System.nanoTime() - measured) / 1_000_000;
+        }
         return new Explanation(model.modelPackage(), prepared.method(), prepared.score(), prepared.batchSize(),
                 model.precision().id(), prepared.original(), prepared.input().placement(), ScoreCam.probabilities(result.logits()), result,
-                computeMillis);
+                computeMillis, faithfulness, faithfulnessMillis);
+    }
+
+    /** The steps of the faithfulness metrics, or null when they are not asked for; checked whenever given. */
+    private static Integer metricsSteps(Boolean metrics, Integer steps) {
+        if (steps != null && (steps < 1 || steps > MAX_METRICS_STEPS)) {
+            throw Rejection.notBetween("metrics-steps", 1, MAX_METRICS_STEPS, steps);
+        }
+        if (!Boolean.TRUE.equals(metrics)) {
+            return null;
+        }
+        return steps == null ? Faithfulness.DEFAULT_STEPS : steps;
     }
 
     public ServedModel model(String name) {

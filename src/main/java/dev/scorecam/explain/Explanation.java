@@ -2,6 +2,7 @@ package dev.scorecam.explain;
 
 import java.awt.image.BufferedImage;
 
+import dev.scorecam.cam.FaithfulnessResult;
 import dev.scorecam.cam.ScoreCamResult;
 import dev.scorecam.cam.ScoreType;
 import dev.scorecam.imaging.Placement;
@@ -13,6 +14,8 @@ import dev.scorecam.model.ModelPackage;
  *
  * @param precision what the network computed in: fp32, bf16 or fp16
  * @param probabilities softmax of the input's logits, one per class
+ * @param faithfulness the maps' faithfulness when the request asked for it; null otherwise
+ * @param faithfulnessMillis how long measuring it took (not part of {@code computeMillis})
  */
 public record Explanation(
         ModelPackage model,
@@ -24,7 +27,17 @@ public record Explanation(
         Placement placement,
         float[] probabilities,
         ScoreCamResult result,
-        long computeMillis) {
+        long computeMillis,
+        FaithfulnessResult faithfulness,
+        long faithfulnessMillis) {
+
+    /** Without faithfulness metrics. */
+    public Explanation(ModelPackage model, String method, ScoreType score, int batchSize, String precision,
+            BufferedImage original, Placement placement, float[] probabilities, ScoreCamResult result,
+            long computeMillis) {
+        this(model, method, score, batchSize, precision, original, placement, probabilities, result, computeMillis,
+                null, 0);
+    }
 
     /**
      * Roughly what it holds in memory: the decoded original (four bytes a pixel at most) and each

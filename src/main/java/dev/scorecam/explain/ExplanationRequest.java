@@ -10,12 +10,21 @@ import java.util.List;
  * @param method only {@code scorecam} so far
  * @param score {@code logit} (default) or {@code probability}
  * @param batchSize masked inputs per forward pass; null takes the model's
+ * @param metrics true adds the faithfulness of each map (null: false)
+ * @param metricsSteps deletion/insertion steps of the faithfulness; null takes the default
  */
 public record ExplanationRequest(
         String model, byte[] image, List<String> targets, Integer topK, String method, String score,
-        Integer batchSize) {
+        Integer batchSize, Boolean metrics, Integer metricsSteps) {
 
     public ExplanationRequest {
         targets = targets == null ? List.of() : List.copyOf(targets);
+    }
+
+    /** Without faithfulness metrics. */
+    public ExplanationRequest(
+            String model, byte[] image, List<String> targets, Integer topK, String method, String score,
+            Integer batchSize) {
+        this(model, image, targets, topK, method, score, batchSize, null, null);
     }
 }

@@ -54,6 +54,7 @@ class InMemoryJobsConfiguration {
     /** The same prepared request on another device's copy of its model. */
     private static PreparedExplanation on(ServedModel replica, PreparedExplanation prepared) {
         return prepared.model() == replica ? prepared : new PreparedExplanation(replica, prepared.method(),
-                prepared.targets(), prepared.score(), prepared.batchSize(), prepared.original(), prepared.input());
+                prepared.targets(), prepared.score(), prepared.batchSize(), prepared.original(), prepared.input(),
+                prepared.metricsSteps());
     }
 }

@@ -10,6 +10,8 @@ import dev.scorecam.model.ServedModel;
 /**
  * A checked request with its image decoded and prepared: everything the device work needs.
  * Made on the caller's thread, so bad input is refused before anything is queued.
+ *
+ * @param metricsSteps the deletion/insertion steps when the faithfulness is asked for; null: not asked
  */
 public record PreparedExplanation(
         ServedModel model,
@@ -18,4 +20,12 @@ public record PreparedExplanation(
         ScoreType score,
         int batchSize,
         BufferedImage original,
-        ModelInput input) {}
+        ModelInput input,
+        Integer metricsSteps) {
+
+    /** Without faithfulness metrics. */
+    public PreparedExplanation(ServedModel model, String method, Targets targets, ScoreType score, int batchSize,
+            BufferedImage original, ModelInput input) {
+        this(model, method, targets, score, batchSize, original, input, null);
+    }
+}

@@ -31,9 +31,8 @@ import dev.scorecam.model.ServedModel;
  * Score-CAM goldens' inputs and maps of the demo model and the analytic quadrants model.
  *
  * <p>Tolerance: 1e-5 absolute on every probability, both curves, drop and both AUCs (measured:
- * under 6e-7); the
- * increase verdict must agree exactly (the goldens' O and Y differ by 2.7e-3 at least). The
- * reference runs the model in float64, the service in float32.
+ * under 6e-7); the increase verdict must agree exactly (the goldens' O and Y differ by 2.7e-3 at
+ * least). The reference runs the model in float64, the service in float32.
  */
 class FaithfulnessGoldenTest {
 
