@@ -2,7 +2,8 @@
 """Faithfulness and localisation of every method a running service offers, over a dataset.
 
     /usr/bin/python3 tools/evaluate.py --url http://localhost:8080 datasets/fashion-canvas-eval \
-        [--out docs/evaluation.md] [--model fashion-cnn] [--methods scorecam,gradcam] [--steps 20]
+        [--out docs/evaluation.md] [--model fashion-cnn] [--methods scorecam,gradcam] [--steps 20] \
+        [--field score=probability]
 
 (tools/evaluate.sh starts the packaged jar and calls this.) The dataset directory holds images
 and an `annotations.json` as datasets/fashion-canvas-eval does: `labels` (the class names) and
@@ -155,9 +156,10 @@ def post_multipart(url, fields, image_name, image_bytes, timeout):
         raise SystemExit(f"{image_name}: {e.code} {e.read().decode(errors='replace')}")
 
 
-def evaluate_image(url, model, method, entry, dataset, geometry_of, steps, timeout):
+def evaluate_image(url, model, method, entry, dataset, geometry_of, steps, timeout, extra=()):
     path = dataset / entry["file"]
-    fields = [("target", str(entry["label"])), ("method", method), ("metrics", "true"), ("metrics-steps", str(steps))]
+    fields = [("target", str(entry["label"])), ("method", method), ("metrics", "true"), ("metrics-steps", str(steps)),
+              *extra]
     body = post_multipart(f"{url}/v1/models/{model}/explanations", fields, entry["file"], path.read_bytes(), timeout)
     explanation = body["explanations"][0]
     saliency = decode_map(explanation["saliency"])
@@ -185,6 +187,8 @@ def main(argv=None):
     parser.add_argument("--methods", help="comma-separated; default: all of GET /v1/methods")
     parser.add_argument("--steps", type=int, default=20, help="deletion/insertion steps (metrics-steps)")
     parser.add_argument("--limit", type=int, help="only the first N images")
+    parser.add_argument("--field", action="append", default=[], metavar="NAME=VALUE",
+                        help="an extra request field for every method, e.g. score=probability (repeatable)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per request")
     parser.add_argument("--out", type=Path, help="Markdown file to write the table into")
     parser.add_argument("--command", help="the command line to print above the table")
@@ -205,16 +209,18 @@ def main(argv=None):
         with Image.open(path) as image:
             return placement(info["input"]["resize"], image.size, size)
 
+    extra = [tuple(f.split("=", 1)) for f in args.field]
+    suffix = "".join(f" {name}={value}" for name, value in extra)
     summaries, accuracy = [], None
     for method in methods:
         started = time.monotonic()
         rows = []
         for i, entry in enumerate(entries):
             rows.append(evaluate_image(url, info["name"], method, entry, args.dataset, geometry_of, args.steps,
-                                       args.timeout))
+                                       args.timeout, extra))
             if (i + 1) % 50 == 0:
                 print(f"  {method}: {i + 1}/{len(entries)} images", file=sys.stderr)
-        summaries.append(summarise(method, rows))
+        summaries.append(summarise(method + suffix, rows))
         accuracy = np.mean([r["predicted"] == r["label"] for r in rows])
         print(f"{method}: {len(rows)} images in {time.monotonic() - started:.0f} s", file=sys.stderr)
 
