@@ -59,8 +59,10 @@ class ExplanationController {
             @RequestParam(name = "heatmap", defaultValue = "false") boolean heatmap,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) throws IOException {
         HeatmapStyle style = HeatmapStyle.of(colormap, overlay, alpha);
+        // A PNG has nowhere to show the metrics: not measured for one (a job's format is chosen later).
+        boolean measured = metrics && ResponseFormat.negotiate(accept) != ResponseFormat.PNG;
         PreparedExplanation prepared = explainer.prepare(
-                new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize, metrics,
+                new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize, measured,
                         metricsSteps));
         return respond(jobs.explain(prepared), style, heatmap, accept);
     }

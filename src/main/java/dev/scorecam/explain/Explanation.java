@@ -40,13 +40,16 @@ public record Explanation(
     }
 
     /**
-     * Roughly what it holds in memory: the decoded original (four bytes a pixel at most) and each
-     * map's floats; what a kept job costs.
+     * Roughly what it holds in memory: the decoded original (four bytes a pixel at most), each
+     * map's floats and the faithfulness curves; what a kept job costs.
      */
     public long bytes() {
         long maps = result.explanations().stream()
                 .mapToLong(e -> (long) e.saliency().values().length * Float.BYTES)
                 .sum();
-        return (long) original.getWidth() * original.getHeight() * Integer.BYTES + maps;
+        long curves = faithfulness == null ? 0 : faithfulness.classes().stream()
+                .mapToLong(f -> (long) (f.deletionCurve().length + f.insertionCurve().length) * Double.BYTES)
+                .sum();
+        return (long) original.getWidth() * original.getHeight() * Integer.BYTES + maps + curves;
     }
 }

@@ -111,6 +111,18 @@ class FaithfulnessApiTest {
     }
 
     @Test
+    void aPngAnswerHasNowhereToShowTheMetricsSoTheyAreNotMeasured() throws Exception {
+        int explanationPasses = explain(Map.of()).get("stats").get("forwardPasses").asInt();
+        double before = forwardPassesSoFar();
+        ResponseEntity<byte[]> png = new ApiClient(port).explain(MODEL, ExplanationApiTest.sample("sneaker.png"),
+                MediaType.IMAGE_PNG, Map.of("metrics", List.of("true")));
+        double after = forwardPassesSoFar();
+
+        assertThat(png.getStatusCode().value()).isEqualTo(200);
+        assertThat(after - before).isEqualTo(explanationPasses);
+    }
+
+    @Test
     void stepsOutsideTheirBoundsAreAnInvalidParameter() throws Exception {
         for (String steps : List.of("0", "257", "many")) {
             ResponseEntity<byte[]> response = new ApiClient(port).explain(MODEL, ExplanationApiTest.sample("sneaker.png"),
