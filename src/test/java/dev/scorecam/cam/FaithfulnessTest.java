@@ -1,11 +1,13 @@
 package dev.scorecam.cam;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -102,6 +104,22 @@ class FaithfulnessTest {
         assertThat(run.result().forwardPasses()).isEqualTo(run.network().images());
         assertThat(run.network().calls()).as("batches of 7").isEqualTo((27 + 6) / 7);
         assertThat(run.result().classes()).extracting(ClassFaithfulness::target).containsExactly(0, 3);
+    }
+
+    @Test
+    void aCancelBetweenBatchesStopsTheMeasurement() {
+        CountingNetwork network = new CountingNetwork(model.network());
+        try (NDManager manager = model.newRequestManager()) {
+            NDArray x = manager.create(new float[3 * SIZE * SIZE], new Shape(1, 3, SIZE, SIZE));
+            Progress cancelled = (done, total) -> {
+                throw new CancellationException("cancelled after " + done + "/" + total);
+            };
+            assertThatThrownBy(() ->
+                    faithfulness.measure(network, x, List.of(lighting(0, 0)), 20, 7, cancelled))
+                    .isInstanceOf(CancellationException.class)
+                    .hasMessage("cancelled after 7/42");
+        }
+        assertThat(network.calls()).isEqualTo(1);
     }
 
     @Test
