@@ -56,15 +56,19 @@ class ExplanationController {
             @RequestParam(name = "noise", required = false) Double noise,
             @RequestParam(name = "steps", required = false) Integer steps,
             @RequestParam(name = "seed", required = false) Long seed,
+            @RequestParam(name = "metrics", defaultValue = "false") boolean metrics,
+            @RequestParam(name = "metrics-steps", defaultValue = "20") int metricsSteps,
             @RequestParam(name = "colormap", defaultValue = "jet") String colormap,
             @RequestParam(name = "overlay", defaultValue = "true") boolean overlay,
             @RequestParam(name = "alpha", defaultValue = "0.5") float alpha,
             @RequestParam(name = "heatmap", defaultValue = "false") boolean heatmap,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) throws IOException {
         HeatmapStyle style = HeatmapStyle.of(colormap, overlay, alpha);
+        // A PNG has nowhere to show the metrics: not measured for one (a job's format is chosen later).
+        boolean measured = metrics && ResponseFormat.negotiate(accept) != ResponseFormat.PNG;
         PreparedExplanation prepared = explainer.prepare(
                 new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize,
-                        MethodParameters.of(maxChannels, samples, noise, steps, seed)));
+                        MethodParameters.of(maxChannels, samples, noise, steps, seed), measured, metricsSteps));
         return respond(jobs.explain(prepared), style, heatmap, accept);
     }
 

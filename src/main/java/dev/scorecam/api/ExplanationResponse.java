@@ -8,10 +8,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.scorecam.cam.ClassExplanation;
+import dev.scorecam.cam.ClassFaithfulness;
+import dev.scorecam.cam.Faithfulness;
+import dev.scorecam.cam.FaithfulnessResult;
 import dev.scorecam.cam.Saliency;
 import dev.scorecam.cam.Targets;
 import dev.scorecam.explain.Explanation;
@@ -44,16 +48,37 @@ record ExplanationResponse(
     }
 
     record TargetExplanation(
-            ClassRef target, SaliencyData saliency, @JsonInclude(JsonInclude.Include.NON_NULL) String heatmapPng) {}
+            ClassRef target, SaliencyData saliency, @JsonInclude(JsonInclude.Include.NON_NULL) String heatmapPng,
+            @JsonInclude(JsonInclude.Include.NON_NULL) FaithfulnessData faithfulness) {}
+
+    /**
+     * With {@code metrics=true}: how faithful the map is (softmax probabilities of the target, see
+     * docs/api.md). {@code averageDrop} is max(0, Y - O) / Y and {@code increase} O > Y for this
+     * image, Y on the input, O on the input masked by the map; {@code deletion} and {@code insertion}
+     * are the AUCs over the fraction of pixels removed or inserted in order of saliency.
+     */
+    record FaithfulnessData(double averageDrop, boolean increase, double deletion, double insertion, int steps,
+            String deletionBaseline, String insertionBaseline) {
+
+        static FaithfulnessData of(ClassFaithfulness f) {
+            return new FaithfulnessData(f.averageDrop(), f.increase(), f.deletion(), f.insertion(), f.steps(),
+                    Faithfulness.DELETION_BASELINE, Faithfulness.INSERTION_BASELINE);
+        }
+    }
 
     /**
      * @param forwardPasses images run through the whole network, counted as they ran (Score-CAM: input,
      *     baseline and one per live channel)
      * @param backwardPasses images back-propagated through the head (Grad-CAM, Grad-CAM++: one per target class)
      * @param precision what the network computed in (masks, scores and maps are float32 always)
+     * @param faithfulnessForwardPasses with {@code metrics=true}: images run to measure the faithfulness,
+     *     not part of {@code forwardPasses}
+     * @param faithfulnessMillis with {@code metrics=true}: how long that took, not part of {@code computeMillis}
      */
     record Stats(int channels, int liveChannels, int forwardPasses, int backwardPasses, int batchSize,
-            String precision, long computeMillis) {}
+            String precision, long computeMillis,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer faithfulnessForwardPasses,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long faithfulnessMillis) {}
 
     /** @param heatmap the PNG of a target's overlay, or null when the client did not ask for it */
     static ExplanationResponse of(Explanation explanation, Function<ClassExplanation, byte[]> heatmap) {
@@ -63,13 +88,17 @@ record ExplanationResponse(
         List<Prediction> predictions = Arrays.stream(Targets.topK(PREDICTIONS).select(probabilities))
                 .mapToObj(i -> new Prediction(i, labels.get(i), probabilities[i]))
                 .toList();
-        List<TargetExplanation> explanations = explanation.result().explanations().stream()
-                .map(e -> {
+        List<ClassExplanation> maps = explanation.result().explanations();
+        FaithfulnessResult faithfulness = explanation.faithfulness();
+        List<TargetExplanation> explanations = IntStream.range(0, maps.size())
+                .mapToObj(i -> {
+                    ClassExplanation e = maps.get(i);
                     byte[] png = heatmap.apply(e);
                     return new TargetExplanation(
                             new ClassRef(e.target(), labels.get(e.target())),
                             SaliencyData.of(e.saliency()),
-                            png == null ? null : Base64.getEncoder().encodeToString(png));
+                            png == null ? null : Base64.getEncoder().encodeToString(png),
+                            faithfulness == null ? null : FaithfulnessData.of(faithfulness.classes().get(i)));
                 })
                 .toList();
         var result = explanation.result();
@@ -81,7 +110,8 @@ record ExplanationResponse(
                 predictions,
                 explanations,
                 new Stats(result.channels(), result.liveChannels(), result.forwardPasses(), result.backwardPasses(),
-                        explanation.batchSize(),
-                        explanation.precision(), explanation.computeMillis()));
+                        explanation.batchSize(), explanation.precision(), explanation.computeMillis(),
+                        faithfulness == null ? null : faithfulness.forwardPasses(),
+                        faithfulness == null ? null : explanation.faithfulnessMillis()));
     }
 }

@@ -62,10 +62,12 @@ class JobController {
             @RequestParam(name = "samples", required = false) Integer samples,
             @RequestParam(name = "noise", required = false) Double noise,
             @RequestParam(name = "steps", required = false) Integer steps,
-            @RequestParam(name = "seed", required = false) Long seed) throws IOException {
+            @RequestParam(name = "seed", required = false) Long seed,
+            @RequestParam(name = "metrics", defaultValue = "false") boolean metrics,
+            @RequestParam(name = "metrics-steps", defaultValue = "20") int metricsSteps) throws IOException {
         JobView view = JobView.of(jobs.submit(explainer.prepare(
                 new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize,
-                        MethodParameters.of(maxChannels, samples, noise, steps, seed)))));
+                        MethodParameters.of(maxChannels, samples, noise, steps, seed), metrics, metricsSteps))));
         return ResponseEntity.accepted().location(URI.create(view.links().self())).body(view);
     }
 

@@ -6,6 +6,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
 import dev.scorecam.cam.MethodCatalogue;
+import dev.scorecam.cam.Faithfulness;
+import dev.scorecam.cam.FaithfulnessResult;
 import dev.scorecam.cam.Progress;
 import dev.scorecam.cam.ScoreCam;
 import dev.scorecam.cam.ScoreCamResult;
@@ -22,6 +24,9 @@ import dev.scorecam.model.ServedModel;
 /** From an uploaded image to CAM maps: checks the request, decodes, prepares and runs. */
 @Service
 public class Explainer {
+
+    /** The most deletion/insertion steps a request may ask for: 2 passes per step and target. */
+    static final int MAX_METRICS_STEPS = 256;
 
     private final ModelRegistry models;
     private final ScoreCamProperties.Limits limits;
@@ -55,7 +60,8 @@ public class Explainer {
                 request.targets(), request.topK(), model.modelPackage().labels(), limits.maxTargets());
         BufferedImage original = decoder.decode(request.image());
         ModelInput input = Preprocessor.prepare(original, model.modelPackage().input());
-        return new PreparedExplanation(model, method.name(), targets, score, batchSize, original, input, method);
+        return new PreparedExplanation(model, method.name(), targets, score, batchSize, original, input, method,
+                metricsSteps(request.metrics(), request.metricsSteps()));
     }
 
     /** The device work: the chosen CAM method on the prepared input, on the model's device. */
@@ -65,9 +71,17 @@ public class Explainer {
         ScoreCamResult result = model.explain(prepared.choice().method(), prepared.input().chw(), prepared.targets(),
                 prepared.score(), prepared.batchSize(), progress, forwardPasses);
         long computeMillis = (System.nanoTime() - start) / 1_000_000;
+        FaithfulnessResult faithfulness = null;
+        long faithfulnessMillis = 0;
+        if (prepared.metricsSteps() != null) {
+            long measured = System.nanoTime();
+            faithfulness = model.faithfulness(prepared.input().chw(), result.explanations(), prepared.metricsSteps(),
+                    prepared.batchSize(), progress, forwardPasses);
+            faithfulnessMillis = (System.nanoTime() - measured) / 1_000_000;
+        }
         return new Explanation(model.modelPackage(), prepared.method(), prepared.score(), prepared.batchSize(),
                 model.precision().id(), prepared.original(), prepared.input().placement(), ScoreCam.probabilities(result.logits()), result,
-                computeMillis, prepared.choice().parameters());
+                computeMillis, prepared.choice().parameters(), faithfulness, faithfulnessMillis);
     }
 
     /** The method asked for (default Score-CAM) with its parameters checked against the catalogue. */
@@ -80,6 +94,17 @@ public class Explainer {
         } catch (IllegalArgumentException e) {
             throw Rejection.INVALID_PARAMETER.because(e.getMessage());
         }
+    }
+
+    /** The steps of the faithfulness metrics, or null when they are not asked for; checked whenever given. */
+    private static Integer metricsSteps(Boolean metrics, Integer steps) {
+        if (steps != null && (steps < 1 || steps > MAX_METRICS_STEPS)) {
+            throw Rejection.notBetween("metrics-steps", 1, MAX_METRICS_STEPS, steps);
+        }
+        if (!Boolean.TRUE.equals(metrics)) {
+            return null;
+        }
+        return steps == null ? Faithfulness.DEFAULT_STEPS : steps;
     }
 
     public ServedModel model(String name) {

@@ -15,19 +15,27 @@ import java.util.Map;
  * @param batchSize masked inputs per forward pass; null takes the model's
  * @param parameters the method's parameters by name ({@code max-channels}, {@code samples}, ...);
  *     a null value counts as not given
+ * @param metrics true adds the faithfulness of each map (null: false)
+ * @param metricsSteps deletion/insertion steps of the faithfulness; null takes the default
  */
 public record ExplanationRequest(
         String model, byte[] image, List<String> targets, Integer topK, String method, String score,
-        Integer batchSize, Map<String, Number> parameters) {
+        Integer batchSize, Map<String, Number> parameters, Boolean metrics, Integer metricsSteps) {
 
     public ExplanationRequest {
         targets = targets == null ? List.of() : List.copyOf(targets);
         parameters = parameters == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 
-    /** Without method parameters: each method's defaults. */
+    /** Without method parameters (each method's defaults) and without faithfulness metrics. */
     public ExplanationRequest(String model, byte[] image, List<String> targets, Integer topK, String method,
             String score, Integer batchSize) {
         this(model, image, targets, topK, method, score, batchSize, Map.of());
+    }
+
+    /** Without faithfulness metrics. */
+    public ExplanationRequest(String model, byte[] image, List<String> targets, Integer topK, String method,
+            String score, Integer batchSize, Map<String, Number> parameters) {
+        this(model, image, targets, topK, method, score, batchSize, parameters, null, null);
     }
 }

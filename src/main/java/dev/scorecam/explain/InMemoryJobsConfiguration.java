@@ -55,6 +55,6 @@ class InMemoryJobsConfiguration {
     private static PreparedExplanation on(ServedModel replica, PreparedExplanation prepared) {
         return prepared.model() == replica ? prepared : new PreparedExplanation(replica, prepared.method(),
                 prepared.targets(), prepared.score(), prepared.batchSize(), prepared.original(), prepared.input(),
-                prepared.choice());
+                prepared.choice(), prepared.metricsSteps());
     }
 }

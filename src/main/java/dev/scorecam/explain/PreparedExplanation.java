@@ -14,6 +14,7 @@ import dev.scorecam.model.ServedModel;
  *
  * @param method the method's name
  * @param choice the method with its parameters checked and bound
+ * @param metricsSteps the deletion/insertion steps when the faithfulness is asked for; null: not asked
  */
 public record PreparedExplanation(
         ServedModel model,
@@ -23,4 +24,5 @@ public record PreparedExplanation(
         int batchSize,
         BufferedImage original,
         ModelInput input,
-        MethodCatalogue.Choice choice) {}
+        MethodCatalogue.Choice choice,
+        Integer metricsSteps) {}

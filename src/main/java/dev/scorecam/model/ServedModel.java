@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import ai.djl.Device;
@@ -16,6 +17,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 
 import dev.scorecam.cam.CamMethod;
+import dev.scorecam.cam.ClassExplanation;
+import dev.scorecam.cam.Faithfulness;
+import dev.scorecam.cam.FaithfulnessResult;
 import dev.scorecam.cam.Network;
 import dev.scorecam.cam.ObservedNetwork;
 import dev.scorecam.cam.Progress;
@@ -33,6 +37,7 @@ import dev.scorecam.imaging.InputFormat;
 public final class ServedModel implements AutoCloseable {
 
     private static final ScoreCam SCORE_CAM = new ScoreCam();
+    private static final Faithfulness FAITHFULNESS = new Faithfulness();
 
     private final ModelPackage modelPackage;
     private final Device device;
@@ -173,6 +178,27 @@ public final class ServedModel implements AutoCloseable {
         try (NDManager manager = newRequestManager()) {
             NDArray x = manager.create(chw, new Shape(1, 3, format.height(), format.width()));
             return method.explain(listened, x, targets, score, batchSize, progress);
+        }
+    }
+
+    /**
+     * The faithfulness of maps already made for {@code chw} (by any method), in a manager of its
+     * own, closed before this returns.
+     *
+     * @param explanations the maps, at the model's input resolution
+     * @param forwardPasses told of every pass through the network, for the metrics
+     */
+    public FaithfulnessResult faithfulness(float[] chw, List<ClassExplanation> explanations, int steps, int batchSize,
+            Progress progress, ForwardPassListener forwardPasses) {
+        InputFormat format = modelPackage.input();
+        if (chw.length != 3 * format.width() * format.height()) {
+            throw new IllegalArgumentException("input holds %d values, %s takes 3x%dx%d"
+                    .formatted(chw.length, name(), format.height(), format.width()));
+        }
+        Network listened = new ObservedNetwork(network, images -> forwardPasses.forwardPass(name(), images));
+        try (NDManager manager = newRequestManager()) {
+            NDArray x = manager.create(chw, new Shape(1, 3, format.height(), format.width()));
+            return FAITHFULNESS.measure(listened, x, explanations, steps, batchSize, progress);
         }
     }
 

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Evaluation table: every method the service offers (GET /v1/methods; just scorecam where that
+# answers 404) over a dataset directory in the format of datasets/fashion-canvas-eval, with
+# metrics=true: Average Drop/Increase, energy pointing game, deletion/insertion AUC, passes and
+# ms per image (tools/evaluate.py says how each is computed). Prints the Markdown table and,
+# with --out, writes it (between the evaluation markers of an existing file, e.g. docs/evaluation.md).
+#
+#   tools/evaluate.sh DATASET_DIR [--out FILE] [--url URL | --jar JAR] [tools/evaluate.py options]
+#
+# Without --url it starts the packaged jar (default target/scorecam-server-*.jar; build it with
+# ./mvnw -B -ntp package -DskipTests) on a free loopback port and stops it at the end, also on
+# failure. JAVA_OPTS and the service's SCORECAM_* variables pass through.
+set -euo pipefail
+usage="usage: tools/evaluate.sh DATASET_DIR [--out FILE] [--url URL | --jar JAR] [--methods a,b] [--steps N] [--limit N]"
+[[ $# -ge 1 && $1 != -* ]] || { echo "$usage" >&2; exit 2; }
+command="tools/evaluate.sh $*"
+dataset=$(realpath -- "$1"); shift
+url="" jar="" rest=()
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --url) url=${2:?$usage}; shift 2 ;;
+    --jar) jar=$(realpath -- "${2:?$usage}"); shift 2 ;;
+    --out) rest+=(--out "$(realpath -m -- "${2:?$usage}")"); shift 2 ;;
+    *) rest+=("$1"); shift ;;
+  esac
+done
+[[ -f $dataset/annotations.json ]] || { echo "$dataset has no annotations.json" >&2; exit 2; }
+cd "$(dirname "$0")/.."
+python=/usr/bin/python3
+
+if [[ -z $url ]]; then
+  jar=${jar:-$(ls target/scorecam-server-*.jar 2>/dev/null | grep -v plain | head -1 || true)}
+  [[ -f "$jar" ]] || { echo "no jar (build it: ./mvnw -B -ntp package -DskipTests) and no --url" >&2; exit 2; }
+  port=$($python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  log=$(mktemp /tmp/scorecam-evaluate.XXXXXX.log)
+  # The request timeout is raised: a slow method on a big model must not turn into a 504 here.
+  java ${JAVA_OPTS:-} -Dai.djl.offline=true -jar "$jar" --server.port="$port" --server.address=127.0.0.1 \
+    --scorecam.request-timeout=10m >"$log" 2>&1 &
+  server=$!
+  stop() {
+    kill "$server" 2>/dev/null || return 0
+    for _ in $(seq 1 45); do kill -0 "$server" 2>/dev/null || return 0; sleep 1; done
+    kill -9 "$server" 2>/dev/null || true
+  }
+  trap stop EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  for i in $(seq 1 180); do
+    curl -sf "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null && break
+    if ! kill -0 "$server" 2>/dev/null || [[ $i == 180 ]]; then
+      echo "server not ready; its log:" >&2; tail -30 "$log" >&2; exit 2
+    fi
+    sleep 1
+  done
+  echo "service ready on port $port after ${i} s (log: $log)" >&2
+  url="http://127.0.0.1:$port"
+fi
+
+$python tools/evaluate.py "$dataset" --url "$url" --command "$command" "${rest[@]}"
