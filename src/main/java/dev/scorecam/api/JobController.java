@@ -31,6 +31,7 @@ import dev.scorecam.jobs.JobProgress;
 import dev.scorecam.jobs.JobSnapshot;
 import dev.scorecam.jobs.JobStatus;
 import dev.scorecam.jobs.JobSubscription;
+import dev.scorecam.security.Clients;
 
 /**
  * Asynchronous explanations: submit, poll, follow as Server-Sent Events, fetch the result, cancel.
@@ -59,7 +60,7 @@ class JobController {
             @RequestParam(name = "score", required = false) String score,
             @RequestParam(name = "batch-size", required = false) Integer batchSize) throws IOException {
         JobView view = JobView.of(jobs.submit(explainer.prepare(
-                new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize))));
+                new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize)), Clients.current()));
         return ResponseEntity.accepted().location(URI.create(view.links().self())).body(view);
     }
 
@@ -71,7 +72,7 @@ class JobController {
     /** Cancels: a queued job ends at once, a running one at its next batch (202 until then). */
     @DeleteMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JobView> cancel(@PathVariable String id) {
-        JobView view = JobView.of(uuid(id).flatMap(jobs::cancel).orElseThrow(() -> new UnknownJobException(id)));
+        JobView view = JobView.of(jobs.cancel(find(id).id()).orElseThrow(() -> new UnknownJobException(id)));
         return ResponseEntity.status(view.status().isFinal() ? 200 : 202).body(view);
     }
 
@@ -146,8 +147,12 @@ class JobController {
         }
     }
 
+    /** Another client's job is unknown to this one: 404, as if it did not exist. */
     private JobSnapshot<Explanation> find(String id) {
-        return uuid(id).flatMap(jobs::find).orElseThrow(() -> new UnknownJobException(id));
+        String client = Clients.current();
+        return uuid(id).flatMap(jobs::find)
+                .filter(job -> job.owner().equals(client))
+                .orElseThrow(() -> new UnknownJobException(id));
     }
 
     /** A malformed id names no job: 404 like any unknown one. */

@@ -45,6 +45,7 @@ import dev.scorecam.jobs.JobStore;
 import dev.scorecam.jobs.JobSystem;
 import dev.scorecam.jobs.QueueFullException;
 import dev.scorecam.jobs.ShuttingDownException;
+import dev.scorecam.security.Clients;
 
 /** How the job system's outcomes map to HTTP, with a fake engine behind the controllers. */
 @WebMvcTest({JobController.class, ExplanationController.class})
@@ -113,20 +114,20 @@ class JobControllerTest {
     }
 
     UUID runningJob() throws InterruptedException {
-        UUID id = system.submit("fake", "work").id();
+        UUID id = system.submit("fake", Clients.ANONYMOUS, "work").id();
         awaitState(id, job -> job.status() == JobStatus.RUNNING && job.progress().isPresent());
         return id;
     }
 
     @Test
     void aFullQueueIs503WithRetryAfter() throws Exception {
-        when(jobs.explain(any())).thenThrow(new QueueFullException("fashion-cnn", 4, Duration.ofSeconds(3)));
+        when(jobs.explain(any(), any())).thenThrow(new QueueFullException("fashion-cnn", 4, Duration.ofSeconds(3)));
 
         mvc.perform(multipart("/v1/models/fashion-cnn/explanations").file(image))
                 .andExpect(status().is(503))
                 .andExpect(header().string("Retry-After", "3"))
                 .andExpect(jsonPath("$.type").value("/problems/queue-full"));
-        when(jobs.submit(any())).thenThrow(new QueueFullException("fashion-cnn", 4, Duration.ofSeconds(1)));
+        when(jobs.submit(any(), any())).thenThrow(new QueueFullException("fashion-cnn", 4, Duration.ofSeconds(1)));
         mvc.perform(multipart("/v1/jobs").file(image).param("model", "fashion-cnn"))
                 .andExpect(status().is(503))
                 .andExpect(header().string("Retry-After", "1"));
@@ -134,7 +135,7 @@ class JobControllerTest {
 
     @Test
     void shuttingDownIs503() throws Exception {
-        when(jobs.explain(any())).thenThrow(new ShuttingDownException());
+        when(jobs.explain(any(), any())).thenThrow(new ShuttingDownException());
         mvc.perform(multipart("/v1/models/fashion-cnn/explanations").file(image))
                 .andExpect(status().is(503))
                 .andExpect(jsonPath("$.type").value("/problems/shutting-down"));
@@ -142,13 +143,13 @@ class JobControllerTest {
 
     @Test
     void aTimeoutIs504AndAnEngineFailure500() throws Exception {
-        when(jobs.explain(any())).thenThrow(new JobFailedException(new JobError(JobError.Kind.TIMED_OUT, "too slow")));
+        when(jobs.explain(any(), any())).thenThrow(new JobFailedException(new JobError(JobError.Kind.TIMED_OUT, "too slow")));
         mvc.perform(multipart("/v1/models/fashion-cnn/explanations").file(image))
                 .andExpect(status().is(504))
                 .andExpect(jsonPath("$.type").value("/problems/timeout"));
 
         doThrow(new JobFailedException(new JobError(JobError.Kind.INFERENCE_FAILED, "engine failed")))
-                .when(jobs).explain(any());
+                .when(jobs).explain(any(), any());
         mvc.perform(multipart("/v1/models/fashion-cnn/explanations").file(image))
                 .andExpect(status().is(500))
                 .andExpect(jsonPath("$.type").value("/problems/inference-failed"));
@@ -185,7 +186,7 @@ class JobControllerTest {
 
     @Test
     void aJobThatHasJustStartedShowsNoProgressUntilItsFirstBatch() throws Exception {
-        UUID job = system.submit("fake", "quiet").id();
+        UUID job = system.submit("fake", Clients.ANONYMOUS, "quiet").id();
         awaitState(job, started -> started.status() == JobStatus.RUNNING);
 
         mvc.perform(get("/v1/jobs/{id}", job))
@@ -207,7 +208,7 @@ class JobControllerTest {
     @Test
     void aQueuedJobShowsItsPosition() throws Exception {
         UUID running = runningJob();
-        UUID queued = system.submit("fake", "next").id();
+        UUID queued = system.submit("fake", Clients.ANONYMOUS, "next").id();
 
         mvc.perform(get("/v1/jobs/{id}", queued))
                 .andExpect(jsonPath("$.status").value("QUEUED"))
