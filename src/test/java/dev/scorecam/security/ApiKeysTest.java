@@ -45,6 +45,13 @@ class ApiKeysTest {
         assertThat(keys.client(TestKeys.ALICE + " ")).isEmpty();
     }
 
+    /** docker-compose.yml's demo key is documented as 'demo-key': its hash must be that key's. */
+    @Test
+    void theComposeDemoKeyIsDemoKey() throws IOException {
+        String compose = Files.readString(Path.of("docker-compose.yml"));
+        assertThat(compose).contains("SCORECAM_SECURITY_API_KEYS_DEMO: " + HexFormat.of().formatHex(ApiKeys.sha256("demo-key")));
+    }
+
     /** A key pasted where its hash belongs is refused without being repeated in the message (and so the log). */
     @Test
     void aValueThatIsNoHashIsRefusedWithoutQuotingIt() throws IOException {
