@@ -52,6 +52,22 @@ class ApiKeysTest {
         assertThat(compose).contains("SCORECAM_SECURITY_API_KEYS_DEMO: " + HexFormat.of().formatHex(ApiKeys.sha256("demo-key")));
     }
 
+    /** tools/make-api-key.sh: the key it prints (stderr) is accepted by the line it prints (stdout). */
+    @Test
+    void theScriptMakesAKeyAndItsLine() throws IOException, InterruptedException {
+        Process script = new ProcessBuilder("bash", "tools/make-api-key.sh", "alice").start();
+        assertThat(script.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String line = new String(script.getInputStream().readAllBytes()).strip();
+        String message = new String(script.getErrorStream().readAllBytes()).strip();
+        assertThat(script.exitValue()).isZero();
+
+        String key = message.substring(message.lastIndexOf(' ') + 1);
+        assertThat(key).startsWith("sck_").hasSizeGreaterThanOrEqualTo(40);
+        assertThat(line).startsWith("alice:").doesNotContain(key);
+        ApiKeys keys = ApiKeys.load(Files.writeString(dir.resolve("keys"), line + "\n"), Map.of());
+        assertThat(keys.client(key)).contains("alice");
+    }
+
     /** A key pasted where its hash belongs is refused without being repeated in the message (and so the log). */
     @Test
     void aValueThatIsNoHashIsRefusedWithoutQuotingIt() throws IOException {
