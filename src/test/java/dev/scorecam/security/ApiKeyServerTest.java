@@ -136,5 +136,7 @@ class ApiKeyServerTest {
         HttpResponse<String> refused = http.get("/v1/models", "Origin", TestKeys.ORIGIN);
         assertProblem(refused, 401, "unauthenticated");
         assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).hasValue(TestKeys.ORIGIN);
+        assertThat(refused.headers().firstValue("Access-Control-Expose-Headers").orElseThrow())
+                .contains("WWW-Authenticate").contains("RateLimit-Policy").contains("Retry-After");
     }
 }
