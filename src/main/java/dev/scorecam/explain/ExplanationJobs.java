@@ -76,6 +76,9 @@ public class ExplanationJobs implements SmartLifecycle {
             permit.close();
             throw e;
         }
+        if (permit == JobQuota.Permit.NONE) {
+            return job; // no limit: nothing to give back when it ends
+        }
         jobs.subscribe(job.id(), new JobEvents<>() {
             @Override
             public void ended(JobSnapshot<Explanation> end) {

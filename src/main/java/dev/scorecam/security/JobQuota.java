@@ -21,7 +21,6 @@ public final class JobQuota {
     /** When to try again: the limit frees when one of the client's jobs ends, which nobody knows. */
     static final Duration RETRY_HINT = Duration.ofSeconds(5);
 
-    private static final Permit NONE = () -> {};
 
     private final BucketStore buckets;
     private final SecurityProperties.Limits limits;
@@ -34,6 +33,10 @@ public final class JobQuota {
     /** A job's slots; closing gives them back, once. */
     @FunctionalInterface
     public interface Permit extends AutoCloseable {
+
+        /** What a client without limits holds: nothing to give back. */
+        Permit NONE = () -> {};
+
         @Override
         void close();
     }
@@ -44,6 +47,9 @@ public final class JobQuota {
      * @throws RateLimitedException when the client has as many jobs as it may
      */
     public Permit acquire(String client, String model) {
+        if (limits.concurrentJobs() <= 0 && limits.of(model).concurrentJobs() <= 0) {
+            return Permit.NONE;
+        }
         Permit all = take("jobs", "jobs:" + client, limits.concurrentJobs());
         try {
             Permit own = take("jobs-" + model, "jobs:" + client + ":" + model, limits.of(model).concurrentJobs());
@@ -59,7 +65,7 @@ public final class JobQuota {
 
     private Permit take(String name, String key, int limit) {
         if (limit <= 0) {
-            return NONE;
+            return Permit.NONE;
         }
         Bucket bucket = buckets.bucket(key, () -> BucketConfiguration.builder()
                 .addLimit(Bandwidth.builder().capacity(limit).refillGreedy(limit, LEAK_REFILL).build())

@@ -14,7 +14,11 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
@@ -98,8 +102,17 @@ class SecurityConfiguration {
                     throw new IllegalStateException("scorecam.security.mode=jwt needs a key to check tokens with: "
                             + "spring.security.oauth2.resourceserver.jwt.issuer-uri, jwk-set-uri or public-key-location");
                 }
-                JwtAuthenticationConverter clients = new JwtAuthenticationConverter();
-                clients.setPrincipalClaimName(properties.jwt().clientClaim());
+                String claim = properties.jwt().clientClaim();
+                JwtAuthenticationConverter named = new JwtAuthenticationConverter();
+                named.setPrincipalClaimName(claim);
+                // A token that names no client cannot own jobs or have limits: refused like a bad one.
+                Converter<Jwt, AbstractAuthenticationToken> clients = jwt -> {
+                    String client = jwt.getClaimAsString(claim);
+                    if (client == null || client.isBlank()) {
+                        throw new InvalidBearerTokenException("the token has no '" + claim + "' claim");
+                    }
+                    return named.convert(jwt);
+                };
                 http.oauth2ResourceServer(server -> server
                         .jwt(jwt -> jwt.jwtAuthenticationConverter(clients))
                         .authenticationEntryPoint(problems)

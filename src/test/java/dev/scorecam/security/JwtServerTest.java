@@ -82,10 +82,11 @@ class JwtServerTest {
         HttpResponse<String> expired = http.get("/v1/models", bearer(token(ISSUER, "alice", "scorecam", -60)));
         HttpResponse<String> foreign = http.get("/v1/models", bearer(token(STRANGER, "alice", "scorecam", 60)));
         HttpResponse<String> garbage = http.get("/v1/models", "Authorization", "Bearer not.a.jwt");
+        HttpResponse<String> nameless = http.get("/v1/models", bearer(token(ISSUER, null, "scorecam", 60)));
 
         assertProblem(none, 401, "unauthenticated");
         assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"scorecam\"");
-        for (HttpResponse<String> refused : new HttpResponse[] {expired, foreign, garbage}) {
+        for (HttpResponse<String> refused : new HttpResponse[] {expired, foreign, garbage, nameless}) {
             assertProblem(refused, 401, "unauthenticated");
             assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"scorecam\", error=\"invalid_token\"");
         }
@@ -131,7 +132,7 @@ class JwtServerTest {
         return new String[] {"Authorization", "Bearer " + token};
     }
 
-    /** Both clients have the same {@code sub}: only the configured claim tells them apart. */
+    /** Both clients have the same {@code sub}: only the configured claim tells them apart; null leaves it out. */
     static String token(KeyPair key, String client, String scope, long expiresInSeconds) {
         Instant now = Instant.now();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
