@@ -46,6 +46,8 @@ import dev.scorecam.jobs.JobSystem;
 import dev.scorecam.jobs.QueueFullException;
 import dev.scorecam.jobs.ShuttingDownException;
 import dev.scorecam.security.Clients;
+import dev.scorecam.security.Quota;
+import dev.scorecam.security.RateLimitedException;
 
 /** How the job system's outcomes map to HTTP, with a fake engine behind the controllers. */
 @WebMvcTest({JobController.class, ExplanationController.class})
@@ -131,6 +133,24 @@ class JobControllerTest {
         mvc.perform(multipart("/v1/jobs").file(image).param("model", "fashion-cnn"))
                 .andExpect(status().is(503))
                 .andExpect(header().string("Retry-After", "1"));
+    }
+
+    /** A client over its concurrent jobs (docs/security.md): 429 with the limit's headers, for both endpoints. */
+    @Test
+    void aClientOverItsJobLimitIs429WithRetryAfter() throws Exception {
+        RateLimitedException tooMany = new RateLimitedException(new Quota("jobs", 2, null, 0, Duration.ofSeconds(5)));
+        when(jobs.submit(any(), any())).thenThrow(tooMany);
+        when(jobs.explain(any(), any())).thenThrow(tooMany);
+
+        for (var request : List.of(multipart("/v1/jobs").file(image).param("model", "fashion-cnn"),
+                multipart("/v1/models/fashion-cnn/explanations").file(image))) {
+            mvc.perform(request)
+                    .andExpect(status().is(429))
+                    .andExpect(header().string("Retry-After", "5"))
+                    .andExpect(header().string("RateLimit-Policy", "\"jobs\";q=2"))
+                    .andExpect(header().string("RateLimit", "\"jobs\";r=0;t=5"))
+                    .andExpect(jsonPath("$.type").value("/problems/rate-limited"));
+        }
     }
 
     @Test
