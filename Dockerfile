@@ -2,6 +2,7 @@
 #
 #   CPU (default):  docker build -t scorecam-server:0.1.0 .
 #                   docker run --rm -p 8080:8080 scorecam-server:0.1.0
+#                   (the actuator listens on 8081: -p 8081:8081 to reach health and metrics)
 #   GPU:            docker build --target gpu -t scorecam-server:0.1.0-gpu .
 #                   docker run --rm --gpus all -p 8080:8080 scorecam-server:0.1.0-gpu
 #
@@ -63,9 +64,12 @@ COPY --from=layers /layers/extracted/application/ ./
 COPY --from=natives /opt/scorecam/djl-cache/ /opt/scorecam/djl-cache/
 ENV DJL_CACHE_DIR=/opt/scorecam/djl-cache \
     DJL_OFFLINE=true \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50"
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50" \
+    MANAGEMENT_SERVER_PORT=8081
 USER 10001:10001
-EXPOSE 8080
+# 8080: the API (and the web page); 8081: the actuator (health probes, Prometheus), for the
+# cluster and its monitoring only, never published to clients (docs/security.md).
+EXPOSE 8080 8081
 # libtorch's tensors live outside the Java heap: the heap gets half of the container's memory
 # (JAVA_TOOL_OPTIONS, so that it can be changed; the chart sets it from jvm.maxRamPercentage).
 # Settings: /app/config/application.yml holds the image's defaults; environment variables
@@ -108,9 +112,10 @@ ENV DJL_CACHE_DIR=/opt/scorecam/djl-cache \
     PYTORCH_FLAVOR=cu128 \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50" \
     NVIDIA_VISIBLE_DEVICES=all \
-    NVIDIA_DRIVER_CAPABILITIES=compute,utility
+    NVIDIA_DRIVER_CAPABILITIES=compute,utility \
+    MANAGEMENT_SERVER_PORT=8081
 USER 10001:10001
-EXPOSE 8080
+EXPOSE 8080 8081
 ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-Dai.djl.offline=true", "-jar", "application.jar"]
 
 # ---------------------------------------------------------------------------------------------

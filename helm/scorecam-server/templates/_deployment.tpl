@@ -75,7 +75,24 @@ spec:
             - name: http
               containerPort: 8080
               protocol: TCP
+            - name: management
+              containerPort: {{ $values.service.managementPort }}
+              protocol: TCP
           env:
+            - name: MANAGEMENT_SERVER_PORT
+              value: {{ $values.service.managementPort | quote }}
+            - name: SCORECAM_SECURITY_MODE
+              value: {{ $values.security.mode | quote }}
+            {{- if include "scorecam-server.apiKeysSecret" $root }}
+            - name: SCORECAM_SECURITY_API_KEYS_FILE
+              value: /etc/scorecam-keys/api-keys
+            {{- end }}
+            - name: SCORECAM_SECURITY_LIMITS_REQUESTS
+              value: {{ $values.security.limits.requests | quote }}
+            - name: SCORECAM_SECURITY_LIMITS_PER
+              value: {{ $values.security.limits.per | quote }}
+            - name: SCORECAM_SECURITY_LIMITS_CONCURRENT_JOBS
+              value: {{ $values.security.limits.concurrentJobs | quote }}
             - name: SPRING_CONFIG_ADDITIONAL_LOCATION
               value: file:/etc/scorecam/application.yaml
             - name: JAVA_TOOL_OPTIONS
@@ -112,6 +129,11 @@ spec:
             - name: config
               mountPath: /etc/scorecam
               readOnly: true
+            {{- if include "scorecam-server.apiKeysSecret" $root }}
+            - name: api-keys
+              mountPath: /etc/scorecam-keys
+              readOnly: true
+            {{- end }}
             {{- if include "scorecam-server.hasModels" $root }}
             - name: models
               mountPath: {{ $values.models.mountPath }}
@@ -133,6 +155,11 @@ spec:
         - name: config
           configMap:
             name: {{ include "scorecam-server.fullname" $root }}
+        {{- with include "scorecam-server.apiKeysSecret" $root }}
+        - name: api-keys
+          secret:
+            secretName: {{ . }}
+        {{- end }}
         {{- if $values.models.existingClaim }}
         - name: models
           persistentVolumeClaim:

@@ -209,3 +209,17 @@ relabelings:
   - sourceLabels: [__meta_kubernetes_pod_label_app_kubernetes_io_component]
     targetLabel: role
 {{- end }}
+
+{{/*
+The Secret that holds the API keys (key `api-keys`, lines name:sha256hex) in mode api-key: the
+existing one named, else the chart's own when security.apiKeys has entries; empty otherwise.
+*/}}
+{{- define "scorecam-server.apiKeysSecret" -}}
+{{- if eq .Values.security.mode "api-key" -}}
+{{- if .Values.security.existingSecret -}}
+{{- .Values.security.existingSecret -}}
+{{- else if .Values.security.apiKeys -}}
+{{- printf "%s-api-keys" (include "scorecam-server.fullname" .) -}}
+{{- end -}}
+{{- end -}}
+{{- end }}

@@ -32,6 +32,7 @@ import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.tags.Tag;
 
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 
@@ -45,6 +46,7 @@ import dev.scorecam.problem.ProblemType;
  * (src/main/resources/openapi.yaml) and its drift test keep the two in step.
  */
 @Component
+@Order(0) // before security.SecurityDocumentation, which adds 401/403/429 and sorts the responses
 class ApiDocumentation implements OpenApiCustomizer {
 
     static final String PROBLEM_JSON = "application/problem+json";

@@ -20,6 +20,7 @@ import dev.scorecam.explain.Explanation;
 import dev.scorecam.explain.ExplanationJobs;
 import dev.scorecam.explain.ExplanationRequest;
 import dev.scorecam.explain.PreparedExplanation;
+import dev.scorecam.security.Clients;
 
 @RestController
 class ExplanationController {
@@ -69,7 +70,7 @@ class ExplanationController {
         PreparedExplanation prepared = explainer.prepare(
                 new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize,
                         MethodParameters.of(maxChannels, samples, noise, steps, seed), measured, metricsSteps));
-        return respond(jobs.explain(prepared), style, heatmap, accept);
+        return respond(jobs.explain(prepared, Clients.current()), style, heatmap, accept);
     }
 
     /** The explanation as PNG (the first target's map) or JSON, as the client's Accept prefers. */

@@ -31,6 +31,7 @@ import dev.scorecam.jobs.JobProgress;
 import dev.scorecam.jobs.JobSnapshot;
 import dev.scorecam.jobs.JobStatus;
 import dev.scorecam.jobs.JobSubscription;
+import dev.scorecam.security.Clients;
 
 /**
  * Asynchronous explanations: submit, poll, follow as Server-Sent Events, fetch the result, cancel.
@@ -67,7 +68,8 @@ class JobController {
             @RequestParam(name = "metrics-steps", defaultValue = "20") int metricsSteps) throws IOException {
         JobView view = JobView.of(jobs.submit(explainer.prepare(
                 new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize,
-                        MethodParameters.of(maxChannels, samples, noise, steps, seed), metrics, metricsSteps))));
+                        MethodParameters.of(maxChannels, samples, noise, steps, seed), metrics, metricsSteps)),
+                Clients.current()));
         return ResponseEntity.accepted().location(URI.create(view.links().self())).body(view);
     }
 
@@ -79,7 +81,7 @@ class JobController {
     /** Cancels: a queued job ends at once, a running one at its next batch (202 until then). */
     @DeleteMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JobView> cancel(@PathVariable String id) {
-        JobView view = JobView.of(uuid(id).flatMap(jobs::cancel).orElseThrow(() -> new UnknownJobException(id)));
+        JobView view = JobView.of(jobs.cancel(find(id).id()).orElseThrow(() -> new UnknownJobException(id)));
         return ResponseEntity.status(view.status().isFinal() ? 200 : 202).body(view);
     }
 
@@ -154,8 +156,12 @@ class JobController {
         }
     }
 
+    /** Another client's job is unknown to this one: 404, as if it did not exist. */
     private JobSnapshot<Explanation> find(String id) {
-        return uuid(id).flatMap(jobs::find).orElseThrow(() -> new UnknownJobException(id));
+        String client = Clients.current();
+        return uuid(id).flatMap(jobs::find)
+                .filter(job -> job.owner().equals(client))
+                .orElseThrow(() -> new UnknownJobException(id));
     }
 
     /** A malformed id names no job: 404 like any unknown one. */

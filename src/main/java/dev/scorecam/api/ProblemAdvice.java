@@ -20,6 +20,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import dev.scorecam.jobs.QueueFullException;
 import dev.scorecam.problem.ProblemException;
 import dev.scorecam.problem.ProblemType;
+import dev.scorecam.security.RateLimitedException;
 
 /**
  * Every error leaves as application/problem+json with a type from the {@link ProblemType}
@@ -43,6 +44,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         ResponseEntity.BodyBuilder response = ResponseEntity.status(e.problemType().status());
         if (e instanceof QueueFullException full) {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, full.retryAfter().toSeconds())));
+        } else if (e instanceof RateLimitedException limited) {
+            limited.headers().forEach(response::header); // Retry-After and the RateLimit fields
         }
         return response.body(Problems.of(e));
     }

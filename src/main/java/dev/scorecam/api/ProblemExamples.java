@@ -26,6 +26,9 @@ import dev.scorecam.jobs.JobStatus;
 import dev.scorecam.jobs.QueueFullException;
 import dev.scorecam.jobs.ShuttingDownException;
 import dev.scorecam.problem.ProblemType;
+import dev.scorecam.security.ForbiddenException;
+import dev.scorecam.security.RateLimitedException;
+import dev.scorecam.security.UnauthenticatedException;
 
 /**
  * An example of each problem type for the OpenAPI document, made by the code that makes the
@@ -54,6 +57,10 @@ final class ProblemExamples {
             case UNKNOWN_TARGET -> Problems.of(Rejection.unknownTarget("Giraffe"));
             // eleven targets, scorecam.limits.max-targets=10
             case TOO_MANY_TARGETS -> Problems.of(Rejection.tooManyTargets(11, 10));
+            // scorecam.security.mode=api-key, a request without a key
+            case UNAUTHENTICATED -> Problems.of(UnauthenticatedException.missing());
+            // scorecam.security.jwt.required-scope=scorecam, a token without it
+            case FORBIDDEN -> Problems.of(ForbiddenException.missingScope("scorecam"));
             // POST /v1/models/resnet/explanations
             case UNKNOWN_MODEL -> Problems.of(Rejection.unknownModel("resnet"));
             // GET /v1/jobs/5f0c...
@@ -78,6 +85,8 @@ final class ProblemExamples {
             // Content-Type: application/json
             case UNSUPPORTED_MEDIA_TYPE -> framework(new HttpMediaTypeNotSupportedException(
                     MediaType.APPLICATION_JSON, List.of(MediaType.MULTIPART_FORM_DATA), HttpMethod.POST));
+            // the 61st request in a minute, scorecam.security.limits.requests=60
+            case RATE_LIMITED -> Problems.of(RateLimitedException.requests(60, Duration.ofMinutes(1), Duration.ofSeconds(21)));
             // the engine threw while computing job 5f0c...
             case INFERENCE_FAILED -> Problems.of(JobError.inferenceFailed(UUID.fromString(JOB)));
             case INTERNAL_ERROR -> ProblemAdvice.internalError();

@@ -17,6 +17,8 @@ import dev.scorecam.jobs.JobSnapshot;
 import dev.scorecam.jobs.JobSubscription;
 import dev.scorecam.jobs.JobSystem;
 import dev.scorecam.jobs.QueueFullException;
+import dev.scorecam.security.JobQuota;
+import dev.scorecam.security.RateLimitedException;
 
 /**
  * Explanations as jobs: what the API asks of the {@link JobSystem}, with this service's request
@@ -31,10 +33,13 @@ public class ExplanationJobs implements SmartLifecycle {
     private final JobSystem<PreparedExplanation, Explanation> jobs;
     private final Duration requestTimeout;
     private final Duration shutdownGrace;
+    private final JobQuota quota;
     private volatile boolean running;
 
-    public ExplanationJobs(JobSystem<PreparedExplanation, Explanation> jobs, ScoreCamProperties properties) {
+    public ExplanationJobs(JobSystem<PreparedExplanation, Explanation> jobs, ScoreCamProperties properties,
+            JobQuota quota) {
         this.jobs = jobs;
+        this.quota = quota;
         this.requestTimeout = properties.requestTimeout();
         this.shutdownGrace = properties.shutdownGrace();
     }
@@ -43,16 +48,44 @@ public class ExplanationJobs implements SmartLifecycle {
      * Queues the request and waits for it up to the request timeout; on timeout the job is
      * cancelled (it stops between batches).
      *
+     * @param client whose job it is: it counts against that client's concurrent jobs while it runs
+     * @throws RateLimitedException when the client has as many jobs as it may
      * @throws QueueFullException at once when the model's queue is full
      * @throws JobFailedException when the job failed, was cancelled or timed out
      */
-    public Explanation explain(PreparedExplanation prepared) {
-        return jobs.call(prepared.model().name(), prepared, requestTimeout, JobError.timedOut(requestTimeout));
+    public Explanation explain(PreparedExplanation prepared, String client) {
+        String model = prepared.model().name();
+        try (JobQuota.Permit permit = quota.acquire(client, model)) {
+            return jobs.call(model, prepared, requestTimeout, JobError.timedOut(requestTimeout));
+        }
     }
 
-    /** Queues an asynchronous job, kept for lookup by id. */
-    public JobSnapshot<Explanation> submit(PreparedExplanation prepared) {
-        return jobs.submit(prepared.model().name(), prepared);
+    /**
+     * Queues an asynchronous job, kept for lookup by id and owned by {@code client}; it counts
+     * against the client's concurrent jobs until it ends.
+     *
+     * @throws RateLimitedException when the client has as many jobs as it may
+     */
+    public JobSnapshot<Explanation> submit(PreparedExplanation prepared, String client) {
+        String model = prepared.model().name();
+        JobQuota.Permit permit = quota.acquire(client, model);
+        JobSnapshot<Explanation> job;
+        try {
+            job = jobs.submit(model, client, prepared);
+        } catch (RuntimeException e) {
+            permit.close();
+            throw e;
+        }
+        if (permit == JobQuota.Permit.NONE) {
+            return job; // no limit: nothing to give back when it ends
+        }
+        jobs.subscribe(job.id(), new JobEvents<>() {
+            @Override
+            public void ended(JobSnapshot<Explanation> end) {
+                permit.close();
+            }
+        }).ifPresentOrElse(subscription -> {}, permit::close); // gone already: ended and expired
+        return job;
     }
 
     public Optional<JobSnapshot<Explanation>> find(UUID id) {

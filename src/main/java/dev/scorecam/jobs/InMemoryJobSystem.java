@@ -38,8 +38,8 @@ public final class InMemoryJobSystem<W, R> implements JobSystem<W, R> {
     }
 
     @Override
-    public JobSnapshot<R> submit(String model, W work) {
-        Job<R> job = queueOf(model).submit(work);
+    public JobSnapshot<R> submit(String model, String owner, W work) {
+        Job<R> job = queueOf(model).submit(work, owner);
         store.add(job);
         return snapshot(job);
     }

@@ -21,6 +21,7 @@ final class Job<R> {
 
     private final UUID id = UUID.randomUUID();
     private final String model;
+    private final String owner;
     private final Clock clock;
     private final Instant submittedAt;
     private final CompletableFuture<JobSnapshot<R>> completion = new CompletableFuture<>();
@@ -37,7 +38,12 @@ final class Job<R> {
     private volatile int total;
 
     Job(String model, Clock clock) {
+        this(model, JobSnapshot.NO_OWNER, clock);
+    }
+
+    Job(String model, String owner, Clock clock) {
         this.model = model;
+        this.owner = owner;
         this.clock = clock;
         this.submittedAt = clock.instant();
     }
@@ -86,7 +92,7 @@ final class Job<R> {
     /** @param position in the queue, as the queue counts it; ignored unless QUEUED */
     synchronized JobSnapshot<R> snapshot(int position) {
         int total = this.total;
-        return new JobSnapshot<>(id, model, status,
+        return new JobSnapshot<>(id, model, owner, status,
                 status == JobStatus.QUEUED ? position : 0,
                 total > 0 ? Optional.of(new JobProgress(done, total)) : Optional.empty(),
                 submittedAt,

@@ -76,13 +76,17 @@ public final class JobQueue<W, R> {
         return new QueueState(model, queue.size(), capacity, busy.get(), workers.size());
     }
 
-    /** Queues the job, or refuses it at once when the queue is full or shutting down. */
     Job<R> submit(W work) {
+        return submit(work, JobSnapshot.NO_OWNER);
+    }
+
+    /** Queues the job, or refuses it at once when the queue is full or shutting down. */
+    Job<R> submit(W work, String owner) {
         if (!accepting) {
             listener.rejected(model);
             throw new ShuttingDownException();
         }
-        Job<R> job = new Job<>(model, clock);
+        Job<R> job = new Job<>(model, owner, clock);
         if (!queue.offer(new Entry<>(job, work, System.nanoTime()))) {
             listener.rejected(model);
             throw new QueueFullException(model, capacity, retryAfter());

@@ -28,7 +28,15 @@ public interface JobSystem<W, R> {
      * @throws ShuttingDownException once shutdown has begun
      * @throws IllegalArgumentException for a model without a queue
      */
-    JobSnapshot<R> submit(String model, W work);
+    default JobSnapshot<R> submit(String model, W work) {
+        return submit(model, JobSnapshot.NO_OWNER, work);
+    }
+
+    /**
+     * Queues a job as {@link #submit(String, Object)} does, on behalf of {@code owner}: the
+     * snapshots carry it, so that the API can show the job to its owner only.
+     */
+    JobSnapshot<R> submit(String model, String owner, W work);
 
     /**
      * Queues a job and waits up to {@code timeout} for its result, for a caller that holds a

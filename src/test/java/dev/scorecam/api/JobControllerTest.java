@@ -45,6 +45,9 @@ import dev.scorecam.jobs.JobStore;
 import dev.scorecam.jobs.JobSystem;
 import dev.scorecam.jobs.QueueFullException;
 import dev.scorecam.jobs.ShuttingDownException;
+import dev.scorecam.security.Clients;
+import dev.scorecam.security.Quota;
+import dev.scorecam.security.RateLimitedException;
 
 /** How the job system's outcomes map to HTTP, with a fake engine behind the controllers. */
 @WebMvcTest({JobController.class, ExplanationController.class})
@@ -113,28 +116,46 @@ class JobControllerTest {
     }
 
     UUID runningJob() throws InterruptedException {
-        UUID id = system.submit("fake", "work").id();
+        UUID id = system.submit("fake", Clients.ANONYMOUS, "work").id();
         awaitState(id, job -> job.status() == JobStatus.RUNNING && job.progress().isPresent());
         return id;
     }
 
     @Test
     void aFullQueueIs503WithRetryAfter() throws Exception {
-        when(jobs.explain(any())).thenThrow(new QueueFullException("fashion-cnn", 4, Duration.ofSeconds(3)));
+        when(jobs.explain(any(), any())).thenThrow(new QueueFullException("fashion-cnn", 4, Duration.ofSeconds(3)));
 
         mvc.perform(multipart("/v1/models/fashion-cnn/explanations").file(image))
                 .andExpect(status().is(503))
                 .andExpect(header().string("Retry-After", "3"))
                 .andExpect(jsonPath("$.type").value("/problems/queue-full"));
-        when(jobs.submit(any())).thenThrow(new QueueFullException("fashion-cnn", 4, Duration.ofSeconds(1)));
+        when(jobs.submit(any(), any())).thenThrow(new QueueFullException("fashion-cnn", 4, Duration.ofSeconds(1)));
         mvc.perform(multipart("/v1/jobs").file(image).param("model", "fashion-cnn"))
                 .andExpect(status().is(503))
                 .andExpect(header().string("Retry-After", "1"));
     }
 
+    /** A client over its concurrent jobs (docs/security.md): 429 with the limit's headers, for both endpoints. */
+    @Test
+    void aClientOverItsJobLimitIs429WithRetryAfter() throws Exception {
+        RateLimitedException tooMany = new RateLimitedException(new Quota("jobs", 2, null, 0, Duration.ofSeconds(5)));
+        when(jobs.submit(any(), any())).thenThrow(tooMany);
+        when(jobs.explain(any(), any())).thenThrow(tooMany);
+
+        for (var request : List.of(multipart("/v1/jobs").file(image).param("model", "fashion-cnn"),
+                multipart("/v1/models/fashion-cnn/explanations").file(image))) {
+            mvc.perform(request)
+                    .andExpect(status().is(429))
+                    .andExpect(header().string("Retry-After", "5"))
+                    .andExpect(header().string("RateLimit-Policy", "\"jobs\";q=2"))
+                    .andExpect(header().string("RateLimit", "\"jobs\";r=0;t=5"))
+                    .andExpect(jsonPath("$.type").value("/problems/rate-limited"));
+        }
+    }
+
     @Test
     void shuttingDownIs503() throws Exception {
-        when(jobs.explain(any())).thenThrow(new ShuttingDownException());
+        when(jobs.explain(any(), any())).thenThrow(new ShuttingDownException());
         mvc.perform(multipart("/v1/models/fashion-cnn/explanations").file(image))
                 .andExpect(status().is(503))
                 .andExpect(jsonPath("$.type").value("/problems/shutting-down"));
@@ -142,13 +163,13 @@ class JobControllerTest {
 
     @Test
     void aTimeoutIs504AndAnEngineFailure500() throws Exception {
-        when(jobs.explain(any())).thenThrow(new JobFailedException(new JobError(JobError.Kind.TIMED_OUT, "too slow")));
+        when(jobs.explain(any(), any())).thenThrow(new JobFailedException(new JobError(JobError.Kind.TIMED_OUT, "too slow")));
         mvc.perform(multipart("/v1/models/fashion-cnn/explanations").file(image))
                 .andExpect(status().is(504))
                 .andExpect(jsonPath("$.type").value("/problems/timeout"));
 
         doThrow(new JobFailedException(new JobError(JobError.Kind.INFERENCE_FAILED, "engine failed")))
-                .when(jobs).explain(any());
+                .when(jobs).explain(any(), any());
         mvc.perform(multipart("/v1/models/fashion-cnn/explanations").file(image))
                 .andExpect(status().is(500))
                 .andExpect(jsonPath("$.type").value("/problems/inference-failed"));
@@ -185,7 +206,7 @@ class JobControllerTest {
 
     @Test
     void aJobThatHasJustStartedShowsNoProgressUntilItsFirstBatch() throws Exception {
-        UUID job = system.submit("fake", "quiet").id();
+        UUID job = system.submit("fake", Clients.ANONYMOUS, "quiet").id();
         awaitState(job, started -> started.status() == JobStatus.RUNNING);
 
         mvc.perform(get("/v1/jobs/{id}", job))
@@ -207,7 +228,7 @@ class JobControllerTest {
     @Test
     void aQueuedJobShowsItsPosition() throws Exception {
         UUID running = runningJob();
-        UUID queued = system.submit("fake", "next").id();
+        UUID queued = system.submit("fake", Clients.ANONYMOUS, "next").id();
 
         mvc.perform(get("/v1/jobs/{id}", queued))
                 .andExpect(jsonPath("$.status").value("QUEUED"))

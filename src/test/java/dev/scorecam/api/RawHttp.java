@@ -19,9 +19,16 @@ final class RawHttp {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final String base;
+    /** Sent with every request, e.g. credentials. */
+    private final Map<String, String> always;
 
     RawHttp(int port) {
+        this(port, Map.of());
+    }
+
+    RawHttp(int port, Map<String, String> always) {
         this.base = "http://localhost:" + port;
+        this.always = Map.copyOf(always);
     }
 
     HttpResponse<byte[]> post(String path, String contentType, byte[] body, Map<String, String> headers) {
@@ -31,6 +38,7 @@ final class RawHttp {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        always.forEach(request::header);
         headers.forEach(request::header);
         return send(request.build());
     }
@@ -47,6 +55,8 @@ final class RawHttp {
     }
 
     HttpResponse<byte[]> get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET().build());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET();
+        always.forEach(request::header);
+        return send(request.build());
     }
 }

@@ -46,18 +46,24 @@ class ContainerImageIT {
             new ImageFromDockerfile("scorecam-server-it", true)
                     .withDockerfile(Path.of("Dockerfile"))
                     .withTarget("cpu"))
-            .withExposedPorts(8080)
-            .waitingFor(Wait.forHttp("/actuator/health/readiness").forStatusCode(200)
+            .withExposedPorts(8080, 8081)
+            // The image puts the actuator on its own port (MANAGEMENT_SERVER_PORT=8081).
+            .waitingFor(Wait.forHttp("/actuator/health/readiness").forPort(8081).forStatusCode(200)
                     .withStartupTimeout(Duration.ofMinutes(5)));
 
     private final RestClient client = RestClient.create(
             "http://" + server.getHost() + ":" + server.getMappedPort(8080));
+    private final RestClient management = RestClient.create(
+            "http://" + server.getHost() + ":" + server.getMappedPort(8081));
 
     @Test
     void healthGroupsAndMetricsAreUp() {
-        assertThat(client.get().uri("/actuator/health/liveness").retrieve().body(String.class)).contains("\"UP\"");
-        assertThat(client.get().uri("/actuator/health/readiness").retrieve().body(String.class)).contains("\"UP\"");
-        assertThat(client.get().uri("/actuator/prometheus").retrieve().body(String.class)).contains("jvm_memory_used_bytes");
+        assertThat(management.get().uri("/actuator/health/liveness").retrieve().body(String.class)).contains("\"UP\"");
+        assertThat(management.get().uri("/actuator/health/readiness").retrieve().body(String.class)).contains("\"UP\"");
+        assertThat(management.get().uri("/actuator/prometheus").retrieve().body(String.class)).contains("jvm_memory_used_bytes");
+        // ...and not on the API's port.
+        assertThat(client.get().uri("/actuator/prometheus").retrieve().onStatus(status -> true, (request, response) -> {})
+                .toBodilessEntity().getStatusCode().value()).isEqualTo(404);
     }
 
     @Test

@@ -69,9 +69,15 @@ class HelmChartTest {
         int startupSeconds = (int) at(server, "startupProbe.periodSeconds")
                 * (int) at(server, "startupProbe.failureThreshold");
         assertThat(startupSeconds).as("time allowed for model loading and warm-up").isGreaterThanOrEqualTo(300);
-        assertThat(at(server, "livenessProbe.httpGet.port")).isEqualTo("http");
-        assertThat(list(server.get("ports"))).singleElement()
-                .satisfies(port -> assertThat(map(port)).containsEntry("containerPort", 8080).containsEntry("name", "http"));
+        // The probes ask the management port, which clients never reach (docs/security.md).
+        assertThat(at(server, "livenessProbe.httpGet.port")).isEqualTo("management");
+        assertThat(at(server, "readinessProbe.httpGet.port")).isEqualTo("management");
+        assertThat(at(server, "startupProbe.httpGet.port")).isEqualTo("management");
+        assertThat(list(server.get("ports"))).map(Yamls::map).satisfiesExactly(
+                port -> assertThat(port).containsEntry("containerPort", 8080).containsEntry("name", "http"),
+                port -> assertThat(port).containsEntry("containerPort", 8081).containsEntry("name", "management"));
+        assertThat(list(server.get("env"))).map(Yamls::map)
+                .contains(Map.of("name", "MANAGEMENT_SERVER_PORT", "value", "8081"));
     }
 
     @Test
@@ -179,9 +185,32 @@ class HelmChartTest {
         assertThat(monitor.get("apiVersion")).isEqualTo("monitoring.coreos.com/v1");
         assertThat(at(monitor, "metadata.labels.release")).isEqualTo("kube-prometheus");
         Map<String, Object> endpoint = map(list(at(monitor, "spec.endpoints")).get(0));
-        assertThat(endpoint).containsEntry("port", "http").containsEntry("path", "/actuator/prometheus");
+        assertThat(endpoint).containsEntry("port", "management").containsEntry("path", "/actuator/prometheus");
         assertThat(at(monitor, "spec.selector.matchLabels")).isEqualTo(Map.of(
                 "app.kubernetes.io/name", "scorecam-server", "app.kubernetes.io/instance", "demo"));
+    }
+
+    /** API keys: the chart's own Secret of hashes, or an existing one, mounted as the keys file; none by default. */
+    @Test
+    void apiKeysComeFromASecretMountedAsTheKeysFile() {
+        String hash = "c48a01f49fd0f2cc404bc3cbbc80e91457a3d41bb429a695243de4c61794155c";
+        assertThat(render().find("Secret")).isEmpty();
+        assertThat(render("security.apiKeys.demo", hash).find("Secret")).as("mode none: no keys").isEmpty();
+
+        RenderedChart own = render("security.mode", "api-key", "security.apiKeys.demo", hash,
+                "security.limits.requests", "60");
+        assertThat(at(own.only("Secret"), "stringData.api-keys")).asString().contains("demo:" + hash);
+        assertThat(list(own.server().get("env"))).map(Yamls::map).contains(
+                Map.of("name", "SCORECAM_SECURITY_MODE", "value", "api-key"),
+                Map.of("name", "SCORECAM_SECURITY_API_KEYS_FILE", "value", "/etc/scorecam-keys/api-keys"),
+                Map.of("name", "SCORECAM_SECURITY_LIMITS_REQUESTS", "value", "60"));
+        assertThat(mount(own.server(), "api-keys")).containsEntry("mountPath", "/etc/scorecam-keys");
+
+        RenderedChart existing = render("security.mode", "api-key", "security.existingSecret", "my-keys");
+        assertThat(existing.find("Secret")).isEmpty();
+        assertThat(list(at(existing.podSpec(), "volumes")).stream().map(Yamls::map)
+                .filter(v -> "api-keys".equals(v.get("name"))).findFirst().orElseThrow())
+                .extracting(v -> at(v, "secret.secretName")).isEqualTo("my-keys");
     }
 
     @Test
@@ -240,7 +269,7 @@ class HelmChartTest {
         String pod = java.nio.file.Files.readString(CHART.resolve("templates/tests/test-connection.yaml"));
 
         assertThat(pod).contains("\"helm.sh/hook\": test")
-                .contains("http://{{ include \"scorecam-server.fullname\" . }}:{{ .Values.service.port }}/actuator/health/readiness")
+                .contains("http://{{ include \"scorecam-server.fullname\" . }}:{{ .Values.service.managementPort }}/actuator/health/readiness")
                 .contains("runAsNonRoot: true");
         assertThat(Yamls.read(CHART.resolve("values.yaml"))).extracting(v -> at(v, "tests.image.tag")).isEqualTo("1.37.0");
     }

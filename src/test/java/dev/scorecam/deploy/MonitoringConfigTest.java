@@ -29,7 +29,7 @@ class MonitoringConfigTest {
 
         Map<String, Object> job = map(list(config.get("scrape_configs")).get(0));
         assertThat(job.get("metrics_path")).isEqualTo("/actuator/prometheus");
-        assertThat(list(map(list(job.get("static_configs")).get(0)).get("targets"))).containsExactly("scorecam:8080");
+        assertThat(list(map(list(job.get("static_configs")).get(0)).get("targets"))).containsExactly("scorecam:8081");
     }
 
     @Test

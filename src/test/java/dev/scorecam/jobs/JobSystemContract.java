@@ -117,6 +117,19 @@ public abstract class JobSystemContract {
         assertThat(heard).containsExactly("SUCCEEDED");
     }
 
+    /** The API shows a job to the client that submitted it only: every snapshot names that client. */
+    @Test
+    void aJobKeepsItsOwnerToTheEnd() throws Exception {
+        JobSystem<FakeWork, String> jobs = jobs(4, 1);
+        JobSnapshot<String> alices = jobs.submit(MODEL, "alice", FakeWork.slow("a", 2, 1));
+        JobSnapshot<String> anonymous = jobs.submit(MODEL, FakeWork.quick("b"));
+
+        assertThat(alices.owner()).isEqualTo("alice");
+        assertThat(awaitEnd(alices.id()).owner()).isEqualTo("alice");
+        assertThat(jobs.find(alices.id()).orElseThrow().owner()).isEqualTo("alice");
+        assertThat(awaitEnd(anonymous.id()).owner()).isEqualTo(JobSnapshot.NO_OWNER);
+    }
+
     @Test
     @EngineFailureExpected
     void anEngineErrorFailsThatJobOnlyAndTheWorkerKeepsServing() throws Exception {

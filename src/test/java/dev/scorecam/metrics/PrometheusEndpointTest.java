@@ -80,7 +80,7 @@ class PrometheusEndpointTest {
         for (String line : scrape().lines().filter(l -> l.startsWith("scorecam_")).toList()) {
             Matcher tags = Pattern.compile("(\\w+)=\"").matcher(line);
             while (tags.find()) {
-                assertThat(tags.group(1)).as(line).isIn("model", "method", "outcome", "device", "le", "quantile");
+                assertThat(tags.group(1)).as(line).isIn("model", "method", "outcome", "device", "reason", "le", "quantile");
             }
         }
     }
