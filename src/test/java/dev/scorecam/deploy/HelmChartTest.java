@@ -410,8 +410,10 @@ class HelmChartTest {
             assertThat(at(server, "readinessProbe.httpGet.path")).as(deployment).isEqualTo("/actuator/health/readiness");
             assertThat(at(server, "livenessProbe.httpGet.path")).as(deployment).isEqualTo("/actuator/health/liveness");
             assertThat(at(server, "startupProbe.httpGet.path")).as(deployment).isEqualTo("/actuator/health/liveness");
-            assertThat(list(server.get("ports"))).singleElement().satisfies(port -> assertThat(map(port))
-                    .containsEntry("containerPort", 8080).containsEntry("name", "http"));
+            assertThat(list(server.get("ports"))).map(Yamls::map).as(deployment).containsExactly(
+                    Map.of("containerPort", 8080, "name", "http", "protocol", "TCP"),
+                    Map.of("containerPort", 8081, "name", "management", "protocol", "TCP"));
+            assertThat(at(server, "readinessProbe.httpGet.port")).as(deployment).isEqualTo("management");
             assertThat(at(server, "securityContext.readOnlyRootFilesystem")).as(deployment).isEqualTo(true);
         }
         assertThat(startupSeconds(chart.server(WORKER))).as("model loading and warm-up").isGreaterThanOrEqualTo(300);
@@ -538,7 +540,7 @@ class HelmChartTest {
         assertThat(at(podMonitor, "spec.selector.matchLabels")).isEqualTo(
                 at(chart.named("Deployment", WORKER), "spec.selector.matchLabels"));
         Map<String, Object> podEndpoint = map(list(at(podMonitor, "spec.podMetricsEndpoints")).get(0));
-        assertThat(podEndpoint).containsEntry("port", "http").containsEntry("path", "/actuator/prometheus");
+        assertThat(podEndpoint).containsEntry("port", "management").containsEntry("path", "/actuator/prometheus");
         for (Map<String, Object> endpoint : List.of(podEndpoint, map(list(at(serviceMonitor, "spec.endpoints")).get(0)))) {
             assertThat(list(endpoint.get("relabelings"))).containsExactly(Map.of(
                     "sourceLabels", List.of("__meta_kubernetes_pod_label_app_kubernetes_io_component"), "targetLabel", "role"));
@@ -596,7 +598,14 @@ class HelmChartTest {
                 Map.entry("SPRING_DATA_REDIS_PORT", "spring.data.redis.port"),
                 Map.entry("SPRING_DATA_REDIS_DATABASE", "spring.data.redis.database"),
                 Map.entry("SPRING_DATA_REDIS_SSL_ENABLED", "spring.data.redis.ssl.enabled"),
-                Map.entry("SPRING_DATA_REDIS_PASSWORD", "spring.data.redis.password"));
+                Map.entry("SPRING_DATA_REDIS_PASSWORD", "spring.data.redis.password"),
+                Map.entry("MANAGEMENT_SERVER_PORT", "management.server.port"),
+                Map.entry("SCORECAM_SECURITY_MODE", "scorecam.security.mode"),
+                Map.entry("SCORECAM_SECURITY_API_KEYS_FILE", "scorecam.security.api-keys-file"),
+                Map.entry("SCORECAM_SECURITY_API_KEYS_DEMO", "scorecam.security.api-keys.demo"),
+                Map.entry("SCORECAM_SECURITY_LIMITS_REQUESTS", "scorecam.security.limits.requests"),
+                Map.entry("SCORECAM_SECURITY_LIMITS_PER", "scorecam.security.limits.per"),
+                Map.entry("SCORECAM_SECURITY_LIMITS_CONCURRENT_JOBS", "scorecam.security.limits.concurrent-jobs"));
         RenderedChart chart = renderScaled("gpu.enabled", "true", "redis.existingSecret", "s",
                 "redis.url", "rediss://cache:6380/1");
         Map<String, Object> set = new java.util.HashMap<>();

@@ -103,7 +103,7 @@ class MonitoringConfigTest {
         services.forEach((name, service) -> {
             Object role = at(service, "environment.SCORECAM_ROLE");
             if (role != null) {
-                servers.put(name + ":8080", role);
+                servers.put(name + ":8081", role); // the management port (Dockerfile: MANAGEMENT_SERVER_PORT)
             }
         });
         assertThat(servers).hasSize(3);
