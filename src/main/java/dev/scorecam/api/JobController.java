@@ -57,9 +57,10 @@ class JobController {
             @RequestParam(name = "top-k", required = false) Integer topK,
             @RequestParam(name = "method", required = false) String method,
             @RequestParam(name = "score", required = false) String score,
-            @RequestParam(name = "batch-size", required = false) Integer batchSize) throws IOException {
+            @RequestParam(name = "batch-size", required = false) Integer batchSize,
+            @RequestParam(name = "progressive", defaultValue = "false") boolean progressive) throws IOException {
         JobView view = JobView.of(jobs.submit(explainer.prepare(
-                new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize))));
+                new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize, progressive))));
         return ResponseEntity.accepted().location(URI.create(view.links().self())).body(view);
     }
 
@@ -76,7 +77,8 @@ class JobController {
     }
 
     /** The same PNG/JSON negotiation and rendering parameters as the synchronous endpoint. */
-    @GetMapping(path = "/{id}/result", produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.IMAGE_PNG_VALUE})
+    @GetMapping(path = "/{id}/result",
+            produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.IMAGE_PNG_VALUE, NpyFormat.MEDIA_TYPE_VALUE})
     ResponseEntity<?> result(
             @PathVariable String id,
             @RequestParam(name = "colormap", defaultValue = "jet") String colormap,
@@ -98,8 +100,9 @@ class JobController {
 
     /**
      * {@code status} events with the job (first its state now, last its final state; just one for
-     * a job that has ended) and {@code progress} events with done/total between batches; the
-     * stream ends with the job.
+     * a job that has ended), {@code progress} events with done/total between batches and, for a
+     * progressive job, {@code partial} events with each target's map so far; the stream ends with
+     * the job.
      */
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@PathVariable String id) {
@@ -118,6 +121,15 @@ class JobController {
             public void progress(UUID job, JobProgress progress) {
                 if (!send(emitter, "progress", new JobView.Progress(progress.done(), progress.total()))) {
                     throw new IllegalStateException("event stream closed"); // drops this subscriber
+                }
+            }
+
+            @Override
+            public void partial(UUID job, Explanation soFar, JobProgress progress) {
+                for (PartialMap map : PartialMap.of(soFar, progress)) {
+                    if (!send(emitter, "partial", map)) {
+                        throw new IllegalStateException("event stream closed");
+                    }
                 }
             }
 

@@ -1,6 +1,7 @@
 package dev.scorecam.explain;
 
 import java.awt.image.BufferedImage;
+import java.util.function.Consumer;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
@@ -59,15 +60,44 @@ public class Explainer {
                 request.targets(), request.topK(), model.modelPackage().labels(), limits.maxTargets());
         BufferedImage original = decoder.decode(request.image());
         ModelInput input = Preprocessor.prepare(original, model.modelPackage().input());
-        return new PreparedExplanation(model, method, targets, score, batchSize, original, input);
+        return new PreparedExplanation(model, method, targets, score, batchSize, original, input, request.progressive());
     }
 
     /** The device work: Score-CAM on the prepared input, on the model's device. */
     public Explanation compute(PreparedExplanation prepared, Progress progress) {
+        return compute(prepared, progress, partial -> {});
+    }
+
+    /**
+     * The device work; a progressive request also tells {@code partials} the explanation from the
+     * channels scored so far, after each batch.
+     */
+    public Explanation compute(PreparedExplanation prepared, Progress progress, Consumer<Explanation> partials) {
         ServedModel model = prepared.model();
         long start = System.nanoTime();
+        Progress reporter = !prepared.progressive() ? progress : new Progress() {
+            @Override
+            public void maskedInputsScored(int done, int total) {
+                progress.maskedInputsScored(done, total);
+            }
+
+            @Override
+            public boolean progressive() {
+                return true;
+            }
+
+            @Override
+            public void partial(ScoreCamResult soFar) {
+                partials.accept(explanation(prepared, soFar, start));
+            }
+        };
         ScoreCamResult result = model.explain(prepared.input().chw(), prepared.targets(), prepared.score(),
-                prepared.batchSize(), progress, forwardPasses);
+                prepared.batchSize(), reporter, forwardPasses);
+        return explanation(prepared, result, start);
+    }
+
+    private static Explanation explanation(PreparedExplanation prepared, ScoreCamResult result, long start) {
+        ServedModel model = prepared.model();
         long computeMillis = (System.nanoTime() - start) / 1_000_000;
         return new Explanation(model.modelPackage(), prepared.method(), prepared.score(), prepared.batchSize(),
                 model.precision().id(), prepared.original(), prepared.input().placement(), ScoreCam.probabilities(result.logits()), result,

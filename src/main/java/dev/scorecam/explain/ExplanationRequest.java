@@ -10,12 +10,19 @@ import java.util.List;
  * @param method only {@code scorecam} so far
  * @param score {@code logit} (default) or {@code probability}
  * @param batchSize masked inputs per forward pass; null takes the model's
+ * @param progressive progressive refinement: channels by variance, a partial map after each batch (jobs only)
  */
 public record ExplanationRequest(
         String model, byte[] image, List<String> targets, Integer topK, String method, String score,
-        Integer batchSize) {
+        Integer batchSize, boolean progressive) {
 
     public ExplanationRequest {
         targets = targets == null ? List.of() : List.copyOf(targets);
+    }
+
+    /** Not progressive: what a synchronous request asks for. */
+    public ExplanationRequest(String model, byte[] image, List<String> targets, Integer topK, String method,
+            String score, Integer batchSize) {
+        this(model, image, targets, topK, method, score, batchSize, false);
     }
 }

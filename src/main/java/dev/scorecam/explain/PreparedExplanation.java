@@ -10,6 +10,8 @@ import dev.scorecam.model.ServedModel;
 /**
  * A checked request with its image decoded and prepared: everything the device work needs.
  * Made on the caller's thread, so bad input is refused before anything is queued.
+ *
+ * @param progressive publish a partial explanation after each batch (progressive refinement)
  */
 public record PreparedExplanation(
         ServedModel model,
@@ -18,4 +20,12 @@ public record PreparedExplanation(
         ScoreType score,
         int batchSize,
         BufferedImage original,
-        ModelInput input) {}
+        ModelInput input,
+        boolean progressive) {
+
+    /** The same request on another device's copy of its model. */
+    PreparedExplanation on(ServedModel replica) {
+        return replica == model ? this
+                : new PreparedExplanation(replica, method, targets, score, batchSize, original, input, progressive);
+    }
+}
