@@ -23,6 +23,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 
 import dev.scorecam.ServerTest;
+import dev.scorecam.SlowDevice;
 
 /**
  * The page at {@code /} in a real (headless) Chromium against the whole service: a sample is

@@ -1,4 +1,4 @@
-package dev.scorecam.web;
+package dev.scorecam;
 
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -12,9 +12,9 @@ import dev.scorecam.model.ForwardPassListener;
  * worker's thread, makes each pass take {@link #PASS_MILLIS} longer, like a slower device.
  */
 @TestConfiguration(proxyBeanMethods = false)
-class SlowDevice {
+public class SlowDevice {
 
-    static final long PASS_MILLIS = 60;
+    public static final long PASS_MILLIS = 60;
 
     @Bean
     @Primary
