@@ -256,9 +256,11 @@ function showProgress(done, total) {
 }
 
 function showJob(job) {
+  if (state.job?.id === job.id) state.job.status = job.status;
   switch (job.status) {
     case 'QUEUED':
       setStatus(job.position ? `Queued: position ${job.position} in the queue.` : 'Queued.', 0);
+      pollPosition(job.id);
       break;
     case 'RUNNING':
       if (job.progress) showProgress(job.progress.done, job.progress.total);
@@ -280,6 +282,19 @@ function showJob(job) {
     default:
       break;
   }
+}
+
+/** The event stream says nothing while a job waits: its place in the queue is asked for each second. */
+function pollPosition(id) {
+  setTimeout(async () => {
+    if (state.job?.id !== id || state.job.status !== 'QUEUED') return;
+    try {
+      const job = await api.json(`/v1/jobs/${id}`);
+      if (state.job?.id === id && state.job.status === 'QUEUED' && job.status === 'QUEUED') showJob(job);
+    } catch {
+      // the event stream reports the end, whatever happened
+    }
+  }, 1000);
 }
 
 function endJob() {
