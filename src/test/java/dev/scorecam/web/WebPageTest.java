@@ -108,7 +108,7 @@ class WebPageTest {
 
     @Test
     void aPhoneWidthScreenShowsTheSameWithoutSidewaysScrolling() throws IOException {
-        open(390, 2300);
+        open(390, 1960);
         upload(Path.of("samples/ankle-boot.png"));
         until(d -> status().equals("Done."));
 
