@@ -18,6 +18,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.client.RestClient;
 
 import tools.jackson.databind.JsonNode;
@@ -34,6 +35,7 @@ import dev.scorecam.SlowDevice;
  */
 @ServerTest
 @Import(SlowDevice.class)
+@TestPropertySource(properties = "scorecam.queue.capacity=1") // as WebPageTest's: one application context for both
 class ProgressiveJobApiTest {
 
     static final int BATCH = 4;

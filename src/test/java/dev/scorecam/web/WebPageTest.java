@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,11 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.web.client.RestClient;
 
+import dev.scorecam.Multipart;
 import dev.scorecam.ServerTest;
 import dev.scorecam.SlowDevice;
 
@@ -34,6 +39,7 @@ import dev.scorecam.SlowDevice;
  */
 @ServerTest
 @Import(SlowDevice.class)
+@TestPropertySource(properties = "scorecam.queue.capacity=1") // one job waiting fills the queue
 class WebPageTest {
 
     static final Duration WAIT = Duration.ofSeconds(60);
@@ -132,6 +138,49 @@ class WebPageTest {
                 .contains("not an image this server can read")
                 .contains("The content is not a supported image; send PNG, JPEG, GIF or BMP.");
         assertThat(status()).isEqualTo("Not explained.");
+    }
+
+    @Test
+    void everyControlHasALabel() {
+        open(1280, 1000);
+        driver.findElement(By.cssSelector("details.advanced summary")).click();
+        Object unlabelled = ((JavascriptExecutor) driver).executeScript("""
+                return [...document.querySelectorAll('input, select, textarea, button')]
+                  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                    && !(el.tagName === 'BUTTON' && el.textContent.trim()))
+                  .map(el => el.id || el.outerHTML);""");
+        assertThat((List<?>) unlabelled).isEmpty();
+    }
+
+    @Test
+    void aFullQueueIsShownWithACountdown() throws IOException {
+        // One job running and one waiting (65 slowed batches each) fill the queue of one.
+        String running = submitSlowJob();
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> RestClient.create("http://localhost:" + port)
+                .get().uri("/v1/jobs/{id}", running).retrieve().body(String.class).contains("\"status\":\"RUNNING\""));
+        List<String> jobs = List.of(running, submitSlowJob());
+        try {
+            open(1280, 1000);
+            upload(Path.of("samples/dress.png"));
+
+            new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("problem")));
+            assertThat(byId("problem").getText())
+                    .contains("The server is busy: this model's queue is full.")
+                    .containsPattern("Try again in \\d+ s\\.");
+            assertThat(byId("explain").isEnabled()).as("Explain waits for the countdown").isFalse();
+        } finally {
+            jobs.forEach(id -> RestClient.create("http://localhost:" + port).delete().uri("/v1/jobs/{id}", id)
+                    .retrieve().toBodilessEntity());
+        }
+    }
+
+    private String submitSlowJob() throws IOException {
+        byte[] body = Multipart.image(Files.readAllBytes(Path.of("samples/bag.png")), MediaType.IMAGE_PNG_VALUE)
+                .field("model", "fashion-cnn").field("batch-size", "1").build();
+        String job = RestClient.create("http://localhost:" + port).post().uri("/v1/jobs")
+                .contentType(MediaType.parseMediaType(Multipart.contentType())).body(body)
+                .retrieve().body(String.class);
+        return job.replaceAll("(?s).*\"id\":\"([^\"]+)\".*", "$1");
     }
 
     @Test
