@@ -141,6 +141,19 @@ class WebPageTest {
     }
 
     @Test
+    void anUploadOverTheLimitShowsTheProblemInWords(@TempDir Path dir) throws IOException {
+        byte[] large = new byte[400 * 1024]; // over @ServerTest's 300 KB upload limit
+        new java.util.Random(1).nextBytes(large);
+        Path file = Files.write(dir.resolve("large.png"), large);
+        open(1280, 1000);
+        upload(file);
+
+        new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("problem")));
+        assertThat(byId("problem").getText()).contains("That file is too large to upload.");
+        assertThat(status()).isEqualTo("Not explained.");
+    }
+
+    @Test
     void everyControlHasALabel() {
         open(1280, 1000);
         driver.findElement(By.cssSelector("details.advanced summary")).click();
