@@ -317,6 +317,7 @@ async function finish(job) {
     ui.stats.textContent = `${s.channels} channels (${s.liveChannels} live), ${s.forwardPasses} forward passes `
       + `in batches of ${s.batchSize}, ${s.computeMillis} ms on the server.`;
     state.finishedJob = job.id;
+    ui.downloadNpy.dataset.job = job.id;
     setDownloads(true);
     setStatus('Done.', 1);
   } catch (e) {

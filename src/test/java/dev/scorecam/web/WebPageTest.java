@@ -105,6 +105,12 @@ class WebPageTest {
         ((JavascriptExecutor) driver).executeScript(
                 "const s = document.getElementById('opacity'); s.value = 50; s.dispatchEvent(new Event('input'));");
 
+        // The browser draws what the server's renderer draws: its overlay PNG of the same job, same
+        // colormap (jet) and opacity (0.5), at the same size for this 96x96 sample. Up to 2 levels
+        // apart per channel allowed for float against double rounding of the colour index and the blend;
+        // measured: identical.
+        assertThat(maxDifferenceFromTheServersOverlay()).isBetween(0L, 2L);
+
         assertThat(byId("download-npy").isEnabled()).isTrue();
         assertThat(byId("copy-curl").isEnabled()).isTrue();
         assertThat(byId("curl").getDomProperty("value"))
@@ -210,6 +216,27 @@ class WebPageTest {
         assertThat(byId("cancel").isEnabled()).isFalse();
         assertThat(byId("explain").isEnabled()).isTrue();
         assertThat(byId("problem").isDisplayed()).isFalse();
+    }
+
+    /** Largest per-channel difference between the overlay canvas and the server's PNG of the same job; -1 if sizes differ. */
+    private long maxDifferenceFromTheServersOverlay() {
+        Object difference = ((JavascriptExecutor) driver).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const overlay = document.getElementById('overlay');
+                const job = document.getElementById('download-npy').dataset.job;
+                fetch(`/v1/jobs/${job}/result?colormap=jet&alpha=0.5`, { headers: { Accept: 'image/png' } })
+                  .then((r) => r.blob()).then((b) => createImageBitmap(b)).then((png) => {
+                    if (png.width !== overlay.width || png.height !== overlay.height) return done(-1);
+                    const c = new OffscreenCanvas(png.width, png.height).getContext('2d');
+                    c.drawImage(png, 0, 0);
+                    const server = c.getImageData(0, 0, png.width, png.height).data;
+                    const page = overlay.getContext('2d').getImageData(0, 0, png.width, png.height).data;
+                    let max = 0;
+                    for (let i = 0; i < page.length; i++) if (i % 4 !== 3) max = Math.max(max, Math.abs(page[i] - server[i]));
+                    done(max);
+                  }).catch((e) => done(String(e)));""");
+        assertThat(difference).isInstanceOf(Number.class);
+        return ((Number) difference).longValue();
     }
 
     /** The share of pixels where two same-sized canvases differ. */
