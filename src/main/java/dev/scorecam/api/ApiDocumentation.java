@@ -52,6 +52,7 @@ class ApiDocumentation implements OpenApiCustomizer {
     static final String PROBLEM_JSON = "application/problem+json";
     static final String JSON = "application/json";
     static final String PNG = "image/png";
+    static final String NPY = NpyFormat.MEDIA_TYPE_VALUE;
     private static final String EXAMPLES = "#/components/examples/";
 
     private static final String RENDERING = """
@@ -104,8 +105,9 @@ class ApiDocumentation implements OpenApiCustomizer {
                     .description("""
                             Queues the explanation and waits for it, up to the request timeout (504, and the job is \
                             cancelled). With `Accept: image/png` the answer is the first target's heatmap at the \
-                            image's own resolution, its class in the `Scorecam-Target` header; otherwise JSON with \
-                            every target's map. The parameters may also be sent as form fields.
+                            image's own resolution, its class in the `Scorecam-Target` header; with \
+                            `Accept: application/x-npy` the first target's raw map as a NumPy .npy file; otherwise \
+                            JSON with every target's map. The parameters may also be sent as form fields.
                             """ + RENDERING);
             removeAcceptHeader(op);
             methodParameters(op);
@@ -121,7 +123,10 @@ class ApiDocumentation implements OpenApiCustomizer {
                     .description("""
                             Checks the request and decodes the image at once (client errors answer here), then \
                             queues it: 202 with the job and its links, `Location` naming it. The parameters may \
-                            also be sent as form fields. Rendering is chosen when the result is fetched.""");
+                            also be sent as form fields. Rendering is chosen when the result is fetched. \
+                            `progressive=true` scores the channels by activation variance, largest first, and \
+                            publishes each target's map so far as a `partial` event after each batch; the result \
+                            is the same exact map.""");
             ApiResponse accepted = op.getResponses().remove("200")
                     .description("Queued")
                     .addHeaderObject("Location", header("The job: /v1/jobs/{id}"));
@@ -168,13 +173,20 @@ class ApiDocumentation implements OpenApiCustomizer {
                                 event:progress
                                 data:{"done":32,"total":61}
 
+                            A progressive job (`progressive=true`) also sends, after each `progress`, one `partial` \
+                            event per target: the map from the channels scored so far, unscored ones weighted as \
+                            if their score equalled the baseline's (the last one is the exact map):
+
+                                event:partial
+                                data:{"target":{"index":7,"label":"Sneaker"},"width":96,"height":96,"dtype":"float32","encoding":"base64","data":"...","allZero":false,"done":32,"total":61}
+
                                 event:status
                                 data:{"id":"5f0c...","model":"fashion-cnn","status":"SUCCEEDED",...}
                             """);
             op.getResponses().get("200").description("An event stream that ends with the job").content(new Content()
                     .addMediaType("text/event-stream", new MediaType()
                             // Raw octets: generated clients hand the stream over as it is, not as JSON.
-                            .schema(new BinarySchema().description("Server-Sent Events: `status` and `progress`"))));
+                            .schema(new BinarySchema().description("Server-Sent Events: `status`, `progress` and `partial`"))));
             errors(op, UNKNOWN_JOB, INTERNAL_ERROR);
         });
     }
@@ -234,7 +246,10 @@ class ApiDocumentation implements OpenApiCustomizer {
                         .addMediaType(JSON, new MediaType()
                                 .schema(new Schema<>().$ref("#/components/schemas/ExplanationResponse")))
                         .addMediaType(PNG, new MediaType()
-                                .schema(new BinarySchema().description("The first target's heatmap, at the image's resolution"))));
+                                .schema(new BinarySchema().description("The first target's heatmap, at the image's resolution")))
+                        .addMediaType(NPY, new MediaType()
+                                .schema(new BinarySchema().description("The first target's raw map as a NumPy .npy file: "
+                                        + "float32 little-endian, shape (height, width) at the model's input resolution, in [0,1]"))));
     }
 
     /** The problems an operation answers with, by status; each example is the catalogue's, by reference. */

@@ -43,7 +43,7 @@ class ExplanationController {
     @PostMapping(
             path = "/v1/models/{model}/explanations",
             consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
-            produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.IMAGE_PNG_VALUE})
+            produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.IMAGE_PNG_VALUE, NpyFormat.MEDIA_TYPE_VALUE})
     ResponseEntity<?> explain(
             @PathVariable String model,
             @RequestPart("image") MultipartFile image,
@@ -73,14 +73,21 @@ class ExplanationController {
         return respond(jobs.explain(prepared, Clients.current()), style, heatmap, accept);
     }
 
-    /** The explanation as PNG (the first target's map) or JSON, as the client's Accept prefers. */
+    /** The explanation as PNG or .npy (the first target's map) or JSON, as the client's Accept prefers. */
     static ResponseEntity<?> respond(Explanation explanation, HeatmapStyle style, boolean heatmap, String accept) {
-        if (ResponseFormat.negotiate(accept) == ResponseFormat.PNG) {
-            ClassExplanation first = explanation.result().explanations().get(0);
+        ResponseFormat format = ResponseFormat.negotiate(accept);
+        ClassExplanation first = explanation.result().explanations().get(0);
+        if (format == ResponseFormat.PNG) {
             return ResponseEntity.ok()
                     .contentType(MediaType.IMAGE_PNG)
                     .header(TARGET_HEADER, Integer.toString(first.target()))
                     .body(style.render(explanation, first));
+        }
+        if (format == ResponseFormat.NPY) {
+            return ResponseEntity.ok()
+                    .contentType(NpyFormat.MEDIA_TYPE)
+                    .header(TARGET_HEADER, Integer.toString(first.target()))
+                    .body(NpyFormat.encode(first.saliency()));
         }
         return ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_JSON)

@@ -65,10 +65,12 @@ class JobController {
             @RequestParam(name = "steps", required = false) Integer steps,
             @RequestParam(name = "seed", required = false) Long seed,
             @RequestParam(name = "metrics", defaultValue = "false") boolean metrics,
-            @RequestParam(name = "metrics-steps", defaultValue = "20") int metricsSteps) throws IOException {
+            @RequestParam(name = "metrics-steps", defaultValue = "20") int metricsSteps,
+            @RequestParam(name = "progressive", defaultValue = "false") boolean progressive) throws IOException {
         JobView view = JobView.of(jobs.submit(explainer.prepare(
                 new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize,
-                        MethodParameters.of(maxChannels, samples, noise, steps, seed), metrics, metricsSteps)),
+                        MethodParameters.of(maxChannels, samples, noise, steps, seed), metrics, metricsSteps,
+                        progressive)),
                 Clients.current()));
         return ResponseEntity.accepted().location(URI.create(view.links().self())).body(view);
     }
@@ -86,7 +88,8 @@ class JobController {
     }
 
     /** The same PNG/JSON negotiation and rendering parameters as the synchronous endpoint. */
-    @GetMapping(path = "/{id}/result", produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.IMAGE_PNG_VALUE})
+    @GetMapping(path = "/{id}/result",
+            produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.IMAGE_PNG_VALUE, NpyFormat.MEDIA_TYPE_VALUE})
     ResponseEntity<?> result(
             @PathVariable String id,
             @RequestParam(name = "colormap", defaultValue = "jet") String colormap,
@@ -108,8 +111,9 @@ class JobController {
 
     /**
      * {@code status} events with the job (first its state now, last its final state; just one for
-     * a job that has ended) and {@code progress} events with done/total between batches; the
-     * stream ends with the job.
+     * a job that has ended), {@code progress} events with done/total between batches and, for a
+     * progressive job, {@code partial} events with each target's map so far; the stream ends with
+     * the job.
      */
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@PathVariable String id) {
@@ -128,6 +132,15 @@ class JobController {
             public void progress(UUID job, JobProgress progress) {
                 if (!send(emitter, "progress", new JobView.Progress(progress.done(), progress.total()))) {
                     throw new IllegalStateException("event stream closed"); // drops this subscriber
+                }
+            }
+
+            @Override
+            public void partial(UUID job, Explanation soFar, JobProgress progress) {
+                for (PartialMap map : PartialMap.of(soFar, progress)) {
+                    if (!send(emitter, "partial", map)) {
+                        throw new IllegalStateException("event stream closed");
+                    }
                 }
             }
 

@@ -71,7 +71,7 @@ final class ProblemExamples {
             case METHOD_NOT_ALLOWED -> framework(new HttpRequestMethodNotSupportedException("GET", List.of("POST")));
             // Accept: text/html
             case NOT_ACCEPTABLE -> framework(new HttpMediaTypeNotAcceptableException(
-                    List.of(MediaType.APPLICATION_JSON, MediaType.IMAGE_PNG)));
+                    List.of(MediaType.APPLICATION_JSON, MediaType.IMAGE_PNG, NpyFormat.MEDIA_TYPE)));
             // GET /v1/jobs/5f0c.../result while it runs
             case JOB_NOT_FINISHED -> Problems.of(new JobNotFinishedException(JOB, JobStatus.RUNNING));
             // GET /v1/jobs/5f0c.../result after DELETE /v1/jobs/5f0c...

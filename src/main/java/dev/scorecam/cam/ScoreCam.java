@@ -61,18 +61,64 @@ public final class ScoreCam implements CamMethod {
         checkClasses(classes, logits.length);
 
         int[] live = liveChannels(activations);
+        if (progress.progressive()) {
+            live = byVarianceDescending(activations, live); // the channels that shape the map most, first
+        }
+        int[] scoredOrder = live;
         // Steps 2 and 3 in one pass: row 0 is the baseline, the masked input of an all-zero map (X ⊙ 0).
         float[][] scores = scoreMaskedInputs(
-                network, input, baselineAndLiveMaps(activations, live), scoreType, batchSize, progress);
-        float[] baselineScores = scores[0];
-        float[][] channelScores = Arrays.copyOfRange(scores, 1, scores.length);
+                network, input, baselineAndLiveMaps(activations, live), scoreType, batchSize, (rows, scored) -> {
+                    progress.maskedInputsScored(scored, rows.length);
+                    if (progress.progressive()) {
+                        progress.partial(new ScoreCamResult(logits,
+                                explanations(activations, rows, scored, scoredOrder, classes, height, width),
+                                channels, scoredOrder.length, images.intValue()));
+                    }
+                });
+        return new ScoreCamResult(logits, explanations(activations, scores, scores.length, live, classes, height, width),
+                channels, live.length, images.intValue());
+    }
 
+    /**
+     * Steps 4 and 5 for each target from the first {@code scored} rows of scores (row 0 the baseline,
+     * row i the channel live[i-1]): a channel not scored yet counts as S_k = S_b, as a dead one does.
+     */
+    private static List<ClassExplanation> explanations(NDArray activations, float[][] scores, int scored, int[] live,
+            int[] classes, int height, int width) {
+        int channels = (int) activations.getShape().get(0);
+        float[] baselineScores = scores[0];
+        float[][] channelScores = Arrays.copyOfRange(scores, 1, scored);
+        int[] scoredChannels = Arrays.copyOf(live, scored - 1);
         List<ClassExplanation> explanations = new ArrayList<>(classes.length);
         for (int c : classes) {
-            double[] weights = channelWeights(channelScores, baselineScores, live, c, channels);
+            double[] weights = channelWeights(channelScores, baselineScores, scoredChannels, c, channels);
             explanations.add(new ClassExplanation(c, saliency(activations, weights, height, width)));
         }
-        return new ScoreCamResult(logits, explanations, channels, live.length, images.intValue());
+        return explanations;
+    }
+
+    /** Live channels, the largest variance of activation over the map first (ties by index): progressive refinement's order. */
+    static int[] byVarianceDescending(NDArray activations, int[] live) {
+        int channels = (int) activations.getShape().get(0);
+        float[] values = activations.toFloatArray();
+        int size = values.length / channels;
+        double[] variance = new double[channels];
+        for (int k : live) {
+            double mean = 0;
+            for (int i = k * size; i < (k + 1) * size; i++) {
+                mean += values[i];
+            }
+            mean /= size;
+            double sum = 0;
+            for (int i = k * size; i < (k + 1) * size; i++) {
+                sum += (values[i] - mean) * (values[i] - mean);
+            }
+            variance[k] = sum / size;
+        }
+        return Arrays.stream(live).boxed()
+                .sorted((a, b) -> Double.compare(variance[b], variance[a]))
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 
     /** Channels whose activation map is not constant; the others have a zero mask. */
@@ -103,9 +149,16 @@ public final class ScoreCam implements CamMethod {
         return upsampled.subi(min).divi(range).reshape(batch, 1, height, width);
     }
 
+    /** Told after each batch with the rows filled so far, {@code scores[0..scored)}. */
+    @FunctionalInterface
+    private interface BatchScored {
+
+        void scored(float[][] scores, int scored);
+    }
+
     /** Step 2: S = f(X ⊙ M) for each map, all classes kept, one row per map, in batches. */
     private static float[][] scoreMaskedInputs(
-            Network network, NDArray input, NDArray maps, ScoreType scoreType, int batchSize, Progress progress) {
+            Network network, NDArray input, NDArray maps, ScoreType scoreType, int batchSize, BatchScored afterBatch) {
         int count = (int) maps.getShape().get(0);
         int height = (int) input.getShape().get(2);
         int width = (int) input.getShape().get(3);
@@ -120,7 +173,7 @@ public final class ScoreCam implements CamMethod {
                 float[][] batchScores = classScores(network.forward(maskedInputs), scoreType);
                 System.arraycopy(batchScores, 0, scores, from, batchScores.length);
             }
-            progress.maskedInputsScored(to, count);
+            afterBatch.scored(scores, to);
         }
         return scores;
     }

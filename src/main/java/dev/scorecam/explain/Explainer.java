@@ -1,6 +1,7 @@
 package dev.scorecam.explain;
 
 import java.awt.image.BufferedImage;
+import java.util.function.Consumer;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
@@ -61,27 +62,61 @@ public class Explainer {
         BufferedImage original = decoder.decode(request.image());
         ModelInput input = Preprocessor.prepare(original, model.modelPackage().input());
         return new PreparedExplanation(model, method.name(), targets, score, batchSize, original, input, method,
-                metricsSteps(request.metrics(), request.metricsSteps()));
+                metricsSteps(request.metrics(), request.metricsSteps()), request.progressive());
     }
 
     /** The device work: the chosen CAM method on the prepared input, on the model's device. */
     public Explanation compute(PreparedExplanation prepared, Progress progress) {
+        return compute(prepared, progress, partial -> {});
+    }
+
+    /**
+     * The device work; a progressive request also tells {@code partials} the explanation from the
+     * channels scored so far, after each batch.
+     */
+    public Explanation compute(PreparedExplanation prepared, Progress progress, Consumer<Explanation> partials) {
         ServedModel model = prepared.model();
         long start = System.nanoTime();
+        Progress reporter = !prepared.progressive() ? progress : new Progress() {
+            @Override
+            public void maskedInputsScored(int done, int total) {
+                progress.maskedInputsScored(done, total);
+            }
+
+            @Override
+            public boolean progressive() {
+                return true;
+            }
+
+            @Override
+            public void partial(ScoreCamResult soFar) {
+                partials.accept(explanation(prepared, soFar, elapsedMillis(start), null, 0));
+            }
+        };
         ScoreCamResult result = model.explain(prepared.choice().method(), prepared.input().chw(), prepared.targets(),
-                prepared.score(), prepared.batchSize(), progress, forwardPasses);
-        long computeMillis = (System.nanoTime() - start) / 1_000_000;
+                prepared.score(), prepared.batchSize(), reporter, forwardPasses);
+        long computeMillis = elapsedMillis(start);
         FaithfulnessResult faithfulness = null;
         long faithfulnessMillis = 0;
         if (prepared.metricsSteps() != null) {
             long measured = System.nanoTime();
             faithfulness = model.faithfulness(prepared.input().chw(), result.explanations(), prepared.metricsSteps(),
                     prepared.batchSize(), progress, forwardPasses);
-            faithfulnessMillis = (System.nanoTime() - measured) / 1_000_000;
+            faithfulnessMillis = elapsedMillis(measured);
         }
+        return explanation(prepared, result, computeMillis, faithfulness, faithfulnessMillis);
+    }
+
+    private static Explanation explanation(PreparedExplanation prepared, ScoreCamResult result, long computeMillis,
+            FaithfulnessResult faithfulness, long faithfulnessMillis) {
+        ServedModel model = prepared.model();
         return new Explanation(model.modelPackage(), prepared.method(), prepared.score(), prepared.batchSize(),
                 model.precision().id(), prepared.original(), prepared.input().placement(), ScoreCam.probabilities(result.logits()), result,
                 computeMillis, prepared.choice().parameters(), faithfulness, faithfulnessMillis);
+    }
+
+    private static long elapsedMillis(long since) {
+        return (System.nanoTime() - since) / 1_000_000;
     }
 
     /** The method asked for (default Score-CAM) with its parameters checked against the catalogue. */

@@ -17,10 +17,13 @@ import java.util.Map;
  *     a null value counts as not given
  * @param metrics true adds the faithfulness of each map (null: false)
  * @param metricsSteps deletion/insertion steps of the faithfulness; null takes the default
+ * @param progressive progressive refinement: channels by variance, a partial map after each batch
+ *     (jobs with {@code scorecam} only)
  */
 public record ExplanationRequest(
         String model, byte[] image, List<String> targets, Integer topK, String method, String score,
-        Integer batchSize, Map<String, Number> parameters, Boolean metrics, Integer metricsSteps) {
+        Integer batchSize, Map<String, Number> parameters, Boolean metrics, Integer metricsSteps,
+        boolean progressive) {
 
     public ExplanationRequest {
         targets = targets == null ? List.of() : List.copyOf(targets);
@@ -37,5 +40,10 @@ public record ExplanationRequest(
     public ExplanationRequest(String model, byte[] image, List<String> targets, Integer topK, String method,
             String score, Integer batchSize, Map<String, Number> parameters) {
         this(model, image, targets, topK, method, score, batchSize, parameters, null, null);
+    }
+    /** Not progressive: what a synchronous request asks for. */
+    public ExplanationRequest(String model, byte[] image, List<String> targets, Integer topK, String method,
+            String score, Integer batchSize, Map<String, Number> parameters, Boolean metrics, Integer metricsSteps) {
+        this(model, image, targets, topK, method, score, batchSize, parameters, metrics, metricsSteps, false);
     }
 }

@@ -18,7 +18,6 @@ import dev.scorecam.jobs.JobStore;
 import dev.scorecam.jobs.JobSystem;
 import dev.scorecam.model.ModelPool;
 import dev.scorecam.model.ModelRegistry;
-import dev.scorecam.model.ServedModel;
 
 /**
  * The job system in this process: one queue per served model, its workers computing on the
@@ -46,15 +45,8 @@ class InMemoryJobsConfiguration {
             ModelPool pool, Explainer explainer, int capacity, JobListener listener, Clock clock) {
         List<Computation<PreparedExplanation, Explanation>> slots = pool.slots().stream()
                 .<Computation<PreparedExplanation, Explanation>>map(replica -> (prepared, progress) ->
-                        explainer.compute(on(replica, prepared), progress::report))
+                        explainer.compute(prepared.on(replica), progress::report, progress::partial))
                 .toList();
         return new JobQueue<>(pool.name(), capacity, slots, listener, clock);
-    }
-
-    /** The same prepared request on another device's copy of its model. */
-    private static PreparedExplanation on(ServedModel replica, PreparedExplanation prepared) {
-        return prepared.model() == replica ? prepared : new PreparedExplanation(replica, prepared.method(),
-                prepared.targets(), prepared.score(), prepared.batchSize(), prepared.original(), prepared.input(),
-                prepared.choice(), prepared.metricsSteps());
     }
 }

@@ -15,6 +15,7 @@ import dev.scorecam.model.ServedModel;
  * @param method the method's name
  * @param choice the method with its parameters checked and bound
  * @param metricsSteps the deletion/insertion steps when the faithfulness is asked for; null: not asked
+ * @param progressive publish a partial explanation after each batch (progressive refinement)
  */
 public record PreparedExplanation(
         ServedModel model,
@@ -25,4 +26,12 @@ public record PreparedExplanation(
         BufferedImage original,
         ModelInput input,
         MethodCatalogue.Choice choice,
-        Integer metricsSteps) {}
+        Integer metricsSteps,
+        boolean progressive) {
+
+    /** The same request on another device's copy of its model. */
+    PreparedExplanation on(ServedModel replica) {
+        return replica == model ? this : new PreparedExplanation(replica, method, targets, score, batchSize, original,
+                input, choice, metricsSteps, progressive);
+    }
+}

@@ -11,12 +11,22 @@ package dev.scorecam.jobs;
 @FunctionalInterface
 public interface Computation<W, R> {
 
-    R compute(W work, Progress progress) throws Exception;
+    R compute(W work, Progress<R> progress) throws Exception;
 
-    /** Told after each batch; throws to stop the computation when the job was cancelled. */
+    /**
+     * Told after each batch; throws to stop the computation when the job was cancelled.
+     *
+     * @param <R> what the computation produces, and so what a partial result is
+     */
     @FunctionalInterface
-    interface Progress {
+    interface Progress<R> {
 
         void report(int done, int total);
+
+        /**
+         * A result so far, after {@link #report}, for subscribers to show while the job runs; the
+         * job keeps none of them. Only computations that refine their result publish these.
+         */
+        default void partial(R soFar) {}
     }
 }

@@ -140,6 +140,30 @@ final class Job<R> {
         subscribers.forEach(subscriber -> subscriber.progress(progress));
     }
 
+    /** A partial result from the worker, told to subscribers with the progress it came after; not kept. */
+    void partial(R soFar) {
+        if (completion.isDone()) {
+            return;
+        }
+        JobProgress progress = new JobProgress(done, total);
+        subscribers.forEach(subscriber -> subscriber.partial(soFar, progress));
+    }
+
+    /** What the worker reports to: progress (which stops a cancelled job) and partial results. */
+    Computation.Progress<R> reporter() {
+        return new Computation.Progress<>() {
+            @Override
+            public void report(int done, int total) {
+                progress(done, total);
+            }
+
+            @Override
+            public void partial(R soFar) {
+                Job.this.partial(soFar);
+            }
+        };
+    }
+
     /** The worker finished the computation; a stop asked for meanwhile still wins. */
     void succeed(R value) {
         synchronized (this) {
@@ -248,6 +272,17 @@ final class Job<R> {
                 events.progress(id, progress);
             } catch (RuntimeException e) {
                 close(); // a client gone from an event stream is its own business, not the job's
+            }
+        }
+
+        synchronized void partial(R soFar, JobProgress progress) {
+            if (closed) {
+                return;
+            }
+            try {
+                events.partial(id, soFar, progress);
+            } catch (RuntimeException e) {
+                close();
             }
         }
 

@@ -159,7 +159,7 @@ public final class JobQueue<W, R> {
         busy.incrementAndGet();
         long start = System.nanoTime();
         try {
-            job.succeed(computation.compute(entry.work(), job::progress));
+            job.succeed(computation.compute(entry.work(), job.reporter()));
         } catch (CancellationException e) {
             job.stopped();
         } catch (Throwable e) {

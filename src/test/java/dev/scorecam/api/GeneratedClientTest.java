@@ -79,7 +79,7 @@ class GeneratedClientTest {
         String model = new ModelsApi(client).listModels().get(0).getName();
 
         JobView submitted = jobs.submitJob(model, image, null, 2, "faster-scorecam", null, null, 8, null, null, null, null,
-                null, null);
+                null, null, null);
         assertThat(submitted.getStatus()).isIn(JobView.StatusEnum.QUEUED, JobView.StatusEnum.RUNNING,
                 JobView.StatusEnum.SUCCEEDED);
         assertThat(submitted.getLinks().getSelf()).isEqualTo("/v1/jobs/" + submitted.getId());

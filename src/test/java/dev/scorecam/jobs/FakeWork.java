@@ -28,14 +28,14 @@ public record FakeWork(String name, int batches, long batchMillis, CountDownLatc
         return new FakeWork(name, 1, 0, null, true);
     }
 
-    /** The fake engine: records the order in which jobs start, returns the work's name. */
+    /** The fake engine: records the order in which jobs start, publishes "name@batch" after each batch, returns the work's name. */
     public static final class Engine implements Computation<FakeWork, String> {
 
         final List<String> started = new CopyOnWriteArrayList<>();
         final List<Integer> batchesRun = new CopyOnWriteArrayList<>();
 
         @Override
-        public String compute(FakeWork work, Computation.Progress progress) throws Exception {
+        public String compute(FakeWork work, Computation.Progress<String> progress) throws Exception {
             started.add(work.name());
             if (work.release() != null && !work.release().await(10, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("never released");
@@ -47,6 +47,7 @@ public record FakeWork(String name, int batches, long batchMillis, CountDownLatc
                 Thread.sleep(work.batchMillis());
                 batchesRun.add(i);
                 progress.report(i, work.batches());
+                progress.partial(work.name() + "@" + i);
             }
             return work.name();
         }

@@ -264,6 +264,11 @@ public abstract class JobSystemContract {
         }
 
         @Override
+        public void partial(UUID job, String soFar, JobProgress progress) {
+            heard.add("partial " + soFar + " at " + progress.done() + "/" + progress.total());
+        }
+
+        @Override
         public void ended(JobSnapshot<String> job) {
             heard.add("end " + job.status());
             ended.countDown();
@@ -290,6 +295,26 @@ public abstract class JobSystemContract {
         assertThat(events.progress).extracting(JobProgress::done).isSorted();
         subscription.close();
         subscription.close(); // closing twice is fine
+    }
+
+    @Test
+    void partialResultsReachASubscriberAfterTheirBatchAndBeforeTheEnd() throws Exception {
+        JobSystem<FakeWork, String> jobs = jobs(4, 1);
+        CountDownLatch release = new CountDownLatch(1);
+        FakeWork work = new FakeWork("a", 3, 0, release, false);
+        UUID id = jobs.submit(MODEL, work).id();
+        Events events = new Events();
+
+        jobs.subscribe(id, events).orElseThrow(); // before the work starts, so every batch is heard
+        release.countDown();
+        events.awaitEnd();
+
+        assertThat(events.heard).containsExactly(
+                "progress", "partial a@1 at 1/3",
+                "progress", "partial a@2 at 2/3",
+                "progress", "partial a@3 at 3/3",
+                "end SUCCEEDED");
+        assertThat(awaitEnd(id).result()).contains("a"); // partials are not kept as the result
     }
 
     @Test

@@ -39,7 +39,7 @@ class JobMetricsTest {
             new JobStore<>(Duration.ofMinutes(1), 100, Ticker.systemTicker()), Clock.systemUTC());
 
     /** "ok" succeeds, "fail" throws, "block" runs until cancelled. */
-    static String compute(String work, Computation.Progress progress) throws InterruptedException {
+    static String compute(String work, Computation.Progress<String> progress) throws InterruptedException {
         switch (work) {
             case "fail" -> throw new IllegalStateException("fake engine failure; the test expects this error");
             case "block" -> {

@@ -68,7 +68,7 @@ class ConcurrentJobsTest {
     static PreparedExplanation prepared() {
         ServedModel model = mock(ServedModel.class);
         when(model.name()).thenReturn(MODEL);
-        return new PreparedExplanation(model, "scorecam", null, null, 1, null, null, null, null);
+        return new PreparedExplanation(model, "scorecam", null, null, 1, null, null, null, null, false);
     }
 
     @Test
@@ -96,7 +96,7 @@ class ConcurrentJobsTest {
     void aRefusedSubmissionTakesNoSlot() {
         JobQuota quota = new JobQuota(new LocalBuckets(), new SecurityProperties.Limits(0, Duration.ofMinutes(1), 1, Map.of()));
         ExplanationJobs full = new ExplanationJobs(system, TestProperties.cpu(), quota);
-        PreparedExplanation unknown = new PreparedExplanation(mockModel("no-such-model"), "scorecam", null, null, 1, null, null, null, null);
+        PreparedExplanation unknown = new PreparedExplanation(mockModel("no-such-model"), "scorecam", null, null, 1, null, null, null, null, false);
 
         for (int i = 0; i < 3; i++) {
             assertThatThrownBy(() -> full.submit(unknown, "alice")).isInstanceOf(IllegalArgumentException.class);
