@@ -58,7 +58,7 @@ class SynchronousTimeoutTest {
                 progress.maskedInputsScored(done, BATCHES);
             }
             throw new AssertionError("a timed-out job ran to its end");
-        }).when(explainer).compute(any(), any());
+        }).when(explainer).compute(any(), any(), any());
         double timeoutsBefore = jobs("timeout");
         byte[] image = ExplanationApiTest.sample("sneaker.png");
 
