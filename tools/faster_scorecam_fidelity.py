@@ -84,7 +84,7 @@ def markdown_table(exact, summaries):
              f"| `scorecam` (exact) | all | 1 | 1 | {exact['constant maps']} | {exact['passes / image']:.1f} "
              f"| {exact['ms / image']:.1f} | {exact['images']} |"]
     for s in summaries:
-        lines.append(f"| `faster-scorecam` | {s['max-channels']} | {s['mean r']:.3f} | {s['min r']:.3f} "
+        lines.append(f"| `faster-scorecam` | {s['max-channels']} | {s['mean r']:.4f} | {s['min r']:.4f} "
                      f"| {s['constant maps']} | {s['passes / image']:.1f} | {s['ms / image']:.1f} | {s['images']} |")
     return "\n".join(lines)
 

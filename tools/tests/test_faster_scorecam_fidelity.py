@@ -51,7 +51,7 @@ def test_a_row_has_mean_and_min_r_and_counts_constant_maps():
     exact = fidelity.summarise("all", [dict(r=1.0, constant=False, passes=66, millis=80)])
     table = fidelity.markdown_table(exact, [row]).splitlines()
     assert table[2] == "| `scorecam` (exact) | all | 1 | 1 | 0 | 66.0 | 80.0 | 1 |"
-    assert table[3] == "| `faster-scorecam` | 16 | 0.467 | 0.000 | 1 | 15.3 | 20.0 | 3 |"
+    assert table[3] == "| `faster-scorecam` | 16 | 0.4667 | 0.0000 | 1 | 15.3 | 20.0 | 3 |"
 
 
 def test_the_table_replaces_only_what_lies_between_the_fidelity_markers():
