@@ -76,9 +76,10 @@ final class EventHub<R> implements AutoCloseable {
     }
 
     private void listen() {
-        if (pubSub != null) {
+        if (pubSub != null && pubSub.isOpen()) {
             return;
         }
+        pubSub = null; // a broken connection is closed already (no reconnects, RedisLink)
         try {
             StatefulRedisPubSubConnection<String, byte[]> connection = link.client().connectPubSub(RedisLink.CODEC);
             connection.addListener(new RedisPubSubAdapter<>() {
@@ -88,7 +89,7 @@ final class EventHub<R> implements AutoCloseable {
                 }
             });
             connection.sync().subscribe(channel);
-            pubSub = connection; // Lettuce subscribes again by itself after a reconnect
+            pubSub = connection;
         } catch (RedisException e) {
             log.debug("Cannot subscribe to {} yet", channel, e);
         }

@@ -371,19 +371,15 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
     /**
      * Stops this node at once, as a crash would: no job is given back and no end written; its
      * running jobs are taken by other workers after claim-after. For tests and for a node that
-     * must not touch the queue any more.
+     * must not touch the queue any more. Returns once the worker threads have stopped (a
+     * computation at its next batch), so that the models can be closed after it.
      */
     public synchronized void halt() {
         accepting = false;
         heartbeat.shutdownNow();
-        for (Worker<W, R> worker : workers) {
-            worker.stop();
-            Worker.Running running = worker.current();
-            if (running != null) {
-                running.givenBack().set(true);
-            }
-        }
+        workers.forEach(Worker::halt);
         threads.forEach(Thread::interrupt);
+        join(clock.instant().plusSeconds(10));
     }
 
     /** Shuts down at once if not done yet, and closes this node's connections. */

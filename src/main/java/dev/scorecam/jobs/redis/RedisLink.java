@@ -26,8 +26,10 @@ import dev.scorecam.jobs.BackendUnavailableException;
 
 /**
  * This node's connections to Redis: one shared for commands, one per worker for its blocking
- * reads, made when first needed so that a node starts while Redis is down. While disconnected,
- * commands fail at once (nothing queues up in the client) and Lettuce reconnects by itself.
+ * reads, made when first needed so that a node starts while Redis is down. A connection that
+ * breaks is not repaired in the background: its commands fail at once (nothing queues up in the
+ * client) and the next use connects anew, so that a node is back as soon as Redis is, without
+ * Lettuce's growing reconnect delays or a warning per attempt.
  */
 final class RedisLink implements AutoCloseable {
 
@@ -49,7 +51,7 @@ final class RedisLink implements AutoCloseable {
     static RedisClient client(RedisURI uri, Duration timeout) {
         RedisClient client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
+                .autoReconnect(false)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
                 .build());
@@ -61,7 +63,8 @@ final class RedisLink implements AutoCloseable {
     }
 
     synchronized RedisCommands<String, byte[]> commands() {
-        if (shared == null) {
+        if (shared == null || !shared.isOpen()) {
+            // a broken connection is closed already: without reconnects Lettuce closes it
             shared = client.connect(CODEC);
         }
         return shared.sync();

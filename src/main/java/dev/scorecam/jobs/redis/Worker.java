@@ -42,6 +42,7 @@ final class Worker<W, R> implements Runnable {
     private final Computation<W, R> computation;
     private final Duration claimAfter;
     private volatile boolean stopping;
+    private volatile boolean halted;
     /** The job now computed here, for the heartbeat and shutdown; null when idle. */
     private volatile Running current;
     private StatefulRedisConnection<String, byte[]> connection;
@@ -76,6 +77,12 @@ final class Worker<W, R> implements Runnable {
         stopping = true;
     }
 
+    /** Stops as a crash would: the job running here is left as it is in Redis, for another worker. */
+    void halt() {
+        halted = true;
+        stopping = true;
+    }
+
     @Override
     public void run() {
         while (!stopping && !Thread.currentThread().isInterrupted()) {
@@ -86,6 +93,9 @@ final class Worker<W, R> implements Runnable {
                     take(entry);
                 }
             } catch (RedisException e) {
+                if (stopping) {
+                    break; // interrupted in a read by the shutdown
+                }
                 if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
                     createGroup(); // Redis lost its data: the stream starts again
                     continue;
@@ -122,7 +132,8 @@ final class Worker<W, R> implements Runnable {
     }
 
     private RedisCommands<String, byte[]> commands() {
-        if (connection == null) {
+        if (connection == null || !connection.isOpen()) {
+            // a broken connection is closed already: without reconnects Lettuce closes it
             connection = scripts.link().connect();
             createGroup();
         }
@@ -154,8 +165,12 @@ final class Worker<W, R> implements Runnable {
         JobScripts.Outcome outcome;
         JobError error = null;
         byte[] result = null;
+        W work = work(id);
+        if (work == null) {
+            current = null;
+            return; // this worker stopped while Redis was away: the job stays pending for another
+        }
         try {
-            W work = system.work(id);
             R value = computation.compute(work, (done, total) -> progress(running, done, total));
             result = system.encodeResult(value);
             outcome = JobScripts.Outcome.SUCCEEDED;
@@ -163,8 +178,8 @@ final class Worker<W, R> implements Runnable {
             outcome = JobScripts.Outcome.STOPPED;
             error = JobError.cancelledByClient();
         } catch (Throwable e) {
-            if (running.givenBack().get()) {
-                log.debug("Job {} given back at shutdown ended here with", id, e);
+            if (left(running)) {
+                log.debug("Job {} left by this worker ended here with", id, e);
             } else {
                 log.error("Job {} on model {} failed in the engine", id, model, e);
             }
@@ -175,15 +190,35 @@ final class Worker<W, R> implements Runnable {
             }
         }
         long nanos = System.nanoTime() - running.startNanos();
-        if (!running.givenBack().get() && complete(id, outcome, error, result, nanos)) {
+        if (!left(running) && complete(id, outcome, error, result, nanos)) {
             system.finished(id, Duration.ofNanos(nanos));
         }
         current = null;
     }
 
+    /** Whether this worker has let go of the job (given back at shutdown, or halted): it writes nothing more of it. */
+    private boolean left(Running running) {
+        return halted || running.givenBack().get();
+    }
+
+    /** The job's work, waiting while Redis is away; null when this worker stops meanwhile. */
+    private W work(UUID id) {
+        while (!halted) {
+            try {
+                return system.work(id);
+            } catch (RedisException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return null;
+                }
+                pause(RETRY);
+            }
+        }
+        return null;
+    }
+
     private void progress(Running running, int done, int total) {
-        if (running.givenBack().get()) {
-            throw new CancellationException("job " + running.id() + " was given back");
+        if (left(running)) {
+            throw new CancellationException("job " + running.id() + " was left by this worker");
         }
         boolean stop;
         try {
@@ -202,7 +237,7 @@ final class Worker<W, R> implements Runnable {
             try {
                 return scripts.complete(id, outcome, error, result, consumer, nanos);
             } catch (RedisException e) {
-                if (system.isClosed() || Thread.currentThread().isInterrupted()) {
+                if (halted || system.isClosed() || Thread.currentThread().isInterrupted()) {
                     log.warn("Job {} ended here while Redis was away; another worker will compute it again", id);
                     return false;
                 }
