@@ -66,11 +66,11 @@ final class Node implements AutoCloseable {
                 "scorecam.models.fashion-cnn.batch-size=64",
                 "scorecam.shutdown-grace=5s"));
         extra.forEach((key, value) -> properties.add(key + "=" + value));
+        // as arguments: default properties would lose to application.yml
         ConfigurableApplicationContext context = new SpringApplicationBuilder(ScoreCamApplication.class)
                 .initializers(c -> ((GenericApplicationContext) c).registerBean("countedForwardPasses",
                         ForwardPassListener.class, () -> passes, definition -> definition.setPrimary(true)))
-                .properties(properties.toArray(String[]::new))
-                .run();
+                .run(properties.stream().map(property -> "--" + property).toArray(String[]::new));
         return new Node(role, context, passes);
     }
 
