@@ -105,10 +105,11 @@ final class RedisLink implements AutoCloseable {
         return new BackendUnavailableException(e);
     }
 
-    /** Refusals of a Redis that is starting or failing over, not of the command. */
+    /** Refusals of a Redis that is starting, failing over or full, not of the command. */
     static boolean transientRefusal(String message) {
         return message != null && (message.startsWith("LOADING") || message.startsWith("BUSY")
-                || message.startsWith("MASTERDOWN") || message.startsWith("READONLY") || message.startsWith("NOGROUP"));
+                || message.startsWith("MASTERDOWN") || message.startsWith("READONLY") || message.startsWith("NOGROUP")
+                || message.startsWith("OOM"));
     }
 
     static String text(Object value) {
