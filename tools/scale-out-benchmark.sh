@@ -18,7 +18,8 @@ ls target/scorecam-server-*.jar >/dev/null 2>&1 || ./mvnw -q -B -ntp -DskipTests
 jar=$(ls target/scorecam-server-*.jar | grep -v plain | head -1)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
+# the instances first, Redis last
+trap 'for ((i=${#pids[@]}-1; i>=0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
 
 redis_port=$(free_port)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >target/scale-out-redis.log 2>&1 &
