@@ -29,7 +29,10 @@ public final class RedisServer {
 
     static final String URL_VARIABLE = "SCORECAM_TEST_REDIS_URL";
     static final String REQUIRE_VARIABLE = "SCORECAM_REQUIRE_REDIS";
-    private static final List<String> BINARIES = List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server");
+    /** Where else to look for the binary (a path); also how to see the skip without uninstalling Redis. */
+    static final String BINARY_VARIABLE = "SCORECAM_TEST_REDIS_SERVER";
+    private static final List<String> BINARIES = System.getenv(BINARY_VARIABLE) != null
+            ? List.of(System.getenv(BINARY_VARIABLE)) : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server");
     private static RedisServer shared;
 
     private final RedisURI uri;
