@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.lettuce.core.RedisClient;
@@ -36,11 +35,6 @@ class RedisJobSystemTest extends JobSystemContract {
     private final String prefix = "test-" + UUID.randomUUID();
     private final List<RedisJobSystem<FakeWork, String>> nodes = new CopyOnWriteArrayList<>();
 
-    @BeforeAll
-    static void connect() {
-        client = RedisJobSystem.client(RedisServer.shared().uri(), Duration.ofSeconds(5));
-    }
-
     @AfterAll
     static void disconnect() {
         if (client != null) {
@@ -51,6 +45,9 @@ class RedisJobSystemTest extends JobSystemContract {
     @Override
     protected JobSystem<FakeWork, String> create(int capacity, int workers, Computation<FakeWork, String> engine,
             JobListener listener) {
+        if (client == null) { // here, not in @BeforeAll: each test is reported skipped, with the reason, where there is no Redis
+            client = RedisJobSystem.client(RedisServer.shared().uri(), Duration.ofSeconds(5));
+        }
         RedisJobSystem<FakeWork, String> node = new RedisJobSystem<>(client,
                 new RedisJobSettings(prefix, Duration.ofSeconds(30), 3, Duration.ofMinutes(1)),
                 List.of(new ModelQueue<>(MODEL, capacity, Collections.nCopies(workers, engine))),
