@@ -1,17 +1,14 @@
 package dev.scorecam.explain;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
-import java.util.zip.InflaterInputStream;
+import java.util.zip.Inflater;
 
 import dev.scorecam.cam.ClassExplanation;
 import dev.scorecam.cam.Saliency;
@@ -26,8 +23,8 @@ import dev.scorecam.model.ServedModel;
 
 /**
  * Prepared requests and explanations as bytes, for the Redis queue: the fields in order, floats
- * and pixels as they are (exact, nothing re-encoded lossily), the whole deflated at its fastest
- * level. A model travels by name and is found again in the reading node's registry (every node
+ * and pixels as they are (exact, nothing re-encoded lossily, arrays in bulk), the whole deflated
+ * at its fastest level. A model travels by name and is found again in the reading node's registry (every node
  * serves the same model packages). Each payload starts with a version byte, so that a field can
  * be added later by a new version that still reads the old.
  */
@@ -147,7 +144,7 @@ final class ExplanationCodecs {
                 "model '" + name + "' came through the queue but is not served here; every node needs the same models"));
     }
 
-    private static void writeTargets(DataOutputStream out, Targets targets) throws IOException {
+    private static void writeTargets(Out out, Targets targets) {
         if (!(targets instanceof ChosenTargets chosen)) {
             throw new IllegalArgumentException("only targets chosen from a request can be queued");
         }
@@ -160,7 +157,7 @@ final class ExplanationCodecs {
         }
     }
 
-    private static Targets readTargets(DataInputStream in) throws IOException {
+    private static Targets readTargets(In in) {
         int topK = in.readInt();
         int count = in.readInt();
         if (count < 0) {
@@ -174,7 +171,7 @@ final class ExplanationCodecs {
     }
 
     /** ARGB pixels and whether the image has alpha (the decoder makes INT_RGB or INT_ARGB). */
-    private static void writeImage(DataOutputStream out, BufferedImage image) throws IOException {
+    private static void writeImage(Out out, BufferedImage image) {
         int width = image.getWidth();
         int height = image.getHeight();
         out.writeInt(width);
@@ -183,28 +180,24 @@ final class ExplanationCodecs {
         int[] row = new int[width];
         for (int y = 0; y < height; y++) {
             image.getRGB(0, y, width, 1, row, 0, width);
-            for (int pixel : row) {
-                out.writeInt(pixel);
-            }
+            out.writeInts(row);
         }
     }
 
-    private static BufferedImage readImage(DataInputStream in) throws IOException {
+    private static BufferedImage readImage(In in) {
         int width = in.readInt();
         int height = in.readInt();
         boolean alpha = in.readBoolean();
         BufferedImage image = new BufferedImage(width, height, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
         int[] row = new int[width];
         for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                row[x] = in.readInt();
-            }
+            in.readInts(row);
             image.setRGB(0, y, width, 1, row, 0, width);
         }
         return image;
     }
 
-    private static void writePlacement(DataOutputStream out, Placement p) throws IOException {
+    private static void writePlacement(Out out, Placement p) {
         out.writeInt(p.originalWidth());
         out.writeInt(p.originalHeight());
         out.writeInt(p.inputWidth());
@@ -215,59 +208,168 @@ final class ExplanationCodecs {
         out.writeDouble(p.offsetY());
     }
 
-    private static Placement readPlacement(DataInputStream in) throws IOException {
+    private static Placement readPlacement(In in) {
         return new Placement(in.readInt(), in.readInt(), in.readInt(), in.readInt(),
                 in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble());
     }
 
-    private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
-        out.writeInt(values.length);
-        for (float value : values) {
-            out.writeFloat(value);
-        }
+    private static void writeFloats(Out out, float[] values) {
+        out.writeFloats(values);
     }
 
-    private static float[] readFloats(DataInputStream in) throws IOException {
-        float[] values = new float[in.readInt()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = in.readFloat();
-        }
-        return values;
+    private static float[] readFloats(In in) {
+        return in.readFloats();
     }
 
     private interface Writer {
-        void write(DataOutputStream out) throws IOException;
+        void write(Out out);
     }
 
     private interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
+        T read(In in);
     }
 
+    /** A version byte, the raw length, then the fields deflated at the fastest level. */
     private static byte[] write(Writer writer) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Out out = new Out();
+        writer.write(out);
         Deflater deflater = new Deflater(Deflater.BEST_SPEED);
-        try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(
-                new DeflaterOutputStream(bytes, deflater, 1 << 16), 1 << 16))) {
-            out.writeByte(VERSION);
-            writer.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        try {
+            deflater.setInput(out.buffer.array(), 0, out.buffer.position());
+            deflater.finish();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(out.buffer.position() / 2 + 16);
+            bytes.write(VERSION);
+            bytes.writeBytes(ByteBuffer.allocate(Integer.BYTES).putInt(out.buffer.position()).array());
+            byte[] chunk = new byte[1 << 16];
+            while (!deflater.finished()) {
+                bytes.write(chunk, 0, deflater.deflate(chunk));
+            }
+            return bytes.toByteArray();
         } finally {
             deflater.end();
         }
-        return bytes.toByteArray();
     }
 
     private static <T> T read(byte[] bytes, Reader<T> reader) {
-        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(
-                new InflaterInputStream(new ByteArrayInputStream(bytes)), 1 << 16))) {
-            int version = in.readUnsignedByte();
-            if (version != VERSION) {
-                throw new IllegalStateException("a queued payload of version " + version + "; this node reads " + VERSION);
+        int version = bytes[0] & 0xff;
+        if (version != VERSION) {
+            throw new IllegalStateException("a queued payload of version " + version + "; this node reads " + VERSION);
+        }
+        byte[] raw = new byte[ByteBuffer.wrap(bytes, 1, Integer.BYTES).getInt()];
+        Inflater inflater = new Inflater();
+        try {
+            inflater.setInput(bytes, 1 + Integer.BYTES, bytes.length - 1 - Integer.BYTES);
+            int filled = 0;
+            while (filled < raw.length) {
+                int n = inflater.inflate(raw, filled, raw.length - filled);
+                if (n == 0 && (inflater.finished() || inflater.needsInput())) {
+                    throw new IllegalStateException("a queued payload is cut short");
+                }
+                filled += n;
             }
-            return reader.read(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (DataFormatException e) {
+            throw new IllegalStateException("a queued payload is corrupt", e);
+        } finally {
+            inflater.end();
+        }
+        return reader.read(new In(ByteBuffer.wrap(raw)));
+    }
+
+    /** Fields into a growing buffer; arrays in bulk (element by element through a stream was the slow part). */
+    private static final class Out {
+
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+
+        private void room(long bytes) {
+            if (buffer.remaining() < bytes) {
+                long needed = buffer.position() + bytes;
+                ByteBuffer larger = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, 2L * buffer.capacity())));
+                buffer.flip();
+                buffer = larger.put(buffer);
+            }
+        }
+
+        void writeInt(int value) {
+            room(Integer.BYTES);
+            buffer.putInt(value);
+        }
+
+        void writeLong(long value) {
+            room(Long.BYTES);
+            buffer.putLong(value);
+        }
+
+        void writeDouble(double value) {
+            room(Double.BYTES);
+            buffer.putDouble(value);
+        }
+
+        void writeBoolean(boolean value) {
+            room(1);
+            buffer.put((byte) (value ? 1 : 0));
+        }
+
+        void writeUTF(String value) {
+            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+            writeInt(utf8.length);
+            room(utf8.length);
+            buffer.put(utf8);
+        }
+
+        void writeInts(int[] values) {
+            room((long) values.length * Integer.BYTES);
+            buffer.asIntBuffer().put(values);
+            buffer.position(buffer.position() + values.length * Integer.BYTES);
+        }
+
+        void writeFloats(float[] values) {
+            writeInt(values.length);
+            room((long) values.length * Float.BYTES);
+            buffer.asFloatBuffer().put(values);
+            buffer.position(buffer.position() + values.length * Float.BYTES);
+        }
+    }
+
+    private static final class In {
+
+        private final ByteBuffer buffer;
+
+        In(ByteBuffer buffer) {
+            this.buffer = buffer;
+        }
+
+        int readInt() {
+            return buffer.getInt();
+        }
+
+        long readLong() {
+            return buffer.getLong();
+        }
+
+        double readDouble() {
+            return buffer.getDouble();
+        }
+
+        boolean readBoolean() {
+            return buffer.get() != 0;
+        }
+
+        String readUTF() {
+            byte[] utf8 = new byte[readInt()];
+            buffer.get(utf8);
+            return new String(utf8, StandardCharsets.UTF_8);
+        }
+
+        void readInts(int[] values) {
+            buffer.asIntBuffer().get(values);
+            buffer.position(buffer.position() + values.length * Integer.BYTES);
+        }
+
+        float[] readFloats() {
+            float[] values = new float[readInt()];
+            buffer.asFloatBuffer().get(values);
+            buffer.position(buffer.position() + values.length * Float.BYTES);
+            return values;
         }
     }
 }
