@@ -35,12 +35,14 @@ import dev.scorecam.model.ModelRegistry;
 @EnableConfigurationProperties(DataRedisProperties.class)
 class RedisJobsConfiguration {
 
-    /** How long a command may wait for Redis unless spring.data.redis.timeout says otherwise. */
+    /** How long a command (and connecting) may wait for Redis unless spring.data.redis.timeout says otherwise. */
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     @Bean(destroyMethod = "shutdown")
     RedisClient scorecamRedisClient(DataRedisProperties redis) {
-        return RedisJobSystem.client(uri(redis), redis.getTimeout() != null ? redis.getTimeout() : DEFAULT_TIMEOUT);
+        Duration timeout = redis.getTimeout() != null ? redis.getTimeout() : DEFAULT_TIMEOUT;
+        return RedisJobSystem.client(uri(redis), timeout,
+                redis.getConnectTimeout() != null ? redis.getConnectTimeout() : timeout);
     }
 
     @Bean
@@ -75,9 +77,6 @@ class RedisJobsConfiguration {
         }
         if (redis.getClientName() != null) {
             uri.setClientName(redis.getClientName());
-        }
-        if (redis.getConnectTimeout() != null) {
-            uri.setTimeout(redis.getConnectTimeout());
         }
         return uri;
     }

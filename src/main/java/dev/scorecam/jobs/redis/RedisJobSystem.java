@@ -125,7 +125,12 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
      * gets 503 instead of waiting) and wait at most {@code timeout} for an answer.
      */
     public static RedisClient client(RedisURI uri, Duration timeout) {
-        return RedisLink.client(uri, timeout);
+        return client(uri, timeout, timeout);
+    }
+
+    /** As {@link #client(RedisURI, Duration)}, connecting within {@code connectTimeout}. */
+    public static RedisClient client(RedisURI uri, Duration timeout, Duration connectTimeout) {
+        return RedisLink.client(uri, timeout, connectTimeout);
     }
 
     @Override

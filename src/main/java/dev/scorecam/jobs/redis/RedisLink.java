@@ -15,6 +15,7 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -46,11 +47,12 @@ final class RedisLink implements AutoCloseable {
 
     /**
      * A client as the job system needs it: commands fail fast while disconnected, and wait at most
-     * {@code timeout} for an answer.
+     * {@code timeout} for an answer; connecting waits at most {@code connectTimeout}.
      */
-    static RedisClient client(RedisURI uri, Duration timeout) {
+    static RedisClient client(RedisURI uri, Duration timeout, Duration connectTimeout) {
         RedisClient client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
+                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
                 .autoReconnect(false)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
