@@ -1,6 +1,7 @@
 package dev.scorecam.jobs.redis;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,8 +29,8 @@ import dev.scorecam.jobs.JobSnapshot;
 import dev.scorecam.jobs.JobSubscription;
 
 /**
- * This node's listeners to jobs computed anywhere: subscribers (progress, then one end) and
- * waiters (the end). Fed by the Redis channel; and, since a message published while this node was
+ * This node's listeners to jobs computed anywhere: subscribers (progress and partial results,
+ * then one end) and waiters (the end). Fed by the Redis channel; and, since a message published while this node was
  * disconnected is lost, a sweep every {@code sweep} looks whether a followed job has ended.
  * Listeners are told on one thread of this hub, in order.
  */
@@ -40,6 +41,7 @@ final class EventHub<R> implements AutoCloseable {
     private final RedisLink link;
     private final String channel;
     private final Function<UUID, Optional<JobSnapshot<R>>> find;
+    private final Function<byte[], R> results;
     private final Map<UUID, List<Subscriber>> subscribers = new ConcurrentHashMap<>();
     private final Map<UUID, List<CompletableFuture<JobSnapshot<R>>>> waiters = new ConcurrentHashMap<>();
     private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(daemon("scorecam-redis-events"));
@@ -47,10 +49,13 @@ final class EventHub<R> implements AutoCloseable {
     private StatefulRedisPubSubConnection<String, byte[]> pubSub;
     private volatile boolean reportedDown;
 
-    EventHub(RedisLink link, String channel, Function<UUID, Optional<JobSnapshot<R>>> find, Duration sweep) {
+    /** @param results decodes a partial result as published */
+    EventHub(RedisLink link, String channel, Function<UUID, Optional<JobSnapshot<R>>> find,
+            Function<byte[], R> results, Duration sweep) {
         this.link = link;
         this.channel = channel;
         this.find = find;
+        this.results = results;
         sweeper.execute(this::listen);
         sweeper.scheduleWithFixedDelay(this::sweep, sweep.toMillis(), sweep.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -85,7 +90,7 @@ final class EventHub<R> implements AutoCloseable {
             connection.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(String from, byte[] message) {
-                    dispatcher.execute(() -> heard(RedisLink.text(message)));
+                    dispatcher.execute(() -> heard(message));
                 }
             });
             connection.sync().subscribe(channel);
@@ -95,15 +100,50 @@ final class EventHub<R> implements AutoCloseable {
         }
     }
 
-    private void heard(String message) {
-        String[] parts = message.split(" ");
+    /** {@code <id> progress <done> <total>}, {@code <id> partial <done> <total> <bytes>} or {@code <id> end}. */
+    private void heard(byte[] message) {
+        int[] spaces = spaces(message, 4);
+        String[] parts = RedisLink.text(Arrays.copyOf(message, spaces[3] < 0 ? message.length : spaces[3]))
+                .split(" ");
         UUID id = UUID.fromString(parts[0]);
-        if (parts[1].equals("progress")) {
-            JobProgress progress = new JobProgress(Integer.parseInt(parts[2]), Integer.parseInt(parts[3]));
-            subscribers.getOrDefault(id, List.of()).forEach(subscriber -> subscriber.progress(progress));
-        } else if (subscribers.containsKey(id) || waiters.containsKey(id)) {
-            readEnd(id);
+        switch (parts[1]) {
+            case "progress" -> {
+                JobProgress progress = new JobProgress(Integer.parseInt(parts[2]), Integer.parseInt(parts[3]));
+                subscribers.getOrDefault(id, List.of()).forEach(subscriber -> subscriber.progress(progress));
+            }
+            case "partial" -> {
+                List<Subscriber> listening = subscribers.getOrDefault(id, List.of());
+                if (listening.isEmpty()) {
+                    return; // nobody here to decode it for
+                }
+                JobProgress progress = new JobProgress(Integer.parseInt(parts[2]), Integer.parseInt(parts[3]));
+                R soFar;
+                try {
+                    soFar = results.apply(Arrays.copyOfRange(message, spaces[3] + 1, message.length));
+                } catch (RuntimeException e) {
+                    log.warn("A partial result of job {} could not be read; skipped: {}", id, e.getMessage());
+                    return;
+                }
+                listening.forEach(subscriber -> subscriber.partial(soFar, progress));
+            }
+            default -> {
+                if (subscribers.containsKey(id) || waiters.containsKey(id)) {
+                    readEnd(id);
+                }
+            }
         }
+    }
+
+    /** Where the first {@code count} spaces of the message are; -1 for those it lacks. */
+    private static int[] spaces(byte[] message, int count) {
+        int[] at = new int[count];
+        Arrays.fill(at, -1);
+        for (int i = 0, found = 0; i < message.length && found < count; i++) {
+            if (message[i] == ' ') {
+                at[found++] = i;
+            }
+        }
+        return at;
     }
 
     private void readEnd(UUID id) {
@@ -164,8 +204,8 @@ final class EventHub<R> implements AutoCloseable {
     }
 
     /**
-     * One subscriber's events, in order and told once: its lock keeps a progress report from
-     * overtaking the end, its flag keeps the end from being told twice.
+     * One subscriber's events, in order and told once: its lock keeps a progress report or a
+     * partial result from overtaking the end, its flag keeps the end from being told twice.
      */
     final class Subscriber implements JobSubscription {
 
@@ -186,6 +226,17 @@ final class EventHub<R> implements AutoCloseable {
                 events.progress(id, progress);
             } catch (RuntimeException e) {
                 close(); // a client gone from an event stream is its own business
+            }
+        }
+
+        synchronized void partial(R soFar, JobProgress progress) {
+            if (closed) {
+                return; // never after the end
+            }
+            try {
+                events.partial(id, soFar, progress);
+            } catch (RuntimeException e) {
+                close();
             }
         }
 

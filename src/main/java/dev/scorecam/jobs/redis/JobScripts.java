@@ -46,9 +46,9 @@ final class JobScripts {
     }
 
     /** @return the job's place in the queue, or -1 when the model's queue is full */
-    long submit(UUID id, String model, int capacity, byte[] work, Instant now) {
+    long submit(UUID id, String model, String owner, int capacity, byte[] work, Instant now) {
         return link.<Long>eval(Scripts.SUBMIT, ScriptOutputType.INTEGER, keys.job(id),
-                args(id, now, model, capacity, work));
+                args(id, now, model, capacity, work, owner));
     }
 
     Start start(RedisCommands<String, byte[]> commands, UUID id, String model, String entry, String consumer) {
@@ -62,6 +62,12 @@ final class JobScripts {
     boolean progress(UUID id, int done, int total, String consumer) {
         return "stop".equals(RedisLink.text(link.<byte[]>eval(Scripts.PROGRESS, ScriptOutputType.VALUE, keys.job(id),
                 args(id, clock.instant(), done, total, consumer))));
+    }
+
+    /** @return whether the partial result was published (the job is still this worker's and goes on) */
+    boolean partial(UUID id, byte[] soFar, String consumer) {
+        return link.<Long>eval(Scripts.PARTIAL, ScriptOutputType.INTEGER, keys.job(id),
+                args(id, clock.instant(), consumer, soFar)) == 1;
     }
 
     /** @return whether this ended the job (it was still this worker's) */
@@ -110,7 +116,8 @@ final class JobScripts {
         int total = integer(fields.get("total"));
         Optional<R> value = status == JobStatus.SUCCEEDED && result.length > 0
                 ? Optional.of(results.apply(result)) : Optional.empty();
-        JobSnapshot<R> snapshot = new JobSnapshot<>(id, fields.get("model"), status,
+        JobSnapshot<R> snapshot = new JobSnapshot<>(id, fields.get("model"),
+                fields.getOrDefault("owner", JobSnapshot.NO_OWNER), status,
                 status == JobStatus.QUEUED && rank >= 0 ? (int) rank + 1 : 0,
                 total > 0 ? Optional.of(new JobProgress(integer(fields.get("done")), total)) : Optional.empty(),
                 Instant.parse(fields.get("submitted")),

@@ -96,7 +96,7 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
         this.results = results;
         this.listener = listener;
         this.clock = clock;
-        this.hub = new EventHub<>(link, keys.events(), id -> read(id, true), SWEEP);
+        this.hub = new EventHub<>(link, keys.events(), id -> read(id, true), results::decode, SWEEP);
         String node = UUID.randomUUID().toString().substring(0, 8);
         for (ModelQueue<W, R> queue : queues) {
             for (int i = 0; i < queue.workers().size(); i++) {
@@ -134,7 +134,8 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
     }
 
     @Override
-    public JobSnapshot<R> submit(String model, W work) {
+    public JobSnapshot<R> submit(String model, String owner, W work) {
+        java.util.Objects.requireNonNull(owner, "owner");
         ModelQueue<W, R> queue = queueOf(model);
         if (!accepting) {
             listener.rejected(model);
@@ -145,7 +146,7 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
         byte[] bytes = works.encode(work);
         long place;
         try {
-            place = guard(() -> scripts.submit(id, model, queue.capacity(), bytes, now));
+            place = guard(() -> scripts.submit(id, model, owner, queue.capacity(), bytes, now));
         } catch (RuntimeException e) {
             listener.rejected(model);
             throw e;
@@ -154,7 +155,7 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
             listener.rejected(model);
             throw new QueueFullException(model, queue.capacity(), retryAfter(model));
         }
-        JobSnapshot<R> queued = new JobSnapshot<>(id, model, JobStatus.QUEUED, (int) place, Optional.empty(), now,
+        JobSnapshot<R> queued = new JobSnapshot<>(id, model, owner, JobStatus.QUEUED, (int) place, Optional.empty(), now,
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         listener.queued(queued);
         return queued;
@@ -214,7 +215,7 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
             if (job.result().isPresent()) {
                 recent.put(id, job.result().get());
             } else if (job.status() == JobStatus.SUCCEEDED && known != null) {
-                job = new JobSnapshot<>(job.id(), job.model(), job.status(), job.position(), job.progress(),
+                job = new JobSnapshot<>(job.id(), job.model(), job.owner(), job.status(), job.position(), job.progress(),
                         job.submittedAt(), job.startedAt(), job.finishedAt(), job.error(), Optional.of(known));
             }
             return job;

@@ -13,9 +13,10 @@ import java.util.UUID;
  * <li>{@code P:running:<model>} set of running jobs' ids; {@code P:workers:<model>} sorted set of
  *     workers by the time their last heartbeat stops counting; {@code P:stats:<model>} mean
  *     compute time, for Retry-After
- * <li>{@code P:job:<id>} hash: the job's state; {@code P:work:<id>} its work until it ends;
+ * <li>{@code P:job:<id>} hash: the job's state (with its owner); {@code P:work:<id>} its work until it ends;
  *     {@code P:result:<id>} its result. Finished jobs and results expire after the job ttl.
- * <li>channel {@code P:events}: {@code <id> progress <done> <total>} and {@code <id> end}
+ * <li>channel {@code P:events}: {@code <id> progress <done> <total>}, {@code <id> partial <done> <total> <result>}
+ *     (the partial result encoded as a result is) and {@code <id> end}
  * </ul>
  */
 record RedisKeys(String prefix) {

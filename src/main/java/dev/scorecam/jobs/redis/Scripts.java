@@ -39,8 +39,8 @@ final class Scripts {
             """;
 
     /**
-     * ARGV 6 model, 7 capacity, 8 the work: queues the job, or -1 when the model already has
-     * capacity jobs waiting (cluster-wide). Returns the job's place in the queue.
+     * ARGV 6 model, 7 capacity, 8 the work, 9 its owner: queues the job, or -1 when the model
+     * already has capacity jobs waiting (cluster-wide). Returns the job's place in the queue.
      */
     static final String SUBMIT = PRELUDE + """
             model = ARGV[6]
@@ -48,8 +48,8 @@ final class Scripts {
             local seq = redis.call('INCR', P .. ':seq')
             redis.call('SET', P .. ':work:' .. id, ARGV[8])
             local entry = redis.call('XADD', key('queue'), '*', 'job', id)
-            redis.call('HSET', job, 'model', model, 'status', 'QUEUED', 'submitted', now, 'entry', entry,
-                'seq', seq, 'deliveries', 0)
+            redis.call('HSET', job, 'model', model, 'owner', ARGV[9], 'status', 'QUEUED', 'submitted', now,
+                'entry', entry, 'seq', seq, 'deliveries', 0)
             redis.call('ZADD', key('waiting'), seq, id)
             return redis.call('ZRANK', key('waiting'), id) + 1
             """;
@@ -85,6 +85,19 @@ final class Scripts {
             if redis.call('HEXISTS', job, 'stop_kind') == 1 then return 'stop' end
             redis.call('PUBLISH', P .. ':events', id .. ' progress ' .. ARGV[6] .. ' ' .. ARGV[7])
             return 'go'
+            """;
+
+    /**
+     * ARGV 6 consumer, 7 the encoded partial result: announces it with the progress last recorded,
+     * {@code <id> partial <done> <total> <bytes>}, while the job is still this worker's and not
+     * asked to stop. 1 when published.
+     */
+    static final String PARTIAL = PRELUDE + """
+            if not owned(ARGV[6]) or redis.call('HEXISTS', job, 'stop_kind') == 1 then return 0 end
+            local done, total = redis.call('HGET', job, 'done'), redis.call('HGET', job, 'total')
+            if not done or not total then return 0 end
+            redis.call('PUBLISH', P .. ':events', id .. ' partial ' .. done .. ' ' .. total .. ' ' .. ARGV[7])
+            return 1
             """;
 
     /**

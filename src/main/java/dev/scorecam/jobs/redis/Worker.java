@@ -171,7 +171,17 @@ final class Worker<W, R> implements Runnable {
             return; // this worker stopped while Redis was away: the job stays pending for another
         }
         try {
-            R value = computation.compute(work, (done, total) -> progress(running, done, total));
+            R value = computation.compute(work, new Computation.Progress<>() {
+                @Override
+                public void report(int done, int total) {
+                    progress(running, done, total);
+                }
+
+                @Override
+                public void partial(R soFar) {
+                    Worker.this.partial(running, soFar);
+                }
+            });
             result = system.encodeResult(value);
             outcome = JobScripts.Outcome.SUCCEEDED;
         } catch (CancellationException e) {
@@ -228,6 +238,22 @@ final class Worker<W, R> implements Runnable {
         }
         if (stop) {
             throw new CancellationException("job " + running.id() + " was cancelled");
+        }
+    }
+
+    /**
+     * Publishes a partial result to the job's subscribers on every node; lost, like a progress
+     * report, while Redis is away (the computation goes on, the result is what counts).
+     */
+    private void partial(Running running, R soFar) {
+        if (left(running)) {
+            return;
+        }
+        byte[] bytes = system.encodeResult(soFar);
+        try {
+            scripts.partial(running.id(), bytes, consumer);
+        } catch (RedisException e) {
+            // Redis is away: the next batch's report says so, if it still is
         }
     }
 
