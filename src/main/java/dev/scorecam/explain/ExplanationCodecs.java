@@ -5,12 +5,18 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 import dev.scorecam.cam.ClassExplanation;
+import dev.scorecam.cam.ClassFaithfulness;
+import dev.scorecam.cam.FaithfulnessResult;
+import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.cam.Saliency;
 import dev.scorecam.cam.ScoreCamResult;
 import dev.scorecam.cam.ScoreType;
@@ -30,7 +36,8 @@ import dev.scorecam.model.ServedModel;
  */
 final class ExplanationCodecs {
 
-    private static final int VERSION = 1;
+    /** 2: the method's choice, metrics and progressive; backward passes and faithfulness in results. */
+    private static final int VERSION = 2;
 
     private ExplanationCodecs() {}
 
@@ -49,6 +56,11 @@ final class ExplanationCodecs {
                     writeImage(out, prepared.original());
                     writePlacement(out, prepared.input().placement());
                     writeFloats(out, prepared.input().chw());
+                    out.writeUTF(prepared.choice().name());
+                    writeParameters(out, prepared.choice().parameters());
+                    out.writeBoolean(prepared.metricsSteps() != null);
+                    out.writeInt(prepared.metricsSteps() == null ? 0 : prepared.metricsSteps());
+                    out.writeBoolean(prepared.progressive());
                 });
             }
 
@@ -63,8 +75,12 @@ final class ExplanationCodecs {
                     int batchSize = in.readBoolean() ? model.batchSize() : asked;
                     BufferedImage original = readImage(in);
                     Placement placement = readPlacement(in);
-                    return new PreparedExplanation(model, method, targets, score, batchSize, original,
-                            new ModelInput(readFloats(in), placement));
+                    ModelInput input = new ModelInput(readFloats(in), placement);
+                    MethodCatalogue.Choice choice = choice(in.readUTF(), readParameters(in));
+                    boolean metrics = in.readBoolean();
+                    int steps = in.readInt();
+                    return new PreparedExplanation(model, method, targets, score, batchSize, original, input, choice,
+                            metrics ? Integer.valueOf(steps) : null, in.readBoolean());
                 });
             }
         };
@@ -101,7 +117,11 @@ final class ExplanationCodecs {
                     out.writeInt(result.channels());
                     out.writeInt(result.liveChannels());
                     out.writeInt(result.forwardPasses());
+                    out.writeInt(result.backwardPasses());
                     out.writeLong(explanation.computeMillis());
+                    writeParameters(out, explanation.parameters());
+                    writeFaithfulness(out, explanation.faithfulness());
+                    out.writeLong(explanation.faithfulnessMillis());
                 });
             }
 
@@ -131,9 +151,13 @@ final class ExplanationCodecs {
                         }
                         explanations.add(new ClassExplanation(target, new Saliency(width, height, values, allZero, weights)));
                     }
-                    ScoreCamResult result = new ScoreCamResult(logits, explanations, in.readInt(), in.readInt(), in.readInt());
+                    ScoreCamResult result = new ScoreCamResult(logits, explanations, in.readInt(), in.readInt(),
+                            in.readInt(), in.readInt());
+                    long computeMillis = in.readLong();
+                    Map<String, Number> parameters = readParameters(in);
+                    FaithfulnessResult faithfulness = readFaithfulness(in);
                     return new Explanation(model.modelPackage(), method, score, batchSize, precision, original, placement,
-                            probabilities, result, in.readLong());
+                            probabilities, result, computeMillis, parameters, faithfulness, in.readLong());
                 });
             }
         };
@@ -142,6 +166,86 @@ final class ExplanationCodecs {
     private static ServedModel model(ModelRegistry models, String name) {
         return models.find(name).orElseThrow(() -> new IllegalStateException(
                 "model '" + name + "' came through the queue but is not served here; every node needs the same models"));
+    }
+
+    /** The method as the catalogue binds it here (the same catalogue on every node). */
+    private static MethodCatalogue.Choice choice(String name, Map<String, Number> parameters) {
+        MethodCatalogue.Method method = MethodCatalogue.find(name).orElseThrow(() -> new IllegalStateException(
+                "method '" + name + "' came through the queue but is not known here; every node needs the same version"));
+        return MethodCatalogue.choose(method, parameters);
+    }
+
+    /** Each value with its type (an integer parameter stays an integer in the response). */
+    private static void writeParameters(Out out, Map<String, Number> parameters) {
+        out.writeInt(parameters.size());
+        parameters.forEach((name, value) -> {
+            out.writeUTF(name);
+            if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+                out.writeByte('I');
+                out.writeInt(value.intValue());
+            } else if (value instanceof Long) {
+                out.writeByte('L');
+                out.writeLong(value.longValue());
+            } else if (value instanceof Float) {
+                out.writeByte('F');
+                out.writeDouble(value.floatValue());
+            } else {
+                out.writeByte('D');
+                out.writeDouble(value.doubleValue());
+            }
+        });
+    }
+
+    private static Map<String, Number> readParameters(In in) {
+        int count = in.readInt();
+        Map<String, Number> parameters = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            String name = in.readUTF();
+            byte type = in.readByte();
+            parameters.put(name, switch (type) {
+                case 'I' -> in.readInt();
+                case 'L' -> in.readLong();
+                case 'F' -> (float) in.readDouble();
+                case 'D' -> in.readDouble();
+                default -> throw new IllegalStateException("a queued parameter of unknown type " + type);
+            });
+        }
+        return Collections.unmodifiableMap(parameters);
+    }
+
+    private static void writeFaithfulness(Out out, FaithfulnessResult faithfulness) {
+        out.writeBoolean(faithfulness != null);
+        if (faithfulness == null) {
+            return;
+        }
+        out.writeInt(faithfulness.forwardPasses());
+        out.writeInt(faithfulness.classes().size());
+        for (ClassFaithfulness c : faithfulness.classes()) {
+            out.writeInt(c.target());
+            out.writeDouble(c.score());
+            out.writeDouble(c.maskedScore());
+            out.writeDouble(c.averageDrop());
+            out.writeBoolean(c.increase());
+            out.writeDouble(c.deletion());
+            out.writeDouble(c.insertion());
+            out.writeInt(c.steps());
+            out.writeDoubles(c.deletionCurve());
+            out.writeDoubles(c.insertionCurve());
+        }
+    }
+
+    private static FaithfulnessResult readFaithfulness(In in) {
+        if (!in.readBoolean()) {
+            return null;
+        }
+        int forwardPasses = in.readInt();
+        int count = in.readInt();
+        List<ClassFaithfulness> classes = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            classes.add(new ClassFaithfulness(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(),
+                    in.readBoolean(), in.readDouble(), in.readDouble(), in.readInt(), in.readDoubles(), in.readDoubles()));
+        }
+        return new FaithfulnessResult(List.copyOf(classes), forwardPasses);
     }
 
     private static void writeTargets(Out out, Targets targets) {
@@ -304,6 +408,11 @@ final class ExplanationCodecs {
             buffer.putDouble(value);
         }
 
+        void writeByte(int value) {
+            room(1);
+            buffer.put((byte) value);
+        }
+
         void writeBoolean(boolean value) {
             room(1);
             buffer.put((byte) (value ? 1 : 0));
@@ -320,6 +429,13 @@ final class ExplanationCodecs {
             room((long) values.length * Integer.BYTES);
             buffer.asIntBuffer().put(values);
             buffer.position(buffer.position() + values.length * Integer.BYTES);
+        }
+
+        void writeDoubles(double[] values) {
+            writeInt(values.length);
+            room((long) values.length * Double.BYTES);
+            buffer.asDoubleBuffer().put(values);
+            buffer.position(buffer.position() + values.length * Double.BYTES);
         }
 
         void writeFloats(float[] values) {
@@ -350,6 +466,10 @@ final class ExplanationCodecs {
             return buffer.getDouble();
         }
 
+        byte readByte() {
+            return buffer.get();
+        }
+
         boolean readBoolean() {
             return buffer.get() != 0;
         }
@@ -363,6 +483,13 @@ final class ExplanationCodecs {
         void readInts(int[] values) {
             buffer.asIntBuffer().get(values);
             buffer.position(buffer.position() + values.length * Integer.BYTES);
+        }
+
+        double[] readDoubles() {
+            double[] values = new double[readInt()];
+            buffer.asDoubleBuffer().get(values);
+            buffer.position(buffer.position() + values.length * Double.BYTES);
+            return values;
         }
 
         float[] readFloats() {
