@@ -41,10 +41,11 @@ import dev.scorecam.jobs.redis.RedisServer;
 
 /**
  * The service scaled out in one JVM: two API instances and two workers (separate application
- * contexts on random ports) on one real Redis of the test's own. Jobs cross instances, a worker
- * killed mid-job leaves its job to the other, a small cluster-wide queue under 32 clients answers
- * only 200 or 503, and a Redis restart under load loses no accepted job. Ordered: the kill leaves
- * one worker, the restart comes last.
+ * contexts on random ports) on one real Redis of the test's own. Jobs cross instances, a
+ * progressive job's partial maps reach a client of the other API instance, a worker killed mid-job
+ * leaves its job to the other, a small cluster-wide queue under 32 clients answers only 200 or
+ * 503, and a Redis restart under load loses no accepted job. Ordered: the kill leaves one worker,
+ * the restart comes last.
  */
 @Tag(ServerTest.SLOW)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -112,12 +113,41 @@ class ScaleOutTest {
     }
 
     /**
+     * A progressive job submitted on one API instance, computed on a worker, streams its partial
+     * maps to a client of the other: each after a progress report, none after the end.
+     */
+    @Test
+    @Order(2)
+    void aProgressiveJobStreamsPartialMapsOnTheOtherApi() throws Exception {
+        workers.forEach(worker -> worker.passes.millis = 50); // batches slow enough to be heard
+        HttpResponse<String> submitted = post(api1, "/v1/jobs", sneaker,
+                Map.of("model", "fashion-cnn", "batch-size", "8", "progressive", "true"));
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+        String id = json.readTree(submitted.body()).path("id").asString();
+
+        List<String> events = events(api2, id);
+
+        List<String> partials = events.stream().filter(event -> event.startsWith("partial ")).toList();
+        assertThat(partials).as("partial events heard on the other API (those after the stream opened)")
+                .hasSizeGreaterThan(1);
+        for (String partial : partials) {
+            JsonNode map = json.readTree(partial.substring("partial ".length()));
+            assertThat(map.path("target").path("label").asString()).isEqualTo("Sneaker");
+        }
+        // each batch's partial follows its progress (the first may follow the stream's opening status instead)
+        for (String partial : partials.subList(1, partials.size())) {
+            assertThat(events.get(events.indexOf(partial) - 1)).startsWith("progress");
+        }
+        assertThat(events.get(events.size() - 1)).startsWith("status").contains("\"SUCCEEDED\"");
+    }
+
+    /**
      * Every job of 32 clients at once is either refused at once (503 queue-full) or accepted and
      * computed exactly once: the images the workers ran through the network are the sum of what
      * each accepted job says it ran.
      */
     @Test
-    @Order(2)
+    @Order(3)
     void thirtyTwoClientsAgainstASmallQueueGetOnly202Or503AndEveryAcceptedJobEndsOnce() throws Exception {
         workers.forEach(worker -> worker.passes.millis = 5);
         long before = workers.stream().mapToLong(worker -> worker.passes.images.get()).sum();
@@ -156,7 +186,7 @@ class ScaleOutTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aWorkerKilledMidJobLeavesTheJobToTheOtherAfterClaimAfter() throws Exception {
         workers.forEach(worker -> worker.passes.millis = 200); // 66 images in batches of 4: ~3.4 s
         long[] before = workers.stream().mapToLong(worker -> worker.passes.images.get()).toArray();
@@ -181,7 +211,7 @@ class ScaleOutTest {
      * ends, none is lost.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void redisRestartedUnderLoadRefusesClearlyWhileDownAndLosesNoAcceptedJob() throws Exception {
         workers.forEach(worker -> worker.passes.millis = 20);
         List<String> accepted = new ArrayList<>();
