@@ -30,9 +30,9 @@ import dev.scorecam.jobs.JobSubscription;
 
 /**
  * This node's listeners to jobs computed anywhere: subscribers (progress and partial results,
- * then one end) and waiters (the end). Fed by the Redis channel; and, since a message published while this node was
- * disconnected is lost, a sweep every {@code sweep} looks whether a followed job has ended.
- * Listeners are told on one thread of this hub, in order.
+ * then one end) and waiters (the end). Fed by the Redis channel; and, since a message published
+ * while this node was disconnected is lost, a sweep every {@code sweep} looks whether a followed
+ * job has ended. Listeners are told on one thread of this hub, in order.
  */
 final class EventHub<R> implements AutoCloseable {
 
