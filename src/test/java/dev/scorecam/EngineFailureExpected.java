@@ -26,6 +26,8 @@ public @interface EngineFailureExpected {
 
     /** Where a worker logs an engine failure. */
     String WORKER_LOG = "dev.scorecam.jobs.JobQueue";
+    /** ...and a worker of the Redis job system. */
+    String REDIS_WORKER_LOG = "dev.scorecam.jobs.redis.Worker";
 
     final class Muting implements BeforeEachCallback, AfterEachCallback {
 
@@ -33,15 +35,19 @@ public @interface EngineFailureExpected {
 
         @Override
         public void beforeEach(ExtensionContext context) {
-            Logger worker = (Logger) LoggerFactory.getLogger(WORKER_LOG);
-            context.getStore(LEVELS).put(WORKER_LOG, worker.getLevel() == null ? "" : worker.getLevel().levelStr);
-            worker.setLevel(Level.OFF);
+            for (String log : java.util.List.of(WORKER_LOG, REDIS_WORKER_LOG)) {
+                Logger worker = (Logger) LoggerFactory.getLogger(log);
+                context.getStore(LEVELS).put(log, worker.getLevel() == null ? "" : worker.getLevel().levelStr);
+                worker.setLevel(Level.OFF);
+            }
         }
 
         @Override
         public void afterEach(ExtensionContext context) {
-            String before = context.getStore(LEVELS).remove(WORKER_LOG, String.class);
-            ((Logger) LoggerFactory.getLogger(WORKER_LOG)).setLevel(before == null || before.isEmpty() ? null : Level.toLevel(before));
+            for (String log : java.util.List.of(WORKER_LOG, REDIS_WORKER_LOG)) {
+                String before = context.getStore(LEVELS).remove(log, String.class);
+                ((Logger) LoggerFactory.getLogger(log)).setLevel(before == null || before.isEmpty() ? null : Level.toLevel(before));
+            }
         }
     }
 }

@@ -115,7 +115,7 @@ class ApiDocumentation implements OpenApiCustomizer {
             errors(op, INVALID_REQUEST, INVALID_PARAMETER, INVALID_IMAGE, UNKNOWN_METHOD, UNKNOWN_TARGET,
                     TOO_MANY_TARGETS, UNKNOWN_MODEL, NOT_ACCEPTABLE, UPLOAD_TOO_LARGE, IMAGE_TOO_LARGE,
                     UNSUPPORTED_IMAGE, UNSUPPORTED_MEDIA_TYPE, INFERENCE_FAILED, INTERNAL_ERROR, QUEUE_FULL,
-                    SHUTTING_DOWN, TIMEOUT);
+                    SHUTTING_DOWN, TIMEOUT, JOB_ABANDONED, BACKEND_UNAVAILABLE);
         });
         operation(api, "/v1/jobs", PathItem.HttpMethod.POST, op -> {
             op.operationId("submitJob").tags(List.of("jobs"))
@@ -134,12 +134,12 @@ class ApiDocumentation implements OpenApiCustomizer {
             methodParameters(op);
             errors(op, INVALID_REQUEST, INVALID_PARAMETER, INVALID_IMAGE, UNKNOWN_METHOD, UNKNOWN_TARGET,
                     TOO_MANY_TARGETS, UNKNOWN_MODEL, UPLOAD_TOO_LARGE, IMAGE_TOO_LARGE, UNSUPPORTED_IMAGE,
-                    UNSUPPORTED_MEDIA_TYPE, INTERNAL_ERROR, QUEUE_FULL, SHUTTING_DOWN);
+                    UNSUPPORTED_MEDIA_TYPE, INTERNAL_ERROR, QUEUE_FULL, SHUTTING_DOWN, BACKEND_UNAVAILABLE);
         });
         operation(api, "/v1/jobs/{id}", PathItem.HttpMethod.GET, op -> {
             op.operationId("getJob").tags(List.of("jobs"))
                     .summary("A job's state: its place in the queue while QUEUED, progress while RUNNING");
-            errors(op, UNKNOWN_JOB, INTERNAL_ERROR);
+            errors(op, UNKNOWN_JOB, INTERNAL_ERROR, BACKEND_UNAVAILABLE);
         });
         operation(api, "/v1/jobs/{id}", PathItem.HttpMethod.DELETE, op -> {
             op.operationId("cancelJob").tags(List.of("jobs"))
@@ -148,7 +148,7 @@ class ApiDocumentation implements OpenApiCustomizer {
             op.getResponses().addApiResponse("202", new ApiResponse()
                     .description("The job is stopping; it ends CANCELLED at its next batch")
                     .content(ok.getContent()));
-            errors(op, UNKNOWN_JOB, INTERNAL_ERROR);
+            errors(op, UNKNOWN_JOB, INTERNAL_ERROR, BACKEND_UNAVAILABLE);
         });
         operation(api, "/v1/jobs/{id}/result", PathItem.HttpMethod.GET, op -> {
             op.operationId("getJobResult").tags(List.of("jobs"))
@@ -157,7 +157,7 @@ class ApiDocumentation implements OpenApiCustomizer {
             removeAcceptHeader(op);
             explanationContent(op.getResponses().get("200"));
             errors(op, INVALID_PARAMETER, UNKNOWN_JOB, NOT_ACCEPTABLE, JOB_NOT_FINISHED, JOB_CANCELLED,
-                    INFERENCE_FAILED, INTERNAL_ERROR, SHUTTING_DOWN, TIMEOUT);
+                    INFERENCE_FAILED, INTERNAL_ERROR, SHUTTING_DOWN, TIMEOUT, JOB_ABANDONED, BACKEND_UNAVAILABLE);
         });
         operation(api, "/v1/jobs/{id}/events", PathItem.HttpMethod.GET, op -> {
             op.operationId("jobEvents").tags(List.of("jobs"))
@@ -187,7 +187,7 @@ class ApiDocumentation implements OpenApiCustomizer {
                     .addMediaType("text/event-stream", new MediaType()
                             // Raw octets: generated clients hand the stream over as it is, not as JSON.
                             .schema(new BinarySchema().description("Server-Sent Events: `status`, `progress` and `partial`"))));
-            errors(op, UNKNOWN_JOB, INTERNAL_ERROR);
+            errors(op, UNKNOWN_JOB, INTERNAL_ERROR, BACKEND_UNAVAILABLE);
         });
     }
 

@@ -21,6 +21,7 @@ import dev.scorecam.imaging.ImageFormat;
 import dev.scorecam.imaging.ImageTooLargeException;
 import dev.scorecam.imaging.InvalidImageException;
 import dev.scorecam.imaging.UnsupportedImageException;
+import dev.scorecam.jobs.BackendUnavailableException;
 import dev.scorecam.jobs.JobError;
 import dev.scorecam.jobs.JobStatus;
 import dev.scorecam.jobs.QueueFullException;
@@ -90,9 +91,13 @@ final class ProblemExamples {
             // the engine threw while computing job 5f0c...
             case INFERENCE_FAILED -> Problems.of(JobError.inferenceFailed(UUID.fromString(JOB)));
             case INTERNAL_ERROR -> ProblemAdvice.internalError();
+            // scorecam.queue.backend=redis: three workers in turn stopped while computing job 5f0c...
+            case JOB_ABANDONED -> Problems.of(JobError.abandoned(3));
             // 64 jobs already waiting for fashion-cnn
             case QUEUE_FULL -> Problems.of(new QueueFullException("fashion-cnn", 64, Duration.ofSeconds(3)));
             case SHUTTING_DOWN -> Problems.of(new ShuttingDownException());
+            // scorecam.queue.backend=redis and Redis cannot be reached
+            case BACKEND_UNAVAILABLE -> Problems.of(new BackendUnavailableException(null));
             // scorecam.request-timeout=60s
             case TIMEOUT -> Problems.of(JobError.timedOut(Duration.ofSeconds(60)));
         };

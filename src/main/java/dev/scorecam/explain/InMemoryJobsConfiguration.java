@@ -6,9 +6,11 @@ import java.util.List;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.scorecam.config.ScaleOutProperties;
 import dev.scorecam.config.ScoreCamProperties;
 import dev.scorecam.jobs.Computation;
 import dev.scorecam.jobs.InMemoryJobSystem;
@@ -20,16 +22,21 @@ import dev.scorecam.model.ModelPool;
 import dev.scorecam.model.ModelRegistry;
 
 /**
- * The job system in this process: one queue per served model, its workers computing on the
- * model's copies (one per device, {@code workers-per-device} each). {@link ExplanationJobs} shuts
- * it down.
+ * The job system in this process ({@code scorecam.queue.backend=memory}, the default): one queue
+ * per served model, its workers computing on the model's copies (one per device,
+ * {@code workers-per-device} each). {@link ExplanationJobs} shuts it down.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "scorecam.queue.backend", havingValue = "memory", matchIfMissing = true)
 class InMemoryJobsConfiguration {
 
     @Bean
     JobSystem<PreparedExplanation, Explanation> explanationJobSystem(ModelRegistry models, Explainer explainer,
-            ScoreCamProperties properties, ObjectProvider<JobListener> listeners) {
+            ScoreCamProperties properties, ScaleOutProperties scaleOut, ObjectProvider<JobListener> listeners) {
+        if (scaleOut.role() != ScaleOutProperties.Role.ALL) {
+            throw new IllegalStateException("scorecam.role=" + scaleOut.role().name().toLowerCase()
+                    + " needs a queue shared with the other instances: set scorecam.queue.backend=redis");
+        }
         JobListener listener = listeners.getIfAvailable(() -> JobListener.NONE);
         Clock clock = Clock.systemUTC();
         List<JobQueue<PreparedExplanation, Explanation>> queues = models.pools().stream()
@@ -43,10 +50,14 @@ class InMemoryJobsConfiguration {
 
     private static JobQueue<PreparedExplanation, Explanation> queue(
             ModelPool pool, Explainer explainer, int capacity, JobListener listener, Clock clock) {
-        List<Computation<PreparedExplanation, Explanation>> slots = pool.slots().stream()
+        return new JobQueue<>(pool.name(), capacity, workers(pool, explainer), listener, clock);
+    }
+
+    /** One computation per worker slot of the pool: devices x workers per device. */
+    static List<Computation<PreparedExplanation, Explanation>> workers(ModelPool pool, Explainer explainer) {
+        return pool.slots().stream()
                 .<Computation<PreparedExplanation, Explanation>>map(replica -> (prepared, progress) ->
                         explainer.compute(prepared.on(replica), progress::report, progress::partial))
                 .toList();
-        return new JobQueue<>(pool.name(), capacity, slots, listener, clock);
     }
 }

@@ -3,14 +3,12 @@ package dev.scorecam.explain;
 import java.util.List;
 import java.util.Locale;
 
-import dev.scorecam.cam.Targets;
-
 /** Turns the client's {@code target} values (indices or labels) and {@code top-k} into classes. */
 final class TargetSelection {
 
     private TargetSelection() {}
 
-    static Targets resolve(List<String> targets, Integer topK, List<String> labels, int maxTargets) {
+    static ChosenTargets resolve(List<String> targets, Integer topK, List<String> labels, int maxTargets) {
         if (!targets.isEmpty() && topK != null) {
             throw Rejection.INVALID_PARAMETER.because("give either 'target' or 'top-k', not both");
         }
@@ -23,12 +21,12 @@ final class TargetSelection {
                 throw Rejection.INVALID_PARAMETER.because(
                         "'top-k' must be between 1 and the model's " + labels.size() + " classes, not " + k);
             }
-            return Targets.topK(k);
+            return ChosenTargets.top(k);
         }
         if (targets.size() > maxTargets) {
             throw Rejection.tooManyTargets(targets.size(), maxTargets);
         }
-        return Targets.of(targets.stream().mapToInt(t -> classIndex(t, labels)).toArray());
+        return ChosenTargets.of(targets.stream().mapToInt(t -> classIndex(t, labels)).toArray());
     }
 
     /** A class index, or a label matched without regard to case. */

@@ -22,7 +22,9 @@ public record JobError(Kind kind, String detail) {
         /** The synchronous caller stopped waiting. */
         TIMED_OUT(ProblemType.TIMEOUT),
         /** The server shut down before the job could finish. */
-        SHUT_DOWN(ProblemType.SHUTTING_DOWN);
+        SHUT_DOWN(ProblemType.SHUTTING_DOWN),
+        /** Every worker that took the job stopped while computing it (scorecam.redis.max-deliveries). */
+        ABANDONED(ProblemType.JOB_ABANDONED);
 
         private final ProblemType problemType;
 
@@ -43,6 +45,12 @@ public record JobError(Kind kind, String detail) {
     public static JobError inferenceFailed(UUID job) {
         return new JobError(Kind.INFERENCE_FAILED,
                 "the engine failed while computing this job; see the server log for job " + job);
+    }
+
+    /** @param deliveries how many workers took the job and stopped while computing it */
+    public static JobError abandoned(int deliveries) {
+        return new JobError(Kind.ABANDONED, "the job was taken by " + deliveries
+                + " workers and each stopped while computing it (the job may crash them); it is not tried again");
     }
 
     /** @param timeout how long the synchronous caller waited */

@@ -89,7 +89,9 @@ public interface JobSystem<W, R> {
 
     /**
      * Refuses new jobs, cancels waiting ones, and gives running ones {@code grace} to finish;
-     * when it returns, every job of this system has ended.
+     * when it returns, every job of this system has ended. A system whose queue other processes
+     * share (Redis) shuts down only this process's part: waiting jobs stay for the others, and a
+     * running job that does not finish in time goes back to the queue.
      */
     void shutdown(Duration grace);
 }

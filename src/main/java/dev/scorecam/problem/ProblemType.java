@@ -35,8 +35,10 @@ public enum ProblemType {
     RATE_LIMITED(429, "rate-limited", "Rate limit exceeded"),
     INFERENCE_FAILED(500, "inference-failed", "Inference failed"),
     INTERNAL_ERROR(500, "internal-error", "Internal error"),
+    JOB_ABANDONED(500, "job-abandoned", "Job abandoned"),
     QUEUE_FULL(503, "queue-full", "Queue full"),
     SHUTTING_DOWN(503, "shutting-down", "Server shutting down"),
+    BACKEND_UNAVAILABLE(503, "backend-unavailable", "Backend unavailable"),
     TIMEOUT(504, "timeout", "Request timed out");
 
     private final int status;

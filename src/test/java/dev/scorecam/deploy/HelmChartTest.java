@@ -460,7 +460,8 @@ class HelmChartTest {
         assertThat(renderScaled().find("TriggerAuthentication")).isEmpty();
 
         RenderedChart chart = renderScaled("keda.enabled", "true", "keda.models[0]", "fashion-cnn",
-                "keda.models[1]", "resnet50", "keda.maxReplicaCount", "6", "redis.existingSecret", "scorecam-redis");
+                "keda.models[1]", "resnet50", "keda.maxReplicaCount", "6", "keda.streamLength", "3",
+                "redis.existingSecret", "scorecam-redis");
         Map<String, Object> scaled = chart.only("ScaledObject");
         assertThat(scaled.get("apiVersion")).isEqualTo("keda.sh/v1alpha1");
         assertThat(at(scaled, "spec.scaleTargetRef")).isEqualTo(
@@ -468,19 +469,18 @@ class HelmChartTest {
         assertThat(at(scaled, "spec.minReplicaCount")).isEqualTo(1);
         assertThat(at(scaled, "spec.maxReplicaCount")).isEqualTo(6);
         List<Map<String, Object>> triggers = list(at(scaled, "spec.triggers")).stream().map(Yamls::map).toList();
-        assertThat(triggers).hasSize(4).allSatisfy(trigger -> {
+        // one trigger per model on its stream's length (XLEN): no consumer group, which would switch
+        // KEDA to the group's lag (unknown once the server deletes finished entries) or pending entries
+        assertThat(triggers).hasSize(2).allSatisfy(trigger -> {
             assertThat(trigger.get("type")).isEqualTo("redis-streams");
-            assertThat(map(trigger.get("metadata"))).containsEntry("consumerGroup", "workers")
-                    .containsEntry("address", "redis.data.svc:6379").containsEntry("enableTLS", "false");
+            assertThat(map(trigger.get("metadata"))).containsEntry("streamLength", "3")
+                    .containsEntry("activationStreamLength", "0")
+                    .containsEntry("address", "redis.data.svc:6379").containsEntry("enableTLS", "false")
+                    .doesNotContainKeys("consumerGroup", "lagCount", "activationLagCount", "pendingEntriesCount");
             assertThat(at(trigger, "authenticationRef.name")).isEqualTo(WORKER);
         });
         assertThat(triggers).extracting(t -> at(t, "metadata.stream")).containsExactly(
-                "scorecam:queue:fashion-cnn", "scorecam:queue:fashion-cnn",
-                "scorecam:queue:resnet50", "scorecam:queue:resnet50");
-        assertThat(triggers).filteredOn(t -> at(t, "metadata.lagCount") != null).hasSize(2)
-                .allSatisfy(t -> assertThat(at(t, "metadata.lagCount")).isEqualTo("4"));
-        assertThat(triggers).filteredOn(t -> at(t, "metadata.pendingEntriesCount") != null).hasSize(2)
-                .allSatisfy(t -> assertThat(at(t, "metadata.pendingEntriesCount")).isEqualTo("1"));
+                "scorecam:queue:fashion-cnn", "scorecam:queue:resnet50");
 
         Map<String, Object> auth = chart.only("TriggerAuthentication");
         assertThat(at(auth, "metadata.name")).isEqualTo(WORKER);
@@ -569,19 +569,27 @@ class HelmChartTest {
                 .contains("demo-scorecam-server-redis");
     }
 
+    /**
+     * KEDA scales on the stream length because the server deletes a job's entry when it ends: the
+     * scripts must still do so (else the length would grow with finished jobs), and the chart's
+     * stream must be the one the server writes.
+     */
     @Test
-    void kedaWatchesTheStreamsAndTheConsumerGroupTheServerUses() throws Exception {
+    void kedaWatchesTheStreamsTheServerWritesAndEmpties() throws Exception {
         Path keys = Path.of("src/main/java/dev/scorecam/jobs/redis/RedisKeys.java");
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(keys),
                 "the Redis job system (jobs/redis, branch hw/redis) is not in this tree yet: no stream names to compare with");
         String source = java.nio.file.Files.readString(keys);
         Map<String, Object> settings = Yamls.read(Path.of("src/main/resources/application.yml"));
 
-        assertThat(source).contains("GROUP = \"workers\"").contains("prefix + \":queue:\" + model");
+        String scripts = java.nio.file.Files.readString(Path.of("src/main/java/dev/scorecam/jobs/redis/Scripts.java"));
+
+        assertThat(source).contains("prefix + \":queue:\" + model");
+        assertThat(scripts).as("a job's end deletes its stream entry").contains("redis.call('XDEL', key('queue'), entry)");
         assertThat(at(settings, "scorecam.redis.key-prefix"))
                 .isEqualTo(at(Yamls.read(CHART.resolve("values.yaml")), "redis.keyPrefix"));
         Map<String, Object> trigger = map(list(at(renderScaled("keda.enabled", "true").only("ScaledObject"), "spec.triggers")).get(0));
-        assertThat(map(trigger.get("metadata"))).containsEntry("consumerGroup", "workers")
+        assertThat(map(trigger.get("metadata"))).containsEntry("streamLength", "4").doesNotContainKey("consumerGroup")
                 .containsEntry("stream", at(settings, "scorecam.redis.key-prefix") + ":queue:fashion-cnn");
     }
 
@@ -646,7 +654,7 @@ class HelmChartTest {
         List<String> named = java.util.regex.Pattern.compile("`((?:queue|redis|api|worker|keda)(?:\\.[a-zA-Z]+)+)`")
                 .matcher(guide).results().map(m -> m.group(1)).distinct().toList();
         assertThat(named).contains("queue.backend", "redis.url", "redis.existingSecret", "redis.keyPrefix",
-                "keda.lagCount", "keda.pendingEntriesCount");
+                "keda.streamLength", "keda.activationStreamLength");
         assertThat(named).allSatisfy(name -> assertThat(map(values)).as(name)
                 .satisfies(v -> assertThat(at(v, name)).as("values.yaml has %s", name).isNotNull()));
     }

@@ -70,13 +70,18 @@ class RedisLimitsTest {
         assertThatThrownBy(() -> a.acquire("finn", "fashion-cnn")).isInstanceOf(RateLimitedException.class);
     }
 
-    /** With the Redis job backend the buckets go to spring.data.redis.*; otherwise they stay in the process. */
+    /**
+     * With the Redis job backend the buckets go to Redis through the job system's client
+     * ({@code scorecamRedisClient}, the one made from spring.data.redis.*); otherwise they stay in
+     * the process. A second RedisClient in the context does not confuse it.
+     */
     @Test
     void theRedisBackendPutsTheBucketsInRedis() {
         ApplicationContextRunner runner = new ApplicationContextRunner().withUserConfiguration(BucketStoreConfiguration.class);
         runner.run(context -> assertThat(context).getBean(BucketStore.class).isInstanceOf(LocalBuckets.class));
-        runner.withPropertyValues("scorecam.queue.backend=redis", "spring.data.redis.host=127.0.0.1",
-                        "spring.data.redis.port=" + redis.port)
+        runner.withPropertyValues("scorecam.queue.backend=redis")
+                .withBean("scorecamRedisClient", RedisClient.class, () -> RedisClient.create(redis.url()))
+                .withBean("someOtherRedisClient", RedisClient.class, () -> RedisClient.create("redis://127.0.0.1:1"))
                 .run(context -> {
                     assertThat(context).getBean(BucketStore.class).isInstanceOf(RedisBuckets.class);
                     RateLimiter limiter = new RateLimiter(context.getBean(BucketStore.class), limits(1, 0));
@@ -84,5 +89,24 @@ class RedisLimitsTest {
                     RateLimiter elsewhere = new RateLimiter(new RedisBuckets(podA), limits(1, 0));
                     assertThatThrownBy(() -> elsewhere.request("gus", null)).isInstanceOf(RateLimitedException.class);
                 });
+    }
+
+    /** The buckets' connection is made anew when it breaks (the job system's client does not reconnect by itself). */
+    @Test
+    void theBucketsReconnectAfterTheirConnectionBroke() {
+        RedisClient client = RedisClient.create(redis.url());
+        client.setOptions(io.lettuce.core.ClientOptions.builder().autoReconnect(false).build());
+        try {
+            RateLimiter limiter = new RateLimiter(new RedisBuckets(client), limits(2, 0));
+            assertThat(limiter.request("hal", null).get(0).remaining()).isEqualTo(1);
+            try (var admin = podA.connect()) {
+                admin.sync().clientKill(io.lettuce.core.KillArgs.Builder.typeNormal().skipme());
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> limiter.request("ida", null).get(0).remaining() == 1);
+            assertThat(limiter.request("hal", null).get(0).remaining()).isZero(); // the count survived in Redis
+        } finally {
+            client.shutdown();
+        }
     }
 }
