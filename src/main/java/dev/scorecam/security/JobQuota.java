@@ -45,6 +45,7 @@ public final class JobQuota {
      * Takes a slot of the client's jobs, and of its jobs on this model where the model has a limit.
      *
      * @throws RateLimitedException when the client has as many jobs as it may
+     * @throws dev.scorecam.jobs.BackendUnavailableException when the buckets (in Redis) cannot be reached
      */
     public Permit acquire(String client, String model) {
         if (limits.concurrentJobs() <= 0 && limits.of(model).concurrentJobs() <= 0) {
@@ -70,7 +71,7 @@ public final class JobQuota {
         Bucket bucket = buckets.bucket(key, () -> BucketConfiguration.builder()
                 .addLimit(Bandwidth.builder().capacity(limit).refillGreedy(limit, LEAK_REFILL).build())
                 .build());
-        if (!bucket.tryConsume(1)) {
+        if (!StoreOutage.reach(() -> bucket.tryConsume(1))) {
             throw new RateLimitedException(new Quota(name, limit, null, 0, RETRY_HINT));
         }
         return once(() -> bucket.addTokens(1));

@@ -14,6 +14,7 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
+import dev.scorecam.jobs.BackendUnavailableException;
 import dev.scorecam.problem.ProblemException;
 
 /**
@@ -59,6 +60,12 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
 
     void rateLimited(HttpServletRequest request, HttpServletResponse response, RateLimitedException e) throws IOException {
         metrics.rejected(RejectionMetrics.Reason.RATE_LIMITED);
+        write(request, response, e);
+    }
+
+    /** The limits' buckets (in Redis) out of reach: 503, as the job queue answers then. */
+    void unavailable(HttpServletRequest request, HttpServletResponse response, BackendUnavailableException e)
+            throws IOException {
         write(request, response, e);
     }
 

@@ -13,6 +13,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.cors.CorsUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import dev.scorecam.jobs.BackendUnavailableException;
+
 /**
  * Counts each API request ({@code /v1/**}) of an authenticated client against its limits, after
  * authentication and before any work: over a limit, 429 {@code /problems/rate-limited} with
@@ -45,6 +47,9 @@ final class RateLimitFilter extends OncePerRequestFilter {
             quotas = limiter.request(Clients.current(), model(path(request)));
         } catch (RateLimitedException e) {
             problems.rateLimited(request, response, e);
+            return;
+        } catch (BackendUnavailableException e) {
+            problems.unavailable(request, response, e);
             return;
         }
         RateLimitHeaders.of(quotas).forEach(response::setHeader);

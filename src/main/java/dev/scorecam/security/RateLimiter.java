@@ -34,6 +34,7 @@ final class RateLimiter {
      * @param model the model the request names in its path, or null
      * @return the quotas after this request, for the response's headers
      * @throws RateLimitedException when a bucket is empty; it says when it refills
+     * @throws dev.scorecam.jobs.BackendUnavailableException when the buckets (in Redis) cannot be reached
      */
     List<Quota> request(String client, String model) {
         List<Quota> quotas = new ArrayList<>(2);
@@ -48,10 +49,10 @@ final class RateLimiter {
 
     private Quota take(String name, String key, int limit) {
         Duration window = limits.per();
-        ConsumptionProbe probe = buckets.bucket(key, () -> BucketConfiguration.builder()
+        ConsumptionProbe probe = StoreOutage.reach(() -> buckets.bucket(key, () -> BucketConfiguration.builder()
                         .addLimit(Bandwidth.builder().capacity(limit).refillIntervally(limit, window).build())
                         .build())
-                .tryConsumeAndReturnRemaining(1);
+                .tryConsumeAndReturnRemaining(1));
         if (!probe.isConsumed()) {
             throw new RateLimitedException(new Quota(name, limit, window, 0, Duration.ofNanos(probe.getNanosToWaitForRefill())));
         }

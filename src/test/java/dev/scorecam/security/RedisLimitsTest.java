@@ -109,4 +109,22 @@ class RedisLimitsTest {
             client.shutdown();
         }
     }
+
+    /** Redis out of reach: the limits answer as the job queue then does (503 backend-unavailable), never a 500. */
+    @Test
+    void unreachableBucketsAreTheBackendBeingUnavailable() {
+        RedisClient nowhere = RedisClient.create("redis://127.0.0.1:1"); // nothing listens on port 1
+        nowhere.setDefaultTimeout(Duration.ofSeconds(2));
+        try {
+            RateLimiter limiter = new RateLimiter(new RedisBuckets(nowhere), limits(2, 0));
+            JobQuota quota = new JobQuota(new RedisBuckets(nowhere), limits(0, 1));
+
+            assertThatThrownBy(() -> limiter.request("jo", null))
+                    .isInstanceOf(dev.scorecam.jobs.BackendUnavailableException.class);
+            assertThatThrownBy(() -> quota.acquire("jo", "fashion-cnn"))
+                    .isInstanceOf(dev.scorecam.jobs.BackendUnavailableException.class);
+        } finally {
+            nowhere.shutdown();
+        }
+    }
 }
