@@ -108,8 +108,8 @@ public class ExplanationJobs implements SmartLifecycle {
 
     @Override
     public void stop() {
-        log.info("Shutting down the job queues: waiting jobs are cancelled, running ones get {} s",
-                shutdownGrace.toSeconds());
+        // In memory, waiting jobs are cancelled; a shared (Redis) queue keeps them for other nodes.
+        log.info("Shutting down the job queues: running jobs get {} s", shutdownGrace.toSeconds());
         jobs.shutdown(shutdownGrace);
         running = false;
     }
