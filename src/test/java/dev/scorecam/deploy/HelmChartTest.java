@@ -474,7 +474,6 @@ class HelmChartTest {
         assertThat(triggers).hasSize(2).allSatisfy(trigger -> {
             assertThat(trigger.get("type")).isEqualTo("redis-streams");
             assertThat(map(trigger.get("metadata"))).containsEntry("streamLength", "3")
-                    .containsEntry("activationStreamLength", "0")
                     .containsEntry("address", "redis.data.svc:6379").containsEntry("enableTLS", "false")
                     .doesNotContainKeys("consumerGroup", "lagCount", "activationLagCount", "pendingEntriesCount");
             assertThat(at(trigger, "authenticationRef.name")).isEqualTo(WORKER);
@@ -654,7 +653,7 @@ class HelmChartTest {
         List<String> named = java.util.regex.Pattern.compile("`((?:queue|redis|api|worker|keda)(?:\\.[a-zA-Z]+)+)`")
                 .matcher(guide).results().map(m -> m.group(1)).distinct().toList();
         assertThat(named).contains("queue.backend", "redis.url", "redis.existingSecret", "redis.keyPrefix",
-                "keda.streamLength", "keda.activationStreamLength");
+                "keda.streamLength");
         assertThat(named).allSatisfy(name -> assertThat(map(values)).as(name)
                 .satisfies(v -> assertThat(at(v, name)).as("values.yaml has %s", name).isNotNull()));
     }
