@@ -35,6 +35,8 @@ public abstract class JobSystemContract {
     protected final FakeWork.Engine engine = new FakeWork.Engine();
     /** What the system told its listener, in order: "rejected", or a finished job's status and error kind. */
     protected final List<String> heard = new CopyOnWriteArrayList<>();
+    /** The results of the finished jobs the listener was told of (metrics tag a job by what its result says). */
+    protected final List<Object> heardResults = new CopyOnWriteArrayList<>();
     protected final JobListener listener = new JobListener() {
         @Override
         public void rejected(String model) {
@@ -43,6 +45,7 @@ public abstract class JobSystemContract {
 
         @Override
         public void finished(JobSnapshot<?> job, Duration computed) {
+            job.result().ifPresent(heardResults::add);
             heard.add(job.status() + job.error().map(e -> " " + e.kind()).orElse(""));
         }
     };
@@ -115,6 +118,7 @@ public abstract class JobSystemContract {
         assertThat(jobs.find(submitted.id()).orElseThrow().result()).contains("a");
         awaitHeard(1);
         assertThat(heard).containsExactly("SUCCEEDED");
+        assertThat(heardResults).as("the listener hears a succeeded job with its result").containsExactly("a");
     }
 
     /** The API shows a job to the client that submitted it only: every snapshot names that client. */

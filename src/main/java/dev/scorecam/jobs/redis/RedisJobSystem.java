@@ -443,9 +443,16 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
         }
     }
 
-    void finished(UUID id, Duration computed) {
+    /**
+     * Tells the listener of a job's end, with the result this worker computed (not read back from
+     * Redis: the listener, metrics, wants what the result says, e.g. its method, not its bytes).
+     */
+    void finished(UUID id, Duration computed, R result) {
         try {
-            read(id, false).ifPresent(job -> listener.finished(job, computed));
+            read(id, false).map(job -> result == null ? job : new JobSnapshot<>(job.id(), job.model(), job.owner(),
+                    job.status(), job.position(), job.progress(), job.submittedAt(), job.startedAt(), job.finishedAt(),
+                    job.error(), Optional.of(result)))
+                    .ifPresent(job -> listener.finished(job, computed));
         } catch (RuntimeException e) {
             log.debug("Job {} finished; not told to metrics", id, e);
         }

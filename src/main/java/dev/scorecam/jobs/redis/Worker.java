@@ -153,7 +153,7 @@ final class Worker<W, R> implements Runnable {
         UUID id = UUID.fromString(RedisLink.text(entry.getBody().get("job")));
         switch (scripts.start(connection.sync(), id, model, entry.getId(), consumer)) {
             case SKIP -> { }
-            case ENDED -> system.finished(id, Duration.ZERO);
+            case ENDED -> system.finished(id, Duration.ZERO, null);
             case RUN -> compute(id);
         }
     }
@@ -165,6 +165,7 @@ final class Worker<W, R> implements Runnable {
         JobScripts.Outcome outcome;
         JobError error = null;
         byte[] result = null;
+        R computed = null;
         W work = work(id);
         if (work == null) {
             current = null;
@@ -183,6 +184,7 @@ final class Worker<W, R> implements Runnable {
                 }
             });
             result = system.encodeResult(value);
+            computed = value;
             outcome = JobScripts.Outcome.SUCCEEDED;
         } catch (CancellationException e) {
             outcome = JobScripts.Outcome.STOPPED;
@@ -201,7 +203,7 @@ final class Worker<W, R> implements Runnable {
         }
         long nanos = System.nanoTime() - running.startNanos();
         if (!left(running) && complete(id, outcome, error, result, nanos)) {
-            system.finished(id, Duration.ofNanos(nanos));
+            system.finished(id, Duration.ofNanos(nanos), computed);
         }
         current = null;
     }
