@@ -19,7 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * @param mode {@code none} (the default: the API is open), {@code api-key} or {@code jwt}
  * @param apiKeysFile lines {@code name:sha256hex}, one key a line ({@code #} comments); read at start-up
  * @param apiKeys more keys, client name to the SHA-256 of its key in hex (e.g. from
- *     {@code SCORECAM_SECURITY_API_KEYS_ALICE})
+ *     {@code SCORECAM_SECURITY_APIKEYS_ALICE}: Spring Boot drops the dash of {@code api-keys} in environment names)
  * @param jwt how a token names its client
  * @param limits what one client may ask for
  */

@@ -49,7 +49,7 @@ class ApiKeysTest {
     @Test
     void theComposeDemoKeyIsDemoKey() throws IOException {
         String compose = Files.readString(Path.of("docker-compose.yml"));
-        assertThat(compose).contains("SCORECAM_SECURITY_API_KEYS_DEMO: " + HexFormat.of().formatHex(ApiKeys.sha256("demo-key")));
+        assertThat(compose).contains("SCORECAM_SECURITY_APIKEYS_DEMO: " + HexFormat.of().formatHex(ApiKeys.sha256("demo-key")));
     }
 
     /** tools/make-api-key.sh: the key it prints (stderr) is accepted by the line it prints (stdout). */
