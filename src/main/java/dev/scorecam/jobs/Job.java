@@ -25,7 +25,7 @@ final class Job<R> {
     private final Clock clock;
     private final Instant submittedAt;
     private final CompletableFuture<JobSnapshot<R>> completion = new CompletableFuture<>();
-    private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+    private final List<Subscriber<R>> subscribers = new CopyOnWriteArrayList<>();
 
     private JobStatus status = JobStatus.QUEUED;
     private Instant startedAt;
@@ -104,7 +104,7 @@ final class Job<R> {
 
     /** Progress events, then exactly one end; the end at once if the job has already ended. */
     JobSubscription subscribe(JobEvents<R> events) {
-        Subscriber subscriber = new Subscriber(events);
+        Subscriber<R> subscriber = new Subscriber<>(id, events, subscribers::remove);
         subscribers.add(subscriber);
         // After the add: either the end is announced to the list that holds it, or it is seen
         // done here; the subscriber's own flag keeps the two from both telling it.
@@ -249,59 +249,5 @@ final class Job<R> {
     @Override
     public String toString() {
         return "Job[" + id + ", " + model + ", " + status() + "]";
-    }
-
-    /**
-     * One subscriber's events, in order and told once: its lock keeps a progress report that
-     * raced the end from arriving after it, and its flag keeps the end from being told twice.
-     */
-    private final class Subscriber implements JobSubscription {
-
-        private final JobEvents<R> events;
-        private volatile boolean closed;
-
-        Subscriber(JobEvents<R> events) {
-            this.events = events;
-        }
-
-        synchronized void progress(JobProgress progress) {
-            if (closed) {
-                return;
-            }
-            try {
-                events.progress(id, progress);
-            } catch (RuntimeException e) {
-                close(); // a client gone from an event stream is its own business, not the job's
-            }
-        }
-
-        synchronized void partial(R soFar, JobProgress progress) {
-            if (closed) {
-                return;
-            }
-            try {
-                events.partial(id, soFar, progress);
-            } catch (RuntimeException e) {
-                close();
-            }
-        }
-
-        synchronized void ended(JobSnapshot<R> last) {
-            if (closed) {
-                return;
-            }
-            close();
-            try {
-                events.ended(last);
-            } catch (RuntimeException e) {
-                // as above: the subscriber is gone, the job has ended anyway
-            }
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-            subscribers.remove(this);
-        }
     }
 }

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 import dev.scorecam.jobs.JobEvents;
 import dev.scorecam.jobs.JobProgress;
 import dev.scorecam.jobs.JobSnapshot;
-import dev.scorecam.jobs.JobSubscription;
+import dev.scorecam.jobs.Subscriber;
 
 /**
  * This node's listeners to jobs computed anywhere: subscribers (progress and partial results,
@@ -42,7 +42,7 @@ final class EventHub<R> implements AutoCloseable {
     private final String channel;
     private final Function<UUID, Optional<JobSnapshot<R>>> find;
     private final Function<byte[], R> results;
-    private final Map<UUID, List<Subscriber>> subscribers = new ConcurrentHashMap<>();
+    private final Map<UUID, List<Subscriber<R>>> subscribers = new ConcurrentHashMap<>();
     private final Map<UUID, List<CompletableFuture<JobSnapshot<R>>>> waiters = new ConcurrentHashMap<>();
     private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(daemon("scorecam-redis-events"));
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(daemon("scorecam-redis-sweep"));
@@ -61,8 +61,8 @@ final class EventHub<R> implements AutoCloseable {
     }
 
     /** Follows the job; the caller then looks whether it has ended already. */
-    Subscriber subscribe(UUID id, JobEvents<R> events) {
-        Subscriber subscriber = new Subscriber(id, events);
+    Subscriber<R> subscribe(UUID id, JobEvents<R> events) {
+        Subscriber<R> subscriber = new Subscriber<>(id, events, closed -> remove(subscribers, id, closed));
         subscribers.computeIfAbsent(id, key -> new CopyOnWriteArrayList<>()).add(subscriber);
         return subscriber;
     }
@@ -112,7 +112,7 @@ final class EventHub<R> implements AutoCloseable {
                 subscribers.getOrDefault(id, List.of()).forEach(subscriber -> subscriber.progress(progress));
             }
             case "partial" -> {
-                List<Subscriber> listening = subscribers.getOrDefault(id, List.of());
+                List<Subscriber<R>> listening = subscribers.getOrDefault(id, List.of());
                 if (listening.isEmpty()) {
                     return; // nobody here to decode it for
                 }
@@ -200,62 +200,6 @@ final class EventHub<R> implements AutoCloseable {
         dispatcher.shutdownNow();
         if (pubSub != null) {
             pubSub.close();
-        }
-    }
-
-    /**
-     * One subscriber's events, in order and told once: its lock keeps a progress report or a
-     * partial result from overtaking the end, its flag keeps the end from being told twice.
-     */
-    final class Subscriber implements JobSubscription {
-
-        private final UUID id;
-        private final JobEvents<R> events;
-        private volatile boolean closed;
-
-        Subscriber(UUID id, JobEvents<R> events) {
-            this.id = id;
-            this.events = events;
-        }
-
-        synchronized void progress(JobProgress progress) {
-            if (closed) {
-                return;
-            }
-            try {
-                events.progress(id, progress);
-            } catch (RuntimeException e) {
-                close(); // a client gone from an event stream is its own business
-            }
-        }
-
-        synchronized void partial(R soFar, JobProgress progress) {
-            if (closed) {
-                return; // never after the end
-            }
-            try {
-                events.partial(id, soFar, progress);
-            } catch (RuntimeException e) {
-                close();
-            }
-        }
-
-        synchronized void ended(JobSnapshot<R> job) {
-            if (closed) {
-                return;
-            }
-            close();
-            try {
-                events.ended(job);
-            } catch (RuntimeException e) {
-                // the subscriber is gone; the job has ended anyway
-            }
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-            remove(subscribers, id, this);
         }
     }
 }

@@ -42,6 +42,7 @@ import dev.scorecam.jobs.JobSystem;
 import dev.scorecam.jobs.QueueFullException;
 import dev.scorecam.jobs.QueueState;
 import dev.scorecam.jobs.ShuttingDownException;
+import dev.scorecam.jobs.Subscriber;
 
 /**
  * The job system of a scaled-out deployment: jobs, queues and results in Redis, shared by every
@@ -255,7 +256,7 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
 
     @Override
     public Optional<JobSubscription> subscribe(UUID id, JobEvents<R> events) {
-        EventHub<R>.Subscriber subscriber = hub.subscribe(id, events);
+        Subscriber<R> subscriber = hub.subscribe(id, events);
         Optional<JobSnapshot<R>> now;
         try {
             now = read(id, true);
