@@ -123,29 +123,12 @@ public final class Faithfulness {
                 int classes = (int) logits.getShape().get(1);
                 float[] flat = logits.toFloatArray();
                 for (int i = from; i < to; i++) {
-                    probabilities[i] = softmax(Arrays.copyOfRange(flat, (i - from) * classes, (i - from + 1) * classes));
+                    probabilities[i] = ScoreCam.softmax(Arrays.copyOfRange(flat, (i - from) * classes, (i - from + 1) * classes));
                 }
             }
             progress.maskedInputsScored(to, count);
         }
         return probabilities;
-    }
-
-    static double[] softmax(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double[] p = new double[logits.length];
-        double sum = 0;
-        for (int i = 0; i < p.length; i++) {
-            p[i] = Math.exp(logits[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < p.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
     }
 
     /**

@@ -254,16 +254,21 @@ public final class ScoreCam implements CamMethod {
 
     /** Softmax of one row of logits, computed in double. */
     public static float[] probabilities(float[] logits) {
-        double[] values = new double[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            values[i] = logits[i];
-        }
-        double[] p = softmax(values);
+        double[] p = softmax(logits);
         float[] result = new float[p.length];
         for (int i = 0; i < p.length; i++) {
             result[i] = (float) p[i];
         }
         return result;
+    }
+
+    /** Softmax of float logits, computed in double. */
+    static double[] softmax(float[] logits) {
+        double[] values = new double[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            values[i] = logits[i];
+        }
+        return softmax(values);
     }
 
     static double[] softmax(double[] values) {
