@@ -34,25 +34,12 @@ if [[ -z $url ]]; then
   port=$($python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   log=$(mktemp /tmp/scorecam-evaluate.XXXXXX.log)
   # The request timeout is raised: a slow method on a big model must not turn into a 504 here.
-  java ${JAVA_OPTS:-} -Dai.djl.offline=true -jar "$jar" --server.port="$port" --server.address=127.0.0.1 \
-    --scorecam.request-timeout=10m >"$log" 2>&1 &
-  server=$!
-  stop() {
-    kill "$server" 2>/dev/null || return 0
-    for _ in $(seq 1 45); do kill -0 "$server" 2>/dev/null || return 0; sleep 1; done
-    kill -9 "$server" 2>/dev/null || true
-  }
-  trap stop EXIT
-  trap 'exit 130' INT
-  trap 'exit 143' TERM
-  for i in $(seq 1 180); do
-    curl -sf "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null && break
-    if ! kill -0 "$server" 2>/dev/null || [[ $i == 180 ]]; then
-      echo "server not ready; its log:" >&2; tail -30 "$log" >&2; exit 2
-    fi
-    sleep 1
-  done
-  echo "service ready on port $port after ${i} s (log: $log)" >&2
+  source tools/serve.sh
+  # The request timeout is raised: a slow method on a big model must not turn into a 504 here.
+  serve "$log" java ${JAVA_OPTS:-} -Dai.djl.offline=true -jar "$jar" --server.port="$port" \
+    --server.address=127.0.0.1 --scorecam.request-timeout=10m
+  await_ready "$port" "$log"
+  echo "service ready on port $port after ${ready_after} s (log: $log)" >&2
   url="http://127.0.0.1:$port"
 fi
 

@@ -28,24 +28,8 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
   "$(free -g | awk '/Mem:/ {print $2}') GB RAM, java $(java -version 2>&1 | head -1 | cut -d'"' -f2)," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-"${server_cmd[@]}" >"$log" 2>&1 &
-server=$!
-stop() {
-  kill "$server" 2>/dev/null || return 0
-  # graceful shutdown waits up to scorecam.shutdown-grace (30 s) for running jobs
-  for _ in $(seq 1 45); do kill -0 "$server" 2>/dev/null || return 0; sleep 1; done
-  kill -9 "$server" 2>/dev/null || true
-}
-trap stop EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-for i in $(seq 1 180); do
-  curl -sf "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null && break
-  if ! kill -0 "$server" 2>/dev/null || [[ $i == 180 ]]; then
-    echo "server not ready; its log:" >&2; tail -30 "$log" >&2; exit 2
-  fi
-  sleep 1
-done
-echo "ready on port $port after ${i} s"
+source tools/serve.sh
+serve "$log" "${server_cmd[@]}"
+await_ready "$port" "$log"
+echo "ready on port $port after ${ready_after} s"
 $python tools/soak.py "http://127.0.0.1:$port" "$server" "$n" --clients "${CLIENTS:-4}"
