@@ -5,9 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
+
+import java.util.Map;
+
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 
 import org.junit.jupiter.api.Test;
+
+import dev.scorecam.cam.Network;
+import dev.scorecam.imaging.InputFormat;
 
 /** batch-size: auto measures candidates at warm-up; what it picks depends on the machine, so only its range is asserted. */
 class AutoBatchSizeTest {
@@ -23,6 +33,44 @@ class AutoBatchSizeTest {
             assertThat(model.batchSizeMeasured()).isTrue();
             assertThat(model.batchSize()).isIn(8, 16, 32);
             assertThat(model.batchMeasurements()).startsWith("8: ").contains(" ms/img");
+        }
+    }
+
+    /**
+     * On a GPU a forward only queues kernels and returns; the work shows when the logits are read.
+     * A network that behaves so: its forwards return at once, reading a batch's logits takes the
+     * batch's time. Per Score-CAM of 19 inputs: 3 x 40 ms at 8, 2 x 30 at 16, 1 x 100 at 32.
+     */
+    @Test
+    void theTunerTimesABatchUntilItsLogitsAreReadBack() {
+        Map<Long, Long> readMillis = Map.of(8L, 40L, 16L, 30L, 32L, 100L);
+        Network deferred = new Network() {
+            @Override
+            public NDArray forward(NDArray input) {
+                long millis = readMillis.get(input.getShape().get(0));
+                NDArray logits = mock(NDArray.class);
+                doAnswer(call -> {
+                    Thread.sleep(millis);
+                    return new float[0];
+                }).when(logits).toFloatArray();
+                return logits;
+            }
+
+            @Override
+            public NDArray features(NDArray input) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public NDArray head(NDArray activations) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        InputFormat input = QUADRANTS.input();
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            BatchTuner.Choice choice = BatchTuner.choose(deferred, input, 19, 256, Duration.ofSeconds(30), manager);
+            assertThat(choice.batchSize()).isEqualTo(16);
+            assertThat(choice.trials()).extracting(BatchTuner.Trial::batchSize).containsExactly(8, 16, 32);
         }
     }
 
