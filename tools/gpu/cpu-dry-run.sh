@@ -5,7 +5,8 @@
 # in DJL's cache by path and a libtorch found through PYTORCH_LIBRARY_PATH (DJL's own CPU build
 # 2.7.1 from the Maven jars, flavor cpu, instead of the GPU machine's CUDA torch), the export,
 # start-up, warm-up, the timed and concurrent calls, the floor, the map checks, the table and
-# the cleanup. A small model keeps it light on a shared machine: resnet18 at 64x64, batch 16.
+# the cleanup. A small model keeps it light on a shared machine: resnet18 at 64x64, served in fp32
+# and bf16 (this CPU has native bf16; fp16 is refused on a CPU).
 #
 #   tools/gpu/cpu-dry-run.sh            (after tools/gpu/prepare-carry.sh)
 # Any variable of gpu-benchmark.sh can be set to override these (ARCH=resnet50 SIZE=224 ...).
@@ -32,7 +33,7 @@ version=${version#pytorch-jni-}
 export DEVICE=cpu PYTHON=${PYTHON:-/usr/bin/python3}
 export JNI=$PWD/$dry/libdjl_torch.so TORCH_LIB=$PWD/$libtorch
 export TORCH_VERSION=${version%-*} TORCH_FLAVOR=cpu
-export ARCH=${ARCH:-resnet18} SIZE=${SIZE:-64} BATCH=${BATCH:-16}
+export ARCH=${ARCH:-resnet18} SIZE=${SIZE:-64}
 export OUT=${OUT:-target/gpu-dry-run/out} BUDGET_S=${BUDGET_S:-420}
 export NOTE=${NOTE:-"CPU dry run: it proves the plumbing, not speed. The floor is Debian's torch 1.13 on a shared \
 machine, not the service's libtorch, so the ratio to it means nothing. At 64 px resnet18's activations are 2x2, where \

@@ -7,12 +7,14 @@
 #
 # Steps: unpack the carried JRE and service; place the JNI where DJL looks for it and point DJL
 # at the machine's own libtorch (torch's lib folder of $PYTHON); export a ResNet-50 package
-# (random weights, 224x224) with tools/export_model.py; start the service on the GPU; W warm-up
-# and N timed POST /v1/models/{model}/explanations from one client, then N from each of C
-# concurrent clients, nvidia-smi sampled meanwhile; stop the service; time the TorchScript
-# forward at the service's batch size (the floor); check the map against the float64 reference
-# on the device and, if its source is given, time pytorch-grad-cam's ScoreCAM; write
-# $OUT/results.md (and the logs and JSON it came from).
+# (random weights, 224x224) with tools/export_model.py and its bf16 and fp16 networks with
+# tools/reduce_precision.py; start the service on the GPU serving that package once per variant
+# (precision, workers; batch-size auto); per variant, W warm-up and N timed
+# POST /v1/models/{model}/explanations from one client, then N from each of C concurrent clients,
+# nvidia-smi sampled meanwhile; stop the service; time each precision's TorchScript forward at the
+# batch size the service chose (the floor); check the maps against the float64 reference on the
+# device and, if its source is given, time pytorch-grad-cam's ScoreCAM; write $OUT/results.md
+# (and the logs and JSON it came from).
 # Bounded: every step has a timeout, no request starts after the deadline, the server is
 # stopped on every exit; BUDGET_S (default 450 s) covers it all.
 #
@@ -22,8 +24,10 @@
 #   PYTHON       the python whose torch DJL and the floor use (default python3)
 #   TORCH_LIB, TORCH_VERSION, TORCH_FLAVOR   default: from $PYTHON's torch (e.g. 2.11.0, cu130)
 #   DEVICE       gpu (default) or cpu (the CPU dry run, tools/gpu/cpu-dry-run.sh)
-#   ARCH SIZE BATCH RUNS WARMUP CLIENTS   resnet50 224 256 10 2 2 (cpu: BATCH 16)
-#   SWEEP        more batch sizes for the forward timing (gpu default 64,128,256)
+#   ARCH SIZE RUNS WARMUP CLIENTS   resnet50 224 10 2 2
+#   VARIANTS     name-suffix:precision:workers-per-device, space-separated (gpu default
+#                ":fp32:1 -bf16:bf16:1 -fp16:fp16:1 -fp16-w2:fp16:2"; cpu ":fp32:1 -bf16:bf16:1")
+#   SWEEP        more batch sizes for the fp32 forward timing (gpu default 64,128,256)
 #   GRADCAM_SRC, TTACH_SRC   folders holding pytorch_grad_cam/ and ttach/ (optional; default
 #                target/gpu-carry/src/* when present)
 #   OUT          results folder (default target/gpu-out); WORK scratch (default a temp dir)
@@ -49,10 +53,12 @@ BUDGET_S=${BUDGET_S:-450}
 PORT=${PORT:-18090}
 OUT=${OUT:-target/gpu-out}
 if [ "$DEVICE" = gpu ]; then
-  BATCH=${BATCH:-256} SWEEP=${SWEEP-64,128,256} PRECISIONS=fp32,bf16,fp16 torch_device=cuda
+  SWEEP=${SWEEP-64,128,256} VARIANTS=${VARIANTS:-":fp32:1 -bf16:bf16:1 -fp16:fp16:1 -fp16-w2:fp16:2"} torch_device=cuda
 else
-  BATCH=${BATCH:-16} SWEEP=${SWEEP-} PRECISIONS=fp32 torch_device=cpu
+  SWEEP=${SWEEP-} VARIANTS=${VARIANTS:-":fp32:1 -bf16:bf16:1"} torch_device=cpu
 fi
+# The precisions the variants need beyond fp32, each a file of the package.
+precisions=$(for v in $VARIANTS; do echo "$v" | cut -d: -f2; done | sort -u | grep -v '^fp32$' | paste -sd' ')
 GRADCAM_SRC=${GRADCAM_SRC-$CARRY/src/pytorch-grad-cam}
 TTACH_SRC=${TTACH_SRC-$CARRY/src/ttach}
 [ -d "$GRADCAM_SRC/pytorch_grad_cam" ] || GRADCAM_SRC=""
@@ -68,7 +74,7 @@ if [ -z "${WORK:-}" ]; then
 fi
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
-command_line="$(for v in DEVICE JNI ARCH SIZE BATCH RUNS CLIENTS GRADCAM_SRC; do printf '%s=%q ' $v "${!v}"; done)tools/gpu/gpu-benchmark.sh"
+command_line="$(for v in DEVICE JNI ARCH SIZE VARIANTS RUNS CLIENTS GRADCAM_SRC; do printf '%s=%q ' $v "${!v}"; done)tools/gpu/gpu-benchmark.sh"
 server_pid="" smi_pid=""
 notes=()
 [ -n "${NOTE:-}" ] && notes+=("$NOTE")
@@ -109,7 +115,11 @@ finish() {
   for n in "${notes[@]+"${notes[@]}"}"; do args+=(--note "$n"); done
   "$PYTHON" "$here/report.py" --work "$WORK" --out "$OUT/results.md" --command "$command_line" \
     --device-label "${device_label:-}" "${args[@]+"${args[@]}"}" || log "report failed"
-  for f in client.json floor.json maps.json nvidia-smi.csv; do
+  # One file for the answers of all variants: a device call returns at most 8 files.
+  "$PYTHON" -c 'import json, sys
+print(json.dumps({p.split("client-", 1)[1][:-5]: json.load(open(p)) for p in sys.argv[1:]}, indent=1))' \
+    "$WORK"/client-*.json >"$OUT/clients.json" 2>/dev/null || rm -f "$OUT/clients.json"
+  for f in floor.json maps.json nvidia-smi.csv; do
     [ -f "$WORK/$f" ] && cp "$WORK/$f" "$OUT/"
   done
   [ -f "$WORK/server.log" ] && tail -c 4000000 "$WORK/server.log" >"$OUT/server.log"
@@ -177,8 +187,29 @@ missing=$(LD_LIBRARY_PATH=$TORCH_LIB${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} ldd "$
 [ -z "$missing" ] || log "warning: the JNI's libraries not found by ldd: $missing"
 
 models=$WORK/models
+package=$models/$ARCH
 step export 240 env PYTHONUNBUFFERED=1 "$PYTHON" tools/export_model.py --arch "$ARCH" --name "$ARCH" \
-  --input-size "$SIZE" --batch-size "$BATCH" --out "$models/$ARCH" || fail "export failed"
+  --input-size "$SIZE" --out "$package" || fail "export failed"
+for p in $precisions; do
+  step "reduce-$p" 120 env PYTHONUNBUFFERED=1 "$PYTHON" tools/reduce_precision.py --precision "$p" "$package" \
+    || fail "no $p network"
+done
+# One package per variant, sharing the exported files: its own name and precision, batch-size auto.
+served=$WORK/served
+names=() workers_of=() server_args=()
+for v in $VARIANTS; do
+  IFS=: read -r suffix precision workers <<<"$v"
+  name=$ARCH$suffix
+  names+=("$name")
+  workers_of+=("$workers")
+  mkdir -p "$served/$name"
+  for f in "$package"/*; do ln -s "$f" "$served/$name/"; done
+  rm "$served/$name/model.yaml"
+  sed -e "s/^name: .*/name: $name/" -e '/^batch-size:/d' -e '/^precision:/d' "$package/model.yaml" \
+    >"$served/$name/model.yaml"
+  echo "precision: $precision" >>"$served/$name/model.yaml"
+  server_args+=("--scorecam.models.$name.workers-per-device=$workers")
+done
 # The image at the model's input size, so that the service and the references see the same pixels.
 step input 30 "$PYTHON" -c 'import sys; from PIL import Image
 Image.open(sys.argv[1]).convert("RGB").resize((int(sys.argv[2]),) * 2, Image.BILINEAR).save(sys.argv[3])' \
@@ -194,8 +225,8 @@ log "starting the service on $DEVICE, port $PORT"
 DJL_OFFLINE=true DJL_CACHE_DIR=$cache PYTORCH_LIBRARY_PATH=$TORCH_LIB PYTORCH_VERSION=$TORCH_VERSION \
   PYTORCH_FLAVOR=$TORCH_FLAVOR "$java_bin" -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
   -Dai.djl.offline=true -jar "$app_jar" --server.address=127.0.0.1 --server.port="$PORT" \
-  --scorecam.device="$DEVICE" --scorecam.model-dirs="$models" --scorecam.engine.cache-dir="$cache" \
-  --scorecam.request-timeout=120s --scorecam.shutdown-grace=5s >"$WORK/server.log" 2>&1 &
+  --scorecam.device="$DEVICE" --scorecam.model-dirs="$served" --scorecam.engine.cache-dir="$cache" \
+  --scorecam.request-timeout=120s --scorecam.shutdown-grace=5s "${server_args[@]}" >"$WORK/server.log" 2>&1 &
 server_pid=$!
 url=http://127.0.0.1:$PORT
 if ! step ready 240 "$PYTHON" "$here/service_client.py" ready --url "$url" --pid "$server_pid" --timeout "$(limit 240)"; then
@@ -203,28 +234,43 @@ if ! step ready 240 "$PYTHON" "$here/service_client.py" ready --url "$url" --pid
   cause=$(grep -E '^Caused by|UnsatisfiedLinkError|undefined symbol' "$WORK/server.log" | tail -1 | cut -c1-400)
   fail "the service did not become ready: ${cause:-see server.log}"
 fi
-grep -E 'Engine PyTorch|Model .* loaded' "$WORK/server.log" | sed 's/^.*: //' | tee -a "$OUT/run.log"
+grep -E 'Engine PyTorch|Model .* loaded' "$WORK/server.log" | sed -E 's/^.*\] [A-Za-z0-9_.$]+ +: //' | tee -a "$OUT/run.log"
 
 # No request starts later than this: what remains is for the floor, the map checks and the report.
 deadline=$((start + BUDGET_S - 150))
-step bench $((deadline - $(date +%s) + 160)) env PYTHONUNBUFFERED=1 "$PYTHON" "$here/service_client.py" bench \
-  --url "$url" --model "$ARCH" --image "$WORK/input.png" --runs "$RUNS" --clients "$CLIENTS" \
-  --warmup "$WARMUP" --deadline "$deadline" --out "$WORK/client.json"
-bench_rc=$?
+bench_rc=0
+for i in "${!names[@]}"; do
+  name=${names[$i]}
+  # An equal share of what is left for each variant still to run.
+  own_deadline=$(($(date +%s) + (deadline - $(date +%s)) / (${#names[@]} - i)))
+  step "bench-$name" $((own_deadline - $(date +%s) + 160)) env PYTHONUNBUFFERED=1 "$PYTHON" \
+    "$here/service_client.py" bench --url "$url" --model "$name" --image "$WORK/input.png" --runs "$RUNS" \
+    --clients "$CLIENTS" --warmup "$WARMUP" --workers "${workers_of[$i]}" --deadline "$own_deadline" --out "$WORK/client-$name.json" || bench_rc=1
+done
 stop_server
 [ -n "$smi_pid" ] && kill "$smi_pid" 2>/dev/null && wait "$smi_pid" 2>/dev/null
 smi_pid=""
-[ -f "$WORK/client.json" ] || fail "no answers from the service"
+ls "$WORK"/client-*.json >/dev/null 2>&1 || fail "no answers from the service"
 
-batch=$("$PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["model"]["batchSize"])' "$WORK/client.json")
-step floor 90 env PYTHONUNBUFFERED=1 "$PYTHON" "$here/forward_floor.py" --package "$models/$ARCH" \
-  --batch "$batch" --device "$torch_device" --sweep "$SWEEP" --precisions "$PRECISIONS" \
-  --out "$WORK/floor.json"
+# Each precision's forward at the batch size the service chose for it.
+batches=$("$PYTHON" -c 'import json, sys
+chosen = {}
+for path in sys.argv[1:]:
+    model = json.load(open(path))["model"]
+    chosen.setdefault(model["precision"], model["batchSize"])
+print(",".join(f"{p}={b}" for p, b in chosen.items()))' "$WORK"/client-*.json)
+step floor 120 env PYTHONUNBUFFERED=1 "$PYTHON" "$here/forward_floor.py" --package "$package" \
+  --batches "$batches" --device "$torch_device" --sweep "$SWEEP" --out "$WORK/floor.json"
 
-if ((bench_rc == 0)); then
+fp32_client=$WORK/client-$ARCH.json
+if [ -f "$fp32_client" ]; then
   [ -n "$GRADCAM_SRC" ] || notes+=("pytorch-grad-cam: skipped, no GRADCAM_SRC given (its source is never part of this project)")
-  step maps 150 env PYTHONUNBUFFERED=1 "$PYTHON" "$here/reference_maps.py" --package "$models/$ARCH" \
-    --image "$WORK/input.png" --client "$WORK/client.json" --device "$torch_device" \
+  others=()
+  for name in "${names[@]}"; do
+    [ "$name" != "$ARCH" ] && [ -f "$WORK/client-$name.json" ] && others+=(--also "$name=$WORK/client-$name.json")
+  done
+  step maps 150 env PYTHONUNBUFFERED=1 "$PYTHON" "$here/reference_maps.py" --package "$package" \
+    --image "$WORK/input.png" --client "$fp32_client" "${others[@]+"${others[@]}"}" --device "$torch_device" \
     ${GRADCAM_SRC:+--gradcam-src "$GRADCAM_SRC"} ${TTACH_SRC:+--ttach-src "$TTACH_SRC"} --out "$WORK/maps.json"
 fi
 exit $bench_rc

@@ -3,9 +3,10 @@
 
     report.py --work DIR --out results.md --command "..." [--note "..."]...
 
-Reads client.json (service_client.py), floor.json (forward_floor.py), maps.json
+Reads client-<variant>.json (service_client.py), floor.json (forward_floor.py), maps.json
 (reference_maps.py), nvidia-smi.csv and server.log; a missing file gives a "not measured" row
-instead of no report, so a run that broke half-way still says how far it got.
+instead of no report, so a run that broke half-way still says how far it got. One column per
+variant (precision, workers) the service served.
 """
 
 import argparse
@@ -72,6 +73,22 @@ def engine_line(log):
     return f"libtorch {found.group(1)}, {found.group(2)} GPU(s) seen by DJL" if found else None
 
 
+def variant_columns(work):
+    """{variant name: client json}, the fp32 one first, then in the order they ran."""
+    clients = {p.stem[len("client-"):]: load(p) for p in sorted(work.glob("client-*.json"))}
+    clients = {name: c for name, c in clients.items() if c}
+    return dict(sorted(clients.items(), key=lambda item: (item[1]["phases"].get("warmup", [0])[0]
+                                                          if item[1].get("phases") else 0)))
+
+
+def cells(clients, fn):
+    return " | ".join(fn(name, client) for name, client in clients.items())
+
+
+def ok_answers(client, phase):
+    return [r for r in client.get(phase, []) if r["status"] == 200]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--work", required=True)
@@ -81,116 +98,132 @@ def main():
     parser.add_argument("--note", action="append", default=[])
     args = parser.parse_args()
     work = Path(args.work)
-    client, floor, maps = load(work / "client.json"), load(work / "floor.json"), load(work / "maps.json")
+    clients = variant_columns(work)
+    floor, maps = load(work / "floor.json"), load(work / "maps.json")
     smi = smi_samples(work / "nvidia-smi.csv")
-    rows = []
+    facts, rows = [], []
 
-    def row(what, value):
-        rows.append(f"| {what} | {value} |")
+    def fact(what, value):
+        facts.append(f"| {what} | {value} |")
 
     device = args.device_label or (floor or {}).get("gpu") or "n/a"
-    row("device", device)
-    row("engine (server log)", engine_line(work / "server.log") or "no engine line in the server log")
+    fact("device", device)
+    fact("engine (server log)", engine_line(work / "server.log") or "no engine line in the server log")
     if floor:
-        row("Python torch (floor, maps)", f"{floor['torch']} on {floor['device']}")
-    row("precision", "fp32; bf16/fp16: not available in this build (the service has no precision setting yet)")
-
-    model = (client or {}).get("model")
-    live = None
-    p50 = None
-    if model:
-        row("model", f"{model['name']}, {model['input']['width']}x{model['input']['height']}, "
-                     f"{model['channels']} channels at {model['targetLayer']}, device {model['device']}")
-        row("batch size (GET /v1/models/{model})", str(model["batchSize"]))
+        fact("Python torch (floor, maps)", f"{floor['torch']} on {floor['device']}")
+    first = next(iter(clients.values()), None)
+    if first and first.get("model"):
+        model = first["model"]
+        fact("model", f"{model['input']['width']}x{model['input']['height']}, {model['channels']} channels at "
+                      f"{model['targetLayer']}, device {model['device']}, one package served once per variant")
     else:
-        row("model", "not measured: no model info (the service did not come up; see server.log)")
+        fact("model", "not measured: no model info (the service did not come up; see server.log)")
 
-    sequential = [r for r in (client or {}).get("sequential", []) if r["status"] == 200]
-    failed = [r for r in (client or {}).get("warmup", []) + (client or {}).get("sequential", [])
-              if r["status"] != 200]
-    if failed:
-        row("failed request", f"HTTP {failed[0]['status']}: {failed[0].get('error', '')[:200]}")
-    if sequential:
-        latencies = [r["seconds"] for r in sequential]
-        compute = [r["computeMillis"] / 1000 for r in sequential]
-        live = sequential[0]["liveChannels"]
-        p50 = quantile(latencies, 0.5)
-        row(f"explanations, 1 client, {len(latencies)} calls after {len(client['warmup'])} warm-up: "
-            "p50 / p90 end to end", f"{seconds(p50)} / {seconds(quantile(latencies, 0.9))}")
-        row("  of which server compute (stats.computeMillis) p50", seconds(quantile(compute, 0.5)))
-        row("live channels / forward passes per explanation",
-            f"{live} / {sequential[0]['forwardPasses']} (batch {sequential[0]['batchSize']})")
-        if smi and "sequential" in client["phases"]:
-            row("  GPU (nvidia-smi) during these calls", smi_in(smi, client["phases"]["sequential"]))
-    elif client and not failed:
-        row("explanations, 1 client", "not measured: no time left before the deadline (BUDGET_S)")
-    else:
-        row("explanations, 1 client", "not measured")
+    def row(what, fn):
+        rows.append(f"| {what} | {cells(clients, fn)} |")
 
-    if floor and model:
-        per_image = floor["perImage"].get("fp32")
-        batch = model["batchSize"]
-        if batch != floor["batch"]:
-            per_image = floor["sweep"].get(str(batch))
-        if isinstance(per_image, float) and live:
-            floor_s = live * per_image
-            ratio = f"; p50 / floor = {p50 / floor_s:.2f}x" if p50 else ""
-            row(f"forward floor fp32: live channels x forward per image at batch {batch}",
-                f"{live} x {per_image * 1000:.3f} ms = {seconds(floor_s)}{ratio}")
-        elif isinstance(per_image, float):
-            row(f"forward fp32 per image at batch {batch} (live channels unknown)", f"{per_image * 1000:.3f} ms")
-        for name, value in floor["perImage"].items():
-            if name != "fp32":
-                shown = f"{value * 1000:.3f} ms per image" if isinstance(value, float) else value
-                row(f"  Python forward {name} at batch {floor['batch']} (reference only)", shown)
-        if floor["sweep"]:
-            row("  Python forward fp32, ms per image by batch",
-                ", ".join(f"{b}: {v * 1000:.3f}" for b, v in floor["sweep"].items()))
-    else:
-        row("forward floor", "not measured")
+    def p50_of(client):
+        answers = ok_answers(client, "sequential")
+        return quantile([r["seconds"] for r in answers], 0.5) if answers else None
 
-    concurrent = (client or {}).get("concurrent")
-    if concurrent:
-        answers = [r for per_client in concurrent for r in per_client]
+    def floor_of(client):
+        """live channels x the Python forward per image at the variant's batch, or None."""
+        answers = ok_answers(client, "sequential")
+        if not floor or not answers:
+            return None
+        per_image = floor["perImage"].get(client["model"]["precision"])
+        return answers[0]["liveChannels"] * per_image if isinstance(per_image, float) else None
+
+    row("precision / workers per device", lambda n, c: f"{c['model']['precision']} / {c.get('workers', '?')}")
+    row("batch size (GET /v1/models/{model})",
+        lambda n, c: f"{c['model']['batchSize']} ({c['model'].get('batchSizeFrom') or 'configured'})")
+    row("1 client: p50 / p90 end to end", lambda n, c: (
+        f"{seconds(p50_of(c))} / {seconds(quantile([r['seconds'] for r in ok_answers(c, 'sequential')], 0.9))}"
+        if ok_answers(c, "sequential") else "not measured"))
+    row("  server compute (stats.computeMillis) p50", lambda n, c: seconds(
+        quantile([r["computeMillis"] / 1000 for r in ok_answers(c, "sequential")], 0.5))
+        if ok_answers(c, "sequential") else "n/a")
+    row("  live channels / forward passes", lambda n, c: (
+        f"{ok_answers(c, 'sequential')[0]['liveChannels']} / {ok_answers(c, 'sequential')[0]['forwardPasses']}"
+        if ok_answers(c, "sequential") else "n/a"))
+    row("forward floor: live x Python forward per image at that batch", lambda n, c: (
+        f"{seconds(floor_of(c))}; p50 / floor {p50_of(c) / floor_of(c):.2f}x" if floor_of(c) else "n/a"))
+    if smi:
+        row("  GPU (nvidia-smi) during the 1-client calls", lambda n, c: smi_in(smi, c["phases"]["sequential"])
+            if "sequential" in c.get("phases", {}) else "n/a")
+
+    def concurrent_cell(client):
+        per_client = client.get("concurrent")
+        if not per_client:
+            return "not measured"
+        answers = [r for calls in per_client for r in calls]
         ok = [r["seconds"] for r in answers if r["status"] == 200]
-        first, last = client["phases"]["concurrent"]
-        wall = last - first
-        row(f"{len(concurrent)} concurrent clients, {len(answers)} calls",
-            f"{len(ok)} x 200; {len(ok) / wall:.2f} explanations/s over {wall:.1f} s "
-            f"(1 client: {1 / statistics.mean([r['seconds'] for r in sequential]):.2f}/s); "
-            f"p50 {seconds(quantile(ok, 0.5) if ok else None)}")
-        if smi:
-            row("  GPU (nvidia-smi) during these calls", smi_in(smi, client["phases"]["concurrent"]))
-    else:
-        row("concurrent clients", "not measured")
+        first_s, last_s = client["phases"]["concurrent"]
+        single = ok_answers(client, "sequential")
+        single_rate = 1 / statistics.mean([r["seconds"] for r in single]) if single else float("nan")
+        return (f"{len(ok)}/{len(answers)} x 200, {len(ok) / (last_s - first_s):.2f}/s "
+                f"(1 client {single_rate:.2f}/s), p50 {seconds(quantile(ok, 0.5) if ok else None)}")
 
+    row(f"{args_clients(clients)} concurrent clients: throughput", lambda n, c: concurrent_cell(c))
+    if smi:
+        row("  GPU (nvidia-smi) during the concurrent calls", lambda n, c: smi_in(smi, c["phases"]["concurrent"])
+            if "concurrent" in c.get("phases", {}) else "n/a")
+    variants = (maps or {}).get("variants", {})
     reference = (maps or {}).get("reference")
-    if reference:
-        row("map vs float64 reference (same device): correlation, largest difference",
-            f"{reference['correlation']:.6f}, {reference['maxAbsDiff']:.2e} ({reference['seconds']} s)"
-            if reference["correlation"] is not None else f"flat map ({reference})")
-    else:
-        row("map vs float64 reference", "not measured")
-    gradcam = (maps or {}).get("gradcam")
-    if gradcam and "error" not in gradcam:
-        times = gradcam["seconds"]
-        cor = gradcam["correlation"]
-        with_reference = gradcam.get("correlationWithReference")
-        row(f"pytorch-grad-cam ScoreCAM, batch {gradcam['batch']}, same package and image",
-            f"{seconds(statistics.median(times))} median of {len(times)} after 1 warm-up; map correlation "
-            + (f"with the service {cor:.4f}" if cor is not None else "n/a (flat map)")
-            + (f", with the reference {with_reference:.4f}" if with_reference is not None else ""))
-    elif gradcam:
-        row("pytorch-grad-cam ScoreCAM", f"failed: {gradcam['error']}")
-    for note in args.note:
-        row("note", note)
+
+    def map_cell(name, client):
+        if name in variants:
+            v = variants[name]
+            with_ref = v.get("correlationWithReference")
+            return (f"vs fp32 map {v['correlationWithFp32']:.4f}"
+                    + (f", vs reference {with_ref:.4f}" if with_ref is not None else ""))
+        if reference and client["model"]["precision"] == "fp32" and reference["correlation"] is not None:
+            return f"vs float64 reference {reference['correlation']:.6f} (max diff {reference['maxAbsDiff']:.1e})"
+        return "n/a"
+
+    row("map correlation", map_cell)
+    failed = [(n, r) for n, c in clients.items() for r in c.get("warmup", []) + c.get("sequential", [])
+              if r["status"] != 200]
+
+    extra = []
+    if floor and floor.get("sweep"):
+        extra.append("Python forward fp32, ms per image by batch: "
+                     + ", ".join(f"{b}: {v * 1000:.3f}" for b, v in floor["sweep"].items()))
+    if floor:
+        extra.append("Python forward per image at the service's batch: "
+                     + ", ".join(f"{p} (batch {floor['batches'].get(p)}): "
+                                 + (f"{v * 1000:.3f} ms" if isinstance(v, float) else str(v))
+                                 for p, v in floor["perImage"].items()))
+    for key, label in (("gradcam", "pytorch-grad-cam ScoreCAM (fp32 network, its default)"),
+                       ("gradcamFp16", "pytorch-grad-cam ScoreCAM on the package's fp16 network")):
+        peer = (maps or {}).get(key)
+        if peer and "error" not in peer:
+            with_reference = peer.get("correlationWithReference")
+            extra.append(f"{label}, batch {peer['batch']}, same image: {seconds(statistics.median(peer['seconds']))} "
+                         f"median of {len(peer['seconds'])} after 1 warm-up; map correlation with the service's "
+                         f"fp32 map {peer['correlation']:.4f}"
+                         + (f", with the reference {with_reference:.4f}" if with_reference is not None else ""))
+        elif peer:
+            extra.append(f"{label}: failed: {peer['error']}")
+    if reference is None:
+        extra.append("float64 reference map: not measured")
+    for name, r in failed[:3]:
+        extra.append(f"failed request ({name}): HTTP {r['status']}: {r.get('error', '')[:200]}")
+    extra += [f"note: {n}" for n in args.note]
 
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    header = "| | " + " | ".join(clients) + " |\n|---|" + "---|" * len(clients) + "\n" if clients else ""
     text = (f"# Score-CAM end to end through the service: {device}\n\n"
-            f"{stamp}; command: `{args.command}`\n\n| what | measured |\n|---|---|\n"
-            + "\n".join(rows) + "\n")
+            f"{stamp}; command: `{args.command}`\n\n| what | measured |\n|---|---|\n" + "\n".join(facts) + "\n\n"
+            + (header + "\n".join(rows) + "\n\n" if clients else "No variant answered: see server.log.\n\n")
+            + "".join(f"- {line}\n" for line in extra))
     Path(args.out).write_text(text)
     print(text)
+
+
+def args_clients(clients):
+    counts = {len(c["concurrent"]) for c in clients.values() if c.get("concurrent")}
+    return "/".join(str(n) for n in sorted(counts)) or "2"
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 
     service_client.py ready --url URL --pid PID --timeout S
     service_client.py bench --url URL --model NAME --image PNG --runs N --clients C
-                            --warmup W --deadline EPOCH --out client.json
+                            --warmup W [--workers K] --deadline EPOCH --out client.json
 
 `bench` reads GET /v1/models/{model} (batch size, channels, device), sends W warm-up
 explanations, then N timed ones one after another, then N from each of C concurrent clients.
@@ -76,7 +76,8 @@ def record(seconds, status, payload):
     if status == 200:
         stats = payload["stats"]
         entry.update(computeMillis=stats["computeMillis"], liveChannels=stats["liveChannels"],
-                     forwardPasses=stats["forwardPasses"], batchSize=stats["batchSize"])
+                     forwardPasses=stats["forwardPasses"], batchSize=stats["batchSize"],
+                     precision=stats.get("precision"))
     else:
         entry["error"] = str(payload)[:400]
     return entry
@@ -116,7 +117,7 @@ def concurrent(url, model, image, clients, runs, deadline):
 
 def bench(args):
     image = open(args.image, "rb").read()
-    out = {"model": get_json(f"{args.url}/v1/models/{args.model}")}
+    out = {"model": get_json(f"{args.url}/v1/models/{args.model}"), "workers": args.workers}
     phases = {}
 
     start = time.time()
@@ -160,6 +161,7 @@ def main():
     b.add_argument("--runs", type=int, default=10)
     b.add_argument("--clients", type=int, default=2)
     b.add_argument("--warmup", type=int, default=2)
+    b.add_argument("--workers", type=int, help="the model's workers per device, as configured (recorded)")
     b.add_argument("--deadline", type=float, required=True, help="epoch seconds: no request starts after it")
     b.add_argument("--out", required=True)
     args = parser.parse_args()
