@@ -40,3 +40,20 @@ def test_a_network_that_drifts_from_float32_is_refused(tmp_path):
             p.add_(1.0)
     with pytest.raises(PackageError, match="differ from the float32 network"):
         check(reduced, reference, torch.rand(2, 3, 8, 8))
+
+
+def test_channels_last_keeps_nhwc_weights_after_reloading_and_returns_contiguous_arrays(tmp_path):
+    tiny_package(tmp_path)
+    out, _ = reduce_package(tmp_path, "bf16", channels_last=True)
+
+    reduced = torch.jit.load(str(out))
+    conv_weight = next(p for p in reduced.parameters() if p.dim() == 4)
+    assert conv_weight.is_contiguous(memory_format=torch.channels_last)
+    assert not conv_weight.is_contiguous()
+    x = torch.rand(3, 3, 8, 8)
+    plain, _ = reduce_package(tmp_path, "bf16")
+    with torch.no_grad():
+        activations = reduced.features(x)
+        assert activations.is_contiguous()           # what DJL reads is plain NCHW
+        torch.testing.assert_close(activations, torch.jit.load(str(plain)).features(x), rtol=0.02, atol=0.02)
+        torch.testing.assert_close(reduced(x), reduced.head(activations), rtol=0, atol=0)
