@@ -44,31 +44,35 @@ final class MaskedScores {
         int width = (int) input.getShape().get(3);
         int count = channels.length * repetitions;
         double[][] sums = new double[channels.length][];
-        for (int from = 0; from < count; from += batchSize) {
-            int to = Math.min(from + batchSize, count);
-            int[] channelOfRow = new int[to - from];
-            int[] repetitionOfRow = new int[to - from];
-            for (int row = from; row < to; row++) {
-                channelOfRow[row - from] = channels[row / repetitions];
-                repetitionOfRow[row - from] = row % repetitions;
-            }
-            // A sub-manager per batch frees the masks and masked inputs before the next batch.
-            try (NDManager batch = input.getManager().newSubManager()) {
-                NDArray maps = activations.get(new NDIndex("{}", batch.create(channelOfRow)));
-                maps.attach(batch);
-                NDArray masks = perturbation.apply(ScoreCam.masks(maps, height, width), repetitionOfRow);
-                float[][] scores = ScoreCam.classScores(network.forward(masks.mul(input)), scoreType);
+        try (BatchScoring scoring = BatchScoring.on(input.getDevice(), input.getManager(), scoreType,
+                (from, to, scores) -> {
+                    for (int row = from; row < to; row++) {
+                        int j = row / repetitions;
+                        if (sums[j] == null) {
+                            sums[j] = new double[scores[row - from].length];
+                        }
+                        for (int c = 0; c < sums[j].length; c++) {
+                            sums[j][c] += scores[row - from][c];
+                        }
+                    }
+                    progress.maskedInputsScored(to, count);
+                })) {
+            for (int from = 0; from < count; from += batchSize) {
+                int to = Math.min(from + batchSize, count);
+                int[] channelOfRow = new int[to - from];
+                int[] repetitionOfRow = new int[to - from];
                 for (int row = from; row < to; row++) {
-                    int j = row / repetitions;
-                    if (sums[j] == null) {
-                        sums[j] = new double[scores[row - from].length];
-                    }
-                    for (int c = 0; c < sums[j].length; c++) {
-                        sums[j][c] += scores[row - from][c];
-                    }
+                    channelOfRow[row - from] = channels[row / repetitions];
+                    repetitionOfRow[row - from] = row % repetitions;
                 }
+                scoring.submit(from, to, batch -> {
+                    NDArray maps = activations.get(new NDIndex("{}", batch.create(channelOfRow)));
+                    maps.attach(batch);
+                    NDArray masks = perturbation.apply(ScoreCam.masks(maps, height, width), repetitionOfRow);
+                    return network.forward(masks.mul(input));
+                });
             }
-            progress.maskedInputsScored(to, count);
+            scoring.finish();
         }
         for (double[] sum : sums) {
             for (int c = 0; c < sum.length; c++) {

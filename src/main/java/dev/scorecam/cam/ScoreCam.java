@@ -163,17 +163,21 @@ public final class ScoreCam implements CamMethod {
         int height = (int) input.getShape().get(2);
         int width = (int) input.getShape().get(3);
         float[][] scores = new float[count][];
-        for (int from = 0; from < count; from += batchSize) {
-            int to = Math.min(from + batchSize, count);
-            // A sub-manager per batch frees the masks and masked inputs before the next batch.
-            try (NDManager batch = input.getManager().newSubManager()) {
-                NDArray batchMaps = maps.get(from + ":" + to);
-                batchMaps.attach(batch);
-                NDArray maskedInputs = masks(batchMaps, height, width).mul(input);
-                float[][] batchScores = classScores(network.forward(maskedInputs), scoreType);
-                System.arraycopy(batchScores, 0, scores, from, batchScores.length);
+        try (BatchScoring scoring = BatchScoring.on(input.getDevice(), input.getManager(), scoreType,
+                (from, to, batchScores) -> {
+                    System.arraycopy(batchScores, 0, scores, from, batchScores.length);
+                    afterBatch.scored(scores, to);
+                })) {
+            for (int from = 0; from < count; from += batchSize) {
+                int to = Math.min(from + batchSize, count);
+                String rows = from + ":" + to;
+                scoring.submit(from, to, batch -> {
+                    NDArray batchMaps = maps.get(rows);
+                    batchMaps.attach(batch);
+                    return network.forward(masks(batchMaps, height, width).mul(input));
+                });
             }
-            afterBatch.scored(scores, to);
+            scoring.finish();
         }
         return scores;
     }
