@@ -82,6 +82,7 @@ class JavaRandom:
 
 
 def finish(activations, weights, size):
+    weights = weights.to(activations.device)       # scores are gathered on the CPU
     cam = F.relu((weights.view(-1, 1, 1) * activations[0]).sum(0))
     return normalise(upsample(cam[None, None], size)[0, 0])
 

@@ -33,6 +33,8 @@
 #   GRADCAM_SRC, TTACH_SRC   folders holding pytorch_grad_cam/ and ttach/ (optional; default
 #                target/gpu-carry/src/* when present)
 #   OUT          results folder (default target/gpu-out); WORK scratch (default a temp dir)
+#   METHODS_CHECK  1 (default): every method once on the fp32 variant against its float64
+#                reference (tools/gpu/methods_check.py); 0 skips it
 #   BUDGET_S, PORT, IMAGE, KEEP_WORK=1, NOTE (a line for the table)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -52,6 +54,7 @@ WARMUP=${WARMUP:-2}
 CLIENTS=${CLIENTS:-2}
 IMAGE=${IMAGE:-samples/sneaker.png}
 BUDGET_S=${BUDGET_S:-450}
+METHODS_CHECK=${METHODS_CHECK:-1}
 PORT=${PORT:-18090}
 OUT=${OUT:-target/gpu-out}
 if [ "$DEVICE" = gpu ]; then
@@ -123,7 +126,7 @@ finish() {
   "$PYTHON" -c 'import json, sys
 print(json.dumps({p.split("client-", 1)[1][:-5]: json.load(open(p)) for p in sys.argv[1:]}, indent=1))' \
     "$WORK"/client-*.json >"$OUT/clients.json" 2>/dev/null || rm -f "$OUT/clients.json"
-  for f in floor.json maps.json nvidia-smi.csv; do
+  for f in floor.json maps.json methods.json nvidia-smi.csv; do
     [ -f "$WORK/$f" ] && cp "$WORK/$f" "$OUT/"
   done
   [ -f "$WORK/server.log" ] && tail -c 4000000 "$WORK/server.log" >"$OUT/server.log"
@@ -252,6 +255,11 @@ for i in "${!names[@]}"; do
     "$here/service_client.py" bench --url "$url" --model "$name" --image "$WORK/input.png" --runs "$RUNS" \
     --clients "$CLIENTS" --warmup "$WARMUP" --workers "${workers_of[$i]}" --deadline "$own_deadline" --out "$WORK/client-$name.json" || bench_rc=1
 done
+# Every method once on the fp32 variant, each map against its float64 reference on the device.
+if [ "$METHODS_CHECK" = 1 ] && [ -f "$WORK/client-$ARCH.json" ]; then
+  step methods 150 env PYTHONUNBUFFERED=1 "$PYTHON" "$here/methods_check.py" --url "$url" --model "$ARCH" \
+    --package "$package" --image "$WORK/input.png" --device "$torch_device" --out "$WORK/methods.json"
+fi
 stop_server
 [ -n "$smi_pid" ] && kill "$smi_pid" 2>/dev/null && wait "$smi_pid" 2>/dev/null
 smi_pid=""

@@ -186,6 +186,23 @@ def main():
               if r["status"] != 200]
 
     extra = []
+    methods = load(work / "methods.json")
+    method_rows = []
+    for name, m in ((methods or {}).get("methods") or {}).items():
+        if m["status"] != 200:
+            method_rows.append(f"| {name} | HTTP {m['status']}: {m.get('error', '')[:120]} | | | |")
+            continue
+        params = ", ".join(f"{k}={v}" for k, v in m["params"].items()) or "defaults"
+        passes = f"{m['forwardPasses']} / {m['backwardPasses']}"
+        if "referenceForward" in m:
+            passes += f" (reference {m['referenceForward']} / {m['referenceBackward']})"
+            check = (f"{m['correlation']:.6f}, max diff {m['maxAbsDiff']:.1e}" if m["correlation"] is not None
+                     else "flat map")
+        else:
+            check = m.get("reference", "n/a")
+        if m.get("faithfulness"):
+            check += "; faithfulness answered"
+        method_rows.append(f"| {name} ({params}) | {m['computeMillis']} ms | {passes} | {check} | {m['seconds']:.3f} s |")
     if floor and floor.get("sweep"):
         extra.append("Python forward fp32, ms per image by batch: "
                      + ", ".join(f"{b}: {v * 1000:.3f}" for b, v in floor["sweep"].items()))
@@ -216,7 +233,10 @@ def main():
     text = (f"# Score-CAM end to end through the service: {device}\n\n"
             f"{stamp}; command: `{args.command}`\n\n| what | measured |\n|---|---|\n" + "\n".join(facts) + "\n\n"
             + (header + "\n".join(rows) + "\n\n" if clients else "No variant answered: see server.log.\n\n")
-            + "".join(f"- {line}\n" for line in extra))
+            + "".join(f"- {line}\n" for line in extra)
+            + (f"\nEvery method on the {methods['model']} variant, maps against the float64 reference on "
+               f"{methods['device']}:\n\n| method | compute | forward / backward passes | map vs reference | "
+               "end to end |\n|---|---|---|---|---|\n" + "\n".join(method_rows) + "\n" if method_rows else ""))
     Path(args.out).write_text(text)
     print(text)
 
