@@ -13,9 +13,11 @@ faster-scorecam  C = the max_channels channels of largest spatial variance of A^
                  variance rounded to float32; ties: lower index); w_k = softmax over k in C of (S_k - S_b), 0 outside C.
 sscam            S_k = mean_i score_c(forward(x * (M^k + delta_i))), delta_i ~ N(0, noise^2) per
                  pixel (shared by the colours), i = 1..samples; w = softmax_k(S_k - S_b); constant
-                 channels keep S_k = S_b. The noise is java.util.Random(seed).nextGaussian()
-                 (re-implemented below from its documented algorithm) times noise, as float32,
-                 drawn live channel by channel, sample within channel, row-major (H,W).
+                 channels keep S_k = S_b. The noise of channel k, sample i (counted from 0) is a
+                 function of (seed, k, i, pixel), row-major (H,W), as float32:
+                   row = mix(seed ^ mix(k << 32 | i)), x_n = mix(row + (n+1) * 0x9E3779B97F4A7C15)
+                   (SplitMix64; mix is its output function), u1 = ((x_2j >> 11) + 1) / 2^53,
+                   u2 = (x_2j+1 >> 11) / 2^53, delta_j = noise * sqrt(-2 ln u1) * cos(2 pi u2).
 iscam            S_k = mean_{i=1..steps} score_c(forward(x * (i/steps) M^k)); w = softmax_k(S_k - S_b).
 gradcam          g = d score_c / dA through head; w_k = mean_ij g^k_ij (Selvaraju et al., Eq. 1).
 gradcam++        alpha_ij = g^2 / (2 g^2 + sum_ab A^k_ab g^3) (0 where g = 0), w_k = sum_ij alpha_ij
@@ -26,10 +28,10 @@ each masked input; constant channels cost none) and backward images.
 """
 
 import argparse
-import math
 import warnings
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -49,36 +51,28 @@ class CamResult:
     live_channels: int
 
 
-class JavaRandom:
-    """java.util.Random: the 48-bit LCG and the polar method of nextGaussian, as its Javadoc gives them."""
+MASK64 = (1 << 64) - 1
+GAMMA = np.uint64(0x9E3779B97F4A7C15)
 
-    MULTIPLIER = 0x5DEECE66D
-    MASK = (1 << 48) - 1
 
-    def __init__(self, seed):
-        self.seed = (seed ^ self.MULTIPLIER) & self.MASK
-        self.next_next = None
+def splitmix(z):
+    """SplitMix64's output function on uint64 values (numpy wraps the products modulo 2^64)."""
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
 
-    def next(self, bits):
-        self.seed = (self.seed * self.MULTIPLIER + 0xB) & self.MASK
-        return self.seed >> (48 - bits)
 
-    def next_double(self):
-        return ((self.next(26) << 27) + self.next(27)) * 2.0 ** -53
-
-    def next_gaussian(self):
-        if self.next_next is not None:
-            value, self.next_next = self.next_next, None
-            return value
-        while True:
-            v1 = 2 * self.next_double() - 1
-            v2 = 2 * self.next_double() - 1
-            s = v1 * v1 + v2 * v2
-            if 0 < s < 1:
-                break
-        multiplier = math.sqrt(-2 * math.log(s) / s)
-        self.next_next = v2 * multiplier
-        return v1 * multiplier
+def mask_noise(seed, channel, sample, pixels, sigma):
+    """The noise of one mask, a function of (seed, channel, sample, pixel): SplitMix64 outputs by
+    counter, two uniforms per pixel, Box-Muller; as float32 values. See the module docstring."""
+    with np.errstate(over="ignore"):
+        key = np.array([((channel << 32) | (sample & 0xFFFFFFFF)) & MASK64], dtype=np.uint64)
+        row = splitmix(np.array([seed & MASK64], dtype=np.uint64) ^ splitmix(key))[0]
+        counters = np.arange(1, 2 * pixels + 1, dtype=np.uint64)
+        x = splitmix(row + counters * GAMMA)
+    u1 = ((x[0::2] >> np.uint64(11)).astype(np.float64) + 1) * 2.0 ** -53
+    u2 = (x[1::2] >> np.uint64(11)).astype(np.float64) * 2.0 ** -53
+    return (sigma * np.sqrt(-2 * np.log(u1)) * np.cos(2 * np.pi * u2)).astype(np.float32)
 
 
 def finish(activations, weights, size):
@@ -152,12 +146,9 @@ def faster_score_cam(model, x, target, score="logit", max_channels=16):
 
 
 def ss_cam(model, x, target, score="logit", samples=35, noise=2.0, seed=0):
-    rng = JavaRandom(seed)
-
-    def perturb(mask, k, r):                  # called in row order: channel, then sample
-        delta = [float(torch.tensor(noise * rng.next_gaussian(), dtype=torch.float32))
-                 for _ in range(mask.numel())]
-        return mask + torch.tensor(delta, dtype=torch.float64).view_as(mask)
+    def perturb(mask, k, r):
+        delta = mask_noise(seed, k, r, mask.numel(), noise)
+        return mask + torch.from_numpy(delta.astype(np.float64)).to(mask.device).view_as(mask)
 
     return _score_family(model, x, target, score,
                          lambda a, live: list(range(a.shape[1])), samples, perturb, None)

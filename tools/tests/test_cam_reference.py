@@ -1,10 +1,13 @@
 """cam_reference.py: its special cases must reduce to Score-CAM, its gradients to the algebra of the
-analytic quadrants model, and its noise to java.util.Random's."""
+analytic quadrants model, and its noise to the formula it documents."""
 
+import math
+
+import numpy as np
 import pytest
 import torch
 
-from cam_reference import JavaRandom, faster_score_cam, grad_cam, grad_cam_pp, is_cam, ss_cam
+from cam_reference import faster_score_cam, grad_cam, grad_cam_pp, is_cam, mask_noise, ss_cam
 from make_test_models import QuadrantsModel
 from scorecam_reference import score_cam
 
@@ -20,11 +23,33 @@ def ink_in(q):
     return x
 
 
-def test_java_random_gives_the_jdks_gaussians():
-    # new java.util.Random(0).nextGaussian() x3, printed by a JDK 17
-    rng = JavaRandom(0)
-    assert [rng.next_gaussian() for _ in range(3)] == [
-        0.8025330637390305, -0.9015460884175122, 2.080920790428163]
+def scalar_noise(seed, channel, sample, pixels, sigma):
+    """The documented formula again, one value at a time in Python integers (no numpy wrapping)."""
+    mask = (1 << 64) - 1
+
+    def mix(z):
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+        return z ^ (z >> 31)
+
+    row = mix((seed & mask) ^ mix(((channel << 32) | sample) & mask))
+    values = []
+    for j in range(pixels):
+        x1 = mix((row + (2 * j + 1) * 0x9E3779B97F4A7C15) & mask)
+        x2 = mix((row + (2 * j + 2) * 0x9E3779B97F4A7C15) & mask)
+        u1, u2 = ((x1 >> 11) + 1) * 2.0 ** -53, (x2 >> 11) * 2.0 ** -53
+        values.append(sigma * math.sqrt(-2 * math.log(u1)) * math.cos(2 * math.pi * u2))
+    return np.array(values, dtype=np.float32)
+
+
+def test_mask_noise_follows_its_formula_and_is_gaussian():
+    for seed, channel, sample in [(0, 0, 0), (7, 511, 34), (-3, 2047, 1)]:
+        np.testing.assert_allclose(mask_noise(seed, channel, sample, 64, 2.0),
+                                   scalar_noise(seed, channel, sample, 64, 2.0), rtol=1e-6, atol=1e-6)
+    values = mask_noise(7, 3, 1, 200_000, 2.0).astype(np.float64)
+    assert abs(values.mean()) < 0.02 and abs(values.std() - 2.0) < 0.02
+    assert not np.array_equal(mask_noise(7, 3, 1, 16, 1.0), mask_noise(7, 3, 2, 16, 1.0))
+    assert not np.array_equal(mask_noise(7, 3, 1, 16, 1.0), mask_noise(8, 3, 1, 16, 1.0))
 
 
 @pytest.mark.parametrize("variant", [

@@ -9,18 +9,21 @@ import ai.djl.ndarray.types.Shape;
  * The scoring step of the Score-CAM family: S^c = f^c(X ⊙ M) for masks made from chosen channels,
  * each mask used {@code repetitions} times, possibly perturbed (noise for SS-CAM, a scale for
  * IS-CAM), the scores of a channel averaged over its repetitions. Masked inputs are enumerated
- * channel by channel, repetition within channel, and scored in batches in that order, so a
- * perturbation that draws random numbers draws them in an order that does not depend on the
- * batch size.
+ * channel by channel, repetition within channel, and scored in batches in that order; a
+ * perturbation is told each row's channel and repetition, so that what it does to a mask does not
+ * depend on the batch the mask falls in.
  */
 final class MaskedScores {
 
-    /** Changes a batch of masks (B,1,H,W) before they multiply the input; row i is repetition {@code repetitions[i]}. */
+    /**
+     * Changes a batch of masks (B,1,H,W) before they multiply the input; row i is the mask of
+     * channel {@code channels[i]}, repetition {@code repetitions[i]}.
+     */
     @FunctionalInterface
     interface Perturbation {
-        Perturbation NONE = (masks, repetitions) -> masks;
+        Perturbation NONE = (masks, channels, repetitions) -> masks;
 
-        NDArray apply(NDArray masks, int[] repetitions);
+        NDArray apply(NDArray masks, int[] channels, int[] repetitions);
     }
 
     private MaskedScores() {}
@@ -68,7 +71,8 @@ final class MaskedScores {
                 scoring.submit(from, to, batch -> {
                     NDArray maps = activations.get(new NDIndex("{}", batch.create(channelOfRow)));
                     maps.attach(batch);
-                    NDArray masks = perturbation.apply(ScoreCam.masks(maps, height, width), repetitionOfRow);
+                    NDArray masks = perturbation.apply(ScoreCam.masks(maps, height, width), channelOfRow,
+                            repetitionOfRow);
                     return network.forward(masks.mul(input));
                 });
             }

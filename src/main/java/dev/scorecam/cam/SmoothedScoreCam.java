@@ -1,6 +1,5 @@
 package dev.scorecam.cam;
 
-import java.util.Random;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
@@ -18,9 +17,9 @@ import ai.djl.ndarray.types.Shape;
  * As the paper's Algorithm 1 and torch-cam's SSCAM: the noise is added to the normalised,
  * upsampled mask M^k (one value per pixel, shared by the colours), not to the input, and the
  * scores are not clipped. As in {@link ScoreCam}, a constant channel has no mask and is not scored
- * (S_k = S_b); torch-cam scores it with noise alone. Noise comes from {@link Random} seeded by the
- * request, drawn mask by mask, repetition within channel, row-major (H,W), {@code sigma *
- * nextGaussian()}: the same request gives the same map, whatever the batch size.
+ * (S_k = S_b); torch-cam scores it with noise alone. The noise of channel k's sample i is
+ * {@link MaskNoise}'s for (seed, k, i), row-major (H,W): the same request gives the same map,
+ * whatever the batch size.
  */
 public final class SmoothedScoreCam implements CamMethod {
 
@@ -49,20 +48,17 @@ public final class SmoothedScoreCam implements CamMethod {
         CamRun run = CamRun.start(model, input, targets);
         int[] live = ScoreCam.liveChannels(run.activations);
         float[] baseline = MaskedScores.baseline(run.network, input, scoreType);             // S_b
-        Random random = new Random(seed);
         double[][] scores = MaskedScores.mean(run.network, input, run.activations, live, samples,
-                (masks, repetitions) -> masks.add(noise(masks, random)), scoreType, batchSize, progress);  // S_k
+                (masks, channels, repetitions) -> masks.add(noise(masks, channels, repetitions)),
+                scoreType, batchSize, progress);                                                  // S_k
         return run.finish(c -> MaskedScores.softmaxOverAllChannels(scores, baseline, live, c, run.channels),
                 live.length);
     }
 
-    /** delta for a batch of masks (B,1,H,W), drawn in row order. */
-    private NDArray noise(NDArray masks, Random random) {
+    /** delta for a batch of masks (B,1,H,W), row i that of channel channels[i], sample samples[i]. */
+    private NDArray noise(NDArray masks, int[] channels, int[] samples) {
         Shape shape = masks.getShape();
-        float[] delta = new float[(int) shape.size()];
-        for (int i = 0; i < delta.length; i++) {
-            delta[i] = (float) (noise * random.nextGaussian());
-        }
-        return masks.getManager().create(delta, shape);
+        int pixels = (int) (shape.get(2) * shape.get(3));
+        return masks.getManager().create(MaskNoise.batch(seed, channels, samples, pixels, noise), shape);
     }
 }
