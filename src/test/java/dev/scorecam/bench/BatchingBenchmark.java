@@ -37,7 +37,9 @@ import dev.scorecam.model.TorchEngine;
  * (this machine's speed drifts within a run), and reports medians. A job alone runs N/b full
  * batches and a tail; m jobs merged run mN inputs in batches of B. The upper bound on the gain is
  * (m x one job's forward time) / (the best merged forward time) - 1: merging is assumed free and
- * everything outside the forwards (which merging does not shrink) is left out.
+ * everything outside the forwards (which merging does not shrink) is left out. Part of that bound
+ * is only a better batch for one job alone (which needs no merging): it is split off by timing one
+ * job at every B as well.
  *
  * <p>Arguments: {@code <package-dir> <fp32|bf16> [rounds=7] [jobs=2,4] [batch=auto]}.
  */
@@ -60,13 +62,13 @@ public final class BatchingBenchmark {
                     model.name(), precision.id(), n, b,
                     batch.isAuto() ? "auto; warm-up: " + model.batchMeasurements() : "fixed");
 
-            // Every batch size a plan below runs: b and its multiples up to 256, and the tails.
+            // Every batch size a plan below runs: b, the tuner's candidates (8..256), and the tails.
             TreeSet<Integer> sizes = new TreeSet<>();
-            List<Integer> merged = new ArrayList<>();
-            for (int size = b; size <= Math.max(b, 256); size *= 2) {
-                merged.add(size);
-            }
+            TreeSet<Integer> batches = new TreeSet<>(List.of(8, 16, 32, 64, 128, 256));
+            batches.add(b);
+            List<Integer> merged = List.copyOf(batches);
             addPlan(sizes, n, b);
+            merged.forEach(size -> addPlan(sizes, n, size));
             for (int m : jobCounts) {
                 for (int size : merged) {
                     addPlan(sizes, m * n, size);
@@ -87,6 +89,17 @@ public final class BatchingBenchmark {
             double alone = planMillis(median, n, b);
             System.out.printf(Locale.ROOT, "%none job alone: %d x %d + tail %d = %.1f ms of forwards (%.3f ms/img)%n",
                     n / b, b, n % b, alone, alone / n);
+            double aloneBest = alone;
+            int aloneBestSize = b;
+            for (int size : merged) {
+                double cost = planMillis(median, n, size);
+                if (cost < aloneBest) {
+                    aloneBest = cost;
+                    aloneBestSize = size;
+                }
+            }
+            System.out.printf(Locale.ROOT, "one job alone at its best batch %d: %.1f ms (%+.1f%% throughput against batch %d "
+                    + "without merging)%n", aloneBestSize, aloneBest, 100 * (alone / aloneBest - 1), b);
             for (int m : jobCounts) {
                 double best = Double.MAX_VALUE;
                 int bestSize = b;
@@ -100,7 +113,8 @@ public final class BatchingBenchmark {
                     }
                 }
                 System.out.printf(Locale.ROOT, "%d jobs: alone %.1f ms, best merged %.1f ms (batch %d): upper bound on the "
-                        + "throughput gain %+.1f%%%n", m, m * alone, best, bestSize, 100 * (m * alone / best - 1));
+                        + "throughput gain %+.1f%%, of which merging itself (against one job at its best batch) %+.1f%%%n",
+                        m, m * alone, best, bestSize, 100 * (m * alone / best - 1), 100 * (m * aloneBest / best - 1));
             }
         }
     }
