@@ -12,9 +12,9 @@ A layer is named like in torchvision.models.feature_extraction.get_graph_node_na
 path ("layer4", "features.19") means the last node inside it.  A cut that some later node
 bypasses (a skip connection across it) is refused.
 Both halves are wrapped in one module with forward / @torch.jit.export features / head
-(model_package.SplitNetwork), scripted (traced if scripting fails), by default in the
-channels-last layout and frozen (--no-freeze: as scripted; docs/model-package.md says why),
-and checked before anything is written:
+(model_package.SplitNetwork), scripted (traced if scripting fails), with --freeze in the
+channels-last layout and frozen (faster on the CPU; docs/model-package.md), and checked before
+anything is written:
   head(features(x)) == forward(x) == original model(x)   (torch.allclose, rtol 1e-4, atol 1e-5)
 on a random input, again after reloading model.pt with torch.jit.load.
 """
@@ -223,9 +223,9 @@ def parse_args(argv=None):
     p.add_argument("--mean", type=float, nargs=3, default=IMAGENET_MEAN)
     p.add_argument("--std", type=float, nargs=3, default=IMAGENET_STD)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--freeze", action=argparse.BooleanOptionalAction, default=True,
+    p.add_argument("--freeze", action=argparse.BooleanOptionalAction, default=False,
                    help="write model.pt frozen, in the channels-last layout: faster on the CPU "
-                        "(default; --no-freeze writes it as scripted)")
+                        "(tools that .to()/.double() a model.pt or read its parameters cannot use it)")
     p.add_argument("--list-layers", action="store_true", help="print layer names and exit")
     p.add_argument("--out", help="package directory to write")
     args = p.parse_args(argv)

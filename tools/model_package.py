@@ -76,6 +76,21 @@ def is_frozen(module):
     return not list(module.parameters()) and not list(module.buffers())
 
 
+def cast_constants(frozen, dtype):
+    """Casts the floating-point tensor constants of a frozen module's methods to `dtype`: its weights,
+    which .to() and .double() cannot reach (reduce_precision, the float64 reference). Returns how
+    many were cast."""
+    cast = 0
+    for method in ("forward", "features", "head"):
+        for node in getattr(frozen, method).graph.nodes():
+            if node.kind() == "prim::Constant" and node.hasAttribute("value") and node.kindOf("value") == "t":
+                value = node.t("value")
+                if value.is_floating_point() and value.dtype != dtype:
+                    node.t_("value", value.to(dtype))
+                    cast += 1
+    return cast
+
+
 def descriptor(name, width, height, mean, std, resize, labels, target_layer, batch_size):
     """The model.yaml fields, in the order the contract lists them."""
     if resize not in RESIZE_MODES:

@@ -8,9 +8,8 @@ scorecam.models.<name>.precision) from this file; model.pt stays the float32 net
 The file keeps the package contract's float32 interface (DJL 0.36 cannot hold a bf16 array:
 a cast to one aborts the JVM): its weights and buffers are in the reduced precision, and
 forward / features / head cast their argument to it first and their result back to float32.
-By default the file is frozen in the channels-last layout, which runs faster on the CPU
-(--no-freeze: as scripted, in --memory-format; docs/model-package.md). A model.pt that is frozen
-already (export_model.py's default) has its weights as graph constants that .to() cannot reach:
+--freeze writes the file frozen in the channels-last layout, which runs faster on the CPU
+(docs/model-package.md). A model.pt that is frozen already (export_model.py --freeze) has its weights as graph constants that .to() cannot reach:
 the result is then always frozen, keeps model.pt's layout, and its float constants are cast after
 freezing.
 Checked before the service sees it: the outputs are float32 and the logits stay within 5% of
@@ -25,7 +24,7 @@ import torch
 import torch.nn as nn
 import yaml
 
-from model_package import PackageError, freeze, is_frozen
+from model_package import PackageError, cast_constants, freeze, is_frozen
 
 DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
 MAX_RELATIVE_ERROR = 0.05
@@ -80,20 +79,6 @@ def check(reduced, reference, x):
     return error
 
 
-def cast_constants(frozen, dtype):
-    """Casts the floating-point tensor constants of a frozen module's methods to `dtype`: the
-    weights of a network frozen before ReducedPrecision wrapped it. Returns how many were cast."""
-    cast = 0
-    for method in ("forward", "features", "head"):
-        for node in getattr(frozen, method).graph.nodes():
-            if node.kind() == "prim::Constant" and node.hasAttribute("value") and node.kindOf("value") == "t":
-                value = node.t("value")
-                if value.is_floating_point() and value.dtype != dtype:
-                    node.t_("value", value.to(dtype))
-                    cast += 1
-    return cast
-
-
 def reduce_network(network, dtype, channels_last, frozen):
     """The network in `dtype` behind the float32 interface, scripted, and frozen if asked (always
     when `network` is frozen itself, whose layout it then keeps)."""
@@ -105,7 +90,7 @@ def reduce_network(network, dtype, channels_last, frozen):
     return freeze(reduced) if frozen else reduced
 
 
-def reduce_package(package, precision, seed=0, channels_last=None, frozen=True):
+def reduce_package(package, precision, seed=0, channels_last=None, frozen=False):
     """channels_last None: the default, channels-last when frozen, model.pt's layout otherwise."""
     package = Path(package)
     meta = yaml.safe_load((package / "model.yaml").read_text())
@@ -129,8 +114,9 @@ def main(argv=None):
                    help="channels_last: NHWC weights and input inside the network (faster convolutions on "
                         "the CPU and in half precision on a GPU); default: channels_last when frozen, "
                         "else contiguous")
-    p.add_argument("--freeze", action=argparse.BooleanOptionalAction, default=True,
-                   help="frozen (torch.jit.freeze): faster on the CPU (default)")
+    p.add_argument("--freeze", action=argparse.BooleanOptionalAction, default=False,
+                   help="frozen (torch.jit.freeze), channels_last unless --memory-format says otherwise: "
+                        "faster on the CPU")
     p.add_argument("package", help="a model package directory (model.pt + model.yaml)")
     args = p.parse_args(argv)
     try:

@@ -40,10 +40,10 @@ def test_exported_package_splits_exactly(tmp_path, arch, layer):
         torch.testing.assert_close(model.head(a), logits, rtol=1e-4, atol=1e-5)
 
 
-def test_frozen_channels_last_by_default_and_same_logits_as_not_frozen(tmp_path):
-    rc, frozen = run_export(tmp_path / "a", "--arch", "resnet18")
+def test_freeze_writes_frozen_channels_last_with_the_same_logits_as_the_default(tmp_path):
+    rc, frozen = run_export(tmp_path / "a", "--arch", "resnet18", "--freeze")
     assert rc == 0
-    rc, plain = run_export(tmp_path / "b", "--arch", "resnet18", "--no-freeze")
+    rc, plain = run_export(tmp_path / "b", "--arch", "resnet18")
     assert rc == 0
 
     frozen, plain = torch.jit.load(str(frozen / "model.pt")), torch.jit.load(str(plain / "model.pt"))
