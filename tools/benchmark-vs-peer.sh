@@ -11,6 +11,8 @@
 #
 # Bounded: each explanation has a 30-minute HTTP timeout and the whole run BENCH_TIMEOUT seconds
 # (default 3 hours); the server is stopped on exit. SKIP_BUILD=1 reuses target/scorecam-server-*.jar.
+# The network files are frozen in channels-last (faster on the CPU, docs/model-package.md);
+# FREEZE=--no-freeze exports them as scripted. Delete target/bench-peer after changing it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 peer=${1:?path to a pytorch-grad-cam checkout}
@@ -22,6 +24,7 @@ cases=("$@")
 port=${PORT:-18090}
 py=/usr/bin/python3
 out=target/bench-peer
+FREEZE=${FREEZE:---freeze}
 packages=$out/packages
 mkdir -p "$packages"
 
@@ -29,8 +32,8 @@ mkdir -p "$packages"
 export_pair() { # arch size
   local name=$1-$2 dir=$out/$1-$2
   if [ ! -f "$dir/model-bf16.pt" ]; then
-    (cd tools && $py export_model.py --arch "$1" --name "$name" --input-size "$2" --out "../$dir" \
-       && $py reduce_precision.py --precision bf16 "../$dir")
+    (cd tools && $py export_model.py --arch "$1" --name "$name" --input-size "$2" $FREEZE --out "../$dir" \
+       && $py reduce_precision.py --precision bf16 $FREEZE "../$dir")
   fi
   for variant in "$name" "$name-bf16"; do
     mkdir -p "$packages/$variant"

@@ -12,7 +12,8 @@ A layer is named like in torchvision.models.feature_extraction.get_graph_node_na
 path ("layer4", "features.19") means the last node inside it.  A cut that some later node
 bypasses (a skip connection across it) is refused.
 Both halves are wrapped in one module with forward / @torch.jit.export features / head
-(model_package.SplitNetwork), scripted (traced if scripting fails), and checked before
+(model_package.SplitNetwork), scripted (traced if scripting fails), with --freeze in the
+channels-last layout and frozen (faster on the CPU; docs/model-package.md), and checked before
 anything is written:
   head(features(x)) == forward(x) == original model(x)   (torch.allclose, rtol 1e-4, atol 1e-5)
 on a random input, again after reloading model.pt with torch.jit.load.
@@ -28,8 +29,8 @@ import torch.nn as nn
 import torchvision
 from torchvision.models import feature_extraction
 
-from model_package import (RESIZE_MODES, PackageError, SplitNetwork, check_split, descriptor,
-                           write_package)
+from model_package import (RESIZE_MODES, ChannelsLast, PackageError, SplitNetwork, check_split,
+                           descriptor, freeze, write_package)
 
 IMAGENET_MEAN = [0.485, 0.456, 0.406]
 IMAGENET_STD = [0.229, 0.224, 0.225]
@@ -184,7 +185,10 @@ def export(args):
 
     generator = torch.Generator().manual_seed(args.seed)
     x = torch.randn(2, 3, args.input_size, args.input_size, generator=generator)
-    scripted = to_torchscript(package, x)
+    if args.freeze:
+        scripted = freeze(to_torchscript(ChannelsLast(package).eval(), x))
+    else:
+        scripted = to_torchscript(package, x)
     with torch.no_grad():
         expected = model(x)
     classes = expected.shape[1]
@@ -196,10 +200,11 @@ def export(args):
     out = Path(args.out)
     meta = descriptor(args.name or args.arch, args.input_size, args.input_size, args.mean, args.std,
                       args.resize, labels, layer, args.batch_size)
-    write_package(out, scripted, meta, f"{args.arch} exported by tools/export_model.py; features() "
+    form = "frozen, channels-last" if args.freeze else "not frozen"
+    write_package(out, scripted, meta, f"{args.arch} exported by tools/export_model.py ({form}); features() "
                   f"ends at fx node {split_name}, activations {list(shape[1:])} for a "
                   f"{args.input_size} px input", x, expected)
-    print(f"wrote {out}/model.pt, model.yaml: {args.arch}, target layer {split_name} "
+    print(f"wrote {out}/model.pt ({form}), model.yaml: {args.arch}, target layer {split_name} "
           f"(requested {layer}), features {list(shape[1:])}, {classes} classes")
     return meta
 
@@ -218,6 +223,9 @@ def parse_args(argv=None):
     p.add_argument("--mean", type=float, nargs=3, default=IMAGENET_MEAN)
     p.add_argument("--std", type=float, nargs=3, default=IMAGENET_STD)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--freeze", action=argparse.BooleanOptionalAction, default=False,
+                   help="write model.pt frozen, in the channels-last layout: faster on the CPU "
+                        "(tools that .to()/.double() a model.pt or read its parameters cannot use it)")
     p.add_argument("--list-layers", action="store_true", help="print layer names and exit")
     p.add_argument("--out", help="package directory to write")
     args = p.parse_args(argv)

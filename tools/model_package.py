@@ -46,6 +46,51 @@ class SplitNetwork(ScoreCamPackage):
         return self.head_net(a)
 
 
+class ChannelsLast(ScoreCamPackage):
+    """A package network whose convolutions run in the channels-last (NHWC) layout: its weights
+    are converted and its argument is converted as the first step, so oneDNN's CPU kernels need
+    no layout reorder per convolution. Its results are in the standard layout, as the contract's."""
+
+    def __init__(self, network: nn.Module):
+        super().__init__()
+        self.network = network.to(memory_format=torch.channels_last)
+
+    @torch.jit.export
+    def features(self, x):
+        return self.network.features(x.contiguous(memory_format=torch.channels_last)).contiguous()
+
+    @torch.jit.export
+    def head(self, a):
+        return self.network.head(a.contiguous(memory_format=torch.channels_last))
+
+
+def freeze(scripted):
+    """torch.jit.freeze keeping the package's three methods: the weights become constants of the
+    graph, batch norms fold into the convolutions before them, and the file runs faster on the CPU.
+    A frozen module has no parameters left (nothing to cast or train)."""
+    return torch.jit.freeze(scripted.eval(), preserved_attrs=["features", "head"])
+
+
+def is_frozen(module):
+    """True for a module frozen by torch.jit.freeze (or one without weights): no parameters or buffers."""
+    return not list(module.parameters()) and not list(module.buffers())
+
+
+def cast_constants(frozen, dtype):
+    """Casts the floating-point tensor constants of a frozen module's methods to `dtype`: its weights,
+    which .to() and .double() cannot reach (reduce_precision, the float64 reference). Returns how
+    many were cast."""
+    cast = 0
+    for method in ("forward", "features", "head"):
+        for node in getattr(frozen, method).graph.nodes():
+            if node.kind() == "prim::Constant" and node.hasAttribute("value") and node.kindOf("value") == "t":
+                value = node.t("value")
+                if value.is_floating_point() and value.dtype != dtype:
+                    node.t_("value", value.to(dtype))
+                    cast += 1
+    return cast
+
+
 def descriptor(name, width, height, mean, std, resize, labels, target_layer, batch_size):
     """The model.yaml fields, in the order the contract lists them."""
     if resize not in RESIZE_MODES:

@@ -54,7 +54,9 @@ class Wrapped(nn.Module):
 
     def __init__(self, scripted):
         super().__init__()
-        self.net = scripted          # the peer reads next(model.parameters()) for the device
+        self.net = scripted
+        # The peer reads next(model.parameters()) for the device; a frozen network has none.
+        self.device_marker = nn.Parameter(torch.zeros(0), requires_grad=False)
         self.target = nn.Identity()
         self.images = 0
         self.calls = 0

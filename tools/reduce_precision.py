@@ -8,6 +8,10 @@ scorecam.models.<name>.precision) from this file; model.pt stays the float32 net
 The file keeps the package contract's float32 interface (DJL 0.36 cannot hold a bf16 array:
 a cast to one aborts the JVM): its weights and buffers are in the reduced precision, and
 forward / features / head cast their argument to it first and their result back to float32.
+--freeze writes the file frozen in the channels-last layout, which runs faster on the CPU
+(docs/model-package.md). A model.pt that is frozen already (export_model.py --freeze) has its weights as graph constants that .to() cannot reach:
+the result is then always frozen, keeps model.pt's layout, and its float constants are cast after
+freezing.
 Checked before the service sees it: the outputs are float32 and the logits stay within 5% of
 the float32 network's largest logit on a random input, again after reloading.
 """
@@ -20,7 +24,7 @@ import torch
 import torch.nn as nn
 import yaml
 
-from model_package import PackageError
+from model_package import PackageError, cast_constants, freeze, is_frozen
 
 DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
 MAX_RELATIVE_ERROR = 0.05
@@ -75,15 +79,28 @@ def check(reduced, reference, x):
     return error
 
 
-def reduce_package(package, precision, seed=0, channels_last=False):
+def reduce_network(network, dtype, channels_last, frozen):
+    """The network in `dtype` behind the float32 interface, scripted, and frozen if asked (always
+    when `network` is frozen itself, whose layout it then keeps)."""
+    if is_frozen(network):
+        reduced = freeze(torch.jit.script(ReducedPrecision(network, dtype)))
+        cast_constants(reduced, dtype)
+        return reduced
+    reduced = torch.jit.script(ReducedPrecision(network, dtype, channels_last))
+    return freeze(reduced) if frozen else reduced
+
+
+def reduce_package(package, precision, seed=0, channels_last=None, frozen=False):
+    """channels_last None: the default, channels-last when frozen, model.pt's layout otherwise."""
     package = Path(package)
     meta = yaml.safe_load((package / "model.yaml").read_text())
     width, height = meta["input"]["width"], meta["input"]["height"]
     torch.manual_seed(seed)
     x = torch.rand(2, 3, height, width)
     reference = torch.jit.load(str(package / "model.pt")).eval()
-    scripted = torch.jit.script(ReducedPrecision(torch.jit.load(str(package / "model.pt")).eval(),
-                                                 DTYPES[precision], channels_last))
+    channels_last = frozen if channels_last is None else channels_last
+    scripted = reduce_network(torch.jit.load(str(package / "model.pt")).eval(), DTYPES[precision],
+                              channels_last, frozen)
     check(scripted, reference, x)
     out = package / f"model-{precision}.pt"
     scripted.save(str(out))
@@ -93,14 +110,19 @@ def reduce_package(package, precision, seed=0, channels_last=False):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--precision", choices=sorted(DTYPES), default="bf16")
-    p.add_argument("--memory-format", choices=["contiguous", "channels_last"], default="contiguous",
-                   help="channels_last: NHWC weights and input inside the network (faster half-precision "
-                        "convolutions on a GPU)")
+    p.add_argument("--memory-format", choices=["contiguous", "channels_last"],
+                   help="channels_last: NHWC weights and input inside the network (faster convolutions on "
+                        "the CPU and in half precision on a GPU); default: channels_last when frozen, "
+                        "else contiguous")
+    p.add_argument("--freeze", action=argparse.BooleanOptionalAction, default=False,
+                   help="frozen (torch.jit.freeze), channels_last unless --memory-format says otherwise: "
+                        "faster on the CPU")
     p.add_argument("package", help="a model package directory (model.pt + model.yaml)")
     args = p.parse_args(argv)
     try:
-        out, error = reduce_package(args.package, args.precision,
-                                    channels_last=args.memory_format == "channels_last")
+        channels_last = None if args.memory_format is None else args.memory_format == "channels_last"
+        out, error = reduce_package(args.package, args.precision, channels_last=channels_last,
+                                    frozen=args.freeze)
     except PackageError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

@@ -34,6 +34,8 @@ import torch.nn.functional as F
 import yaml
 from PIL import Image
 
+from model_package import cast_constants, is_frozen
+
 MASK_EPS = 1e-8
 
 
@@ -56,6 +58,8 @@ def as_float64(model):
         torch.jit.save(model, buffer)
         buffer.seek(0)
         clone = torch.jit.load(buffer)
+    if isinstance(clone, torch.jit.ScriptModule) and is_frozen(clone):   # weights are graph constants
+        cast_constants(clone, torch.float64)
     return clone.double().eval()
 
 

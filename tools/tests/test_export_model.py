@@ -40,6 +40,29 @@ def test_exported_package_splits_exactly(tmp_path, arch, layer):
         torch.testing.assert_close(model.head(a), logits, rtol=1e-4, atol=1e-5)
 
 
+def test_freeze_writes_frozen_channels_last_with_the_same_logits_as_the_default(tmp_path):
+    rc, frozen = run_export(tmp_path / "a", "--arch", "resnet18", "--freeze")
+    assert rc == 0
+    rc, plain = run_export(tmp_path / "b", "--arch", "resnet18")
+    assert rc == 0
+
+    frozen, plain = torch.jit.load(str(frozen / "model.pt")), torch.jit.load(str(plain / "model.pt"))
+    assert not list(frozen.parameters()) and list(plain.parameters())
+    graph = str(frozen.features.graph)
+    assert "aten::conv2d" in graph and "batch_norm" not in graph    # folded into the convolutions
+    convs = [n.t("value") for n in frozen.features.graph.nodes()
+             if n.kind() == "prim::Constant" and n.hasAttribute("value") and n.kindOf("value") == "t"
+             and n.t("value").dim() == 4 and n.t("value").shape[2] == 3]
+    assert convs and all(w.is_contiguous(memory_format=torch.channels_last) for w in convs)
+    x = torch.randn(3, 3, SIZE, SIZE, generator=torch.Generator().manual_seed(5))
+    with torch.no_grad():
+        a = frozen.features(x)
+        assert a.is_contiguous()                      # the contract's layout, whatever runs inside
+        torch.testing.assert_close(a, plain.features(x), rtol=1e-4, atol=1e-5)
+        torch.testing.assert_close(frozen(x), plain(x), rtol=1e-4, atol=1e-5)
+        torch.testing.assert_close(frozen.head(a), frozen(x), rtol=1e-4, atol=1e-5)
+
+
 def test_labels_file_sets_the_number_of_classes(tmp_path):
     labels = tmp_path / "labels.txt"
     labels.write_text("cat\ndog\nbird\n")

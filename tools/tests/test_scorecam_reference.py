@@ -6,7 +6,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from make_test_models import QuadrantsModel
-from scorecam_reference import image_to_input, normalise, score_cam
+from scorecam_reference import as_float64, image_to_input, normalise, score_cam
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +133,37 @@ def test_transparent_pixels_are_no_signal_whatever_the_mean(tmp_path):
     assert torch.equal(x[:, :, :4], torch.zeros(3, 4, 4))
     white = (1 - torch.tensor([0.485, 0.456, 0.406])) / torch.tensor([0.229, 0.224, 0.225])
     torch.testing.assert_close(x[:, :, 4:], white.view(3, 1, 1).expand(3, 4, 4))
+
+
+def test_a_frozen_network_gives_the_same_float64_map():
+    """export_model.py --freeze writes weights as graph constants: the reference casts those too."""
+    from model_package import freeze
+    torch.manual_seed(3)
+    net = nn.Sequential(nn.Conv2d(3, 6, 3, padding=1), nn.BatchNorm2d(6), nn.ReLU())
+    net[1].running_mean.uniform_(-0.5, 0.5)
+    net[1].running_var.uniform_(0.5, 2.0)
+
+    class Split(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = net
+            self.fc = nn.Linear(6, 3)
+
+        def forward(self, x):
+            return self.head(self.features(x))
+
+        @torch.jit.export
+        def features(self, x):
+            return self.net(x)
+
+        @torch.jit.export
+        def head(self, a):
+            return self.fc(a.mean(dim=(2, 3)))
+
+    module = Split().eval()
+    plain, frozen = as_float64(torch.jit.script(module)), as_float64(freeze(torch.jit.script(module)))
+    x = torch.rand(4, 3, 16, 16, dtype=torch.float64)
+    with torch.no_grad():
+        assert frozen.features(x).dtype == torch.float64          # without the cast: a dtype error
+        # The batch norm was folded in float32 when freezing: equal up to float32 rounding.
+        torch.testing.assert_close(frozen(x), plain(x), rtol=1e-5, atol=1e-6)
