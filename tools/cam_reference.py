@@ -28,7 +28,6 @@ each masked input; constant channels cost none) and backward images.
 """
 
 import argparse
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,9 +36,6 @@ import torch.nn.functional as F
 
 from scorecam_reference import (as_float64, class_score, image_to_input, load_package,
                                 masks_from_activations, normalise, upsample)
-
-# as_float64's .double() reads .grad of the script module's non-leaf parameters: harmless, noisy
-warnings.filterwarnings("ignore", message="The .grad attribute of a Tensor that is not a leaf")
 
 
 @dataclass

@@ -25,6 +25,7 @@ Constant channels get no forward pass: their masked input is the baseline, so S_
 import argparse
 import copy
 import io
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,9 @@ import yaml
 from PIL import Image
 
 from model_package import cast_constants, is_frozen
+
+# as_float64's .double() reads .grad of the script module's non-leaf parameters: harmless, noisy
+warnings.filterwarnings("ignore", message="The .grad attribute of a Tensor that is not a leaf")
 
 MASK_EPS = 1e-8
 
