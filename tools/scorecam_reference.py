@@ -37,9 +37,6 @@ from PIL import Image
 
 from model_package import cast_constants, is_frozen
 
-# as_float64's .double() reads .grad of the script module's non-leaf parameters: harmless, noisy
-warnings.filterwarnings("ignore", message="The .grad attribute of a Tensor that is not a leaf")
-
 MASK_EPS = 1e-8
 
 
@@ -64,7 +61,10 @@ def as_float64(model):
         clone = torch.jit.load(buffer)
     if isinstance(clone, torch.jit.ScriptModule) and is_frozen(clone):   # weights are graph constants
         cast_constants(clone, torch.float64)
-    return clone.double().eval()
+    with warnings.catch_warnings():
+        # .double() reads .grad of a script module's non-leaf parameters: harmless, noisy
+        warnings.filterwarnings("ignore", message="The .grad attribute of a Tensor that is not a leaf")
+        return clone.double().eval()
 
 
 def class_score(logits, target, score):
