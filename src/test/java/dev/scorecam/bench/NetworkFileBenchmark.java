@@ -96,9 +96,9 @@ public final class NetworkFileBenchmark {
                 double m = median(msPerImage[v]);
                 System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f-%.2f | %.2fx | %.6f | %.2e | %.2e | %.6f |%n",
                         Path.of(args[v + 3]).getFileName(), m, Arrays.stream(msPerImage[v]).min().orElseThrow(),
-                        Arrays.stream(msPerImage[v]).max().orElseThrow(), first / m, correlation(reference, map),
+                        Arrays.stream(msPerImage[v]).max().orElseThrow(), first / m, ProgressiveRefinementBenchmark.correlation(reference, map),
                         maxDiff(reference, map), maxDiff(referenceLogits, result.logits()),
-                        correlation(referenceGradCam, gradCam));
+                        ProgressiveRefinementBenchmark.correlation(referenceGradCam, gradCam));
             }
         } finally {
             managers.forEach(NDManager::close);
@@ -119,26 +119,6 @@ public final class NetworkFileBenchmark {
             max = Math.max(max, Math.abs(a[i] - b[i]));
         }
         return max;
-    }
-
-    static double correlation(float[] a, float[] b) {
-        double ma = 0;
-        double mb = 0;
-        for (int i = 0; i < a.length; i++) {
-            ma += a[i];
-            mb += b[i];
-        }
-        ma /= a.length;
-        mb /= b.length;
-        double ab = 0;
-        double aa = 0;
-        double bb = 0;
-        for (int i = 0; i < a.length; i++) {
-            ab += (a[i] - ma) * (b[i] - mb);
-            aa += (a[i] - ma) * (a[i] - ma);
-            bb += (b[i] - mb) * (b[i] - mb);
-        }
-        return ab / Math.sqrt(aa * bb);
     }
 
     private NetworkFileBenchmark() {}
