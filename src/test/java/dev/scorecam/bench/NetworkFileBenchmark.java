@@ -96,8 +96,9 @@ public final class NetworkFileBenchmark {
                 double m = median(msPerImage[v]);
                 System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f-%.2f | %.2fx | %.6f | %.2e | %.2e | %.6f |%n",
                         Path.of(args[v + 3]).getFileName(), m, Arrays.stream(msPerImage[v]).min().orElseThrow(),
-                        Arrays.stream(msPerImage[v]).max().orElseThrow(), first / m, ProgressiveRefinementBenchmark.correlation(reference, map),
-                        maxDiff(reference, map), maxDiff(referenceLogits, result.logits()),
+                        Arrays.stream(msPerImage[v]).max().orElseThrow(), first / m,
+                        ProgressiveRefinementBenchmark.correlation(reference, map), maxDiff(reference, map),
+                        maxDiff(referenceLogits, result.logits()),
                         ProgressiveRefinementBenchmark.correlation(referenceGradCam, gradCam));
             }
         } finally {
