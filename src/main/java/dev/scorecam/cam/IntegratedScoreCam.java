@@ -37,7 +37,8 @@ public final class IntegratedScoreCam implements CamMethod {
         int[] live = ScoreCam.liveChannels(run.activations);
         float[] baseline = MaskedScores.baseline(run.network, input, scoreType);             // S_b
         double[][] scores = MaskedScores.mean(run.network, input, run.activations, live, steps,
-                (masks, channels, repetitions) -> masks.mul(MaskedScores.perRow(masks.getManager(), scales(repetitions))),
+                (masks, channels, repetitions) ->
+                        masks.mul(MaskedScores.perRow(masks.getManager(), scales(repetitions))),
                 scoreType, batchSize, progress);                                            // S_k
         return run.finish(c -> MaskedScores.softmaxOverAllChannels(scores, baseline, live, c, run.channels),
                 live.length);
