@@ -2,7 +2,11 @@ package dev.scorecam.model;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -58,44 +62,82 @@ final class BatchTuner {
         return sizes;
     }
 
+    /** Rounds over the candidates after the first pass, time permitting: a drift of the machine's speed spreads over all. */
+    static final int EXTRA_ROUNDS = 3;
+
     /**
-     * Times each candidate (two unmeasured forwards at the new shape first, then the faster of two
-     * timed ones), stopping early once the budget is spent or two candidates in a row did worse
-     * than the best.
+     * Times each candidate (two unmeasured forwards at the new shape first, then two timed ones),
+     * stopping early once the budget is spent or two candidates in a row did worse than the best;
+     * then, while the budget lasts, up to {@link #EXTRA_ROUNDS} rounds time every candidate kept
+     * once more, in alternating order. A candidate's time is the lower median of its timings: the
+     * faster of two when only the first pass ran. A slow spell of a shared machine during one
+     * candidate's first timings no longer decides the pick.
      */
     static Choice choose(Network network, InputFormat input, int maskedInputs, int maxBatchSize, Duration budget,
             NDManager manager) {
         long deadline = System.nanoTime() + budget.toNanos();
-        List<Trial> trials = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        Map<Integer, List<Double>> timings = new LinkedHashMap<>();
         Trial best = null;
         int worse = 0;
         for (int size : candidates(maskedInputs, maxBatchSize)) {
+            List<Double> times = new ArrayList<>();
             try (NDManager scope = manager.newSubManager()) {
                 NDArray batch = scope.zeros(new Shape(size, 3, input.height(), input.width()));
                 // libtorch's graph executor profiles a new shape's first runs, slowly: not measured.
                 scoreBatch(network, batch);
                 scoreBatch(network, batch);
-                // The faster of two: a busy moment on a shared machine slows one, rarely both.
-                double millis = Double.MAX_VALUE;
-                for (int i = 0; i < 2; i++) {
-                    long start = System.nanoTime();
-                    scoreBatch(network, batch);
-                    millis = Math.min(millis, (System.nanoTime() - start) / 1e6);
-                }
-                Trial trial = new Trial(size, millis, millis * Math.ceil((double) maskedInputs / size));
-                trials.add(trial);
-                if (best == null || trial.costMillis() < best.costMillis()) {
-                    best = trial;
-                    worse = 0;
-                } else {
-                    worse++;
-                }
+                times.add(timed(network, batch));
+                times.add(timed(network, batch));
+            }
+            sizes.add(size);
+            timings.put(size, times);
+            Trial trial = trial(size, times, maskedInputs);
+            if (best == null || trial.costMillis() < best.costMillis()) {
+                best = trial;
+                worse = 0;
+            } else {
+                worse++;
             }
             if (worse >= 2 || System.nanoTime() > deadline) {
                 break;
             }
         }
-        return new Choice(best.batchSize(), List.copyOf(trials));
+        extraRounds:
+        for (int round = 0; round < EXTRA_ROUNDS; round++) {
+            List<Integer> order = new ArrayList<>(sizes);
+            if (round % 2 == 0) {
+                Collections.reverse(order);
+            }
+            for (int size : order) {
+                if (System.nanoTime() > deadline) {
+                    break extraRounds;
+                }
+                try (NDManager scope = manager.newSubManager()) {
+                    timings.get(size).add(timed(network, scope.zeros(new Shape(size, 3, input.height(), input.width()))));
+                }
+            }
+        }
+        List<Trial> trials = sizes.stream().map(size -> trial(size, timings.get(size), maskedInputs)).toList();
+        Trial pick = trials.stream().min(Comparator.comparingDouble(Trial::costMillis)).orElseThrow();
+        return new Choice(pick.batchSize(), trials);
+    }
+
+    private static Trial trial(int size, List<Double> times, int maskedInputs) {
+        double millis = lowerMedian(times);
+        return new Trial(size, millis, millis * Math.ceil((double) maskedInputs / size));
+    }
+
+    /** The middle value, or the lower of the two middle ones: with two timings, the faster. */
+    static double lowerMedian(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get((sorted.size() - 1) / 2);
+    }
+
+    private static double timed(Network network, NDArray batch) {
+        long start = System.nanoTime();
+        scoreBatch(network, batch);
+        return (System.nanoTime() - start) / 1e6;
     }
 
     /**

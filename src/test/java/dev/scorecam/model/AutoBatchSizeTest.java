@@ -8,7 +8,9 @@ import java.time.Duration;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -72,6 +74,52 @@ class AutoBatchSizeTest {
             assertThat(choice.batchSize()).isEqualTo(16);
             assertThat(choice.trials()).extracting(BatchTuner.Trial::batchSize).containsExactly(8, 16, 32);
         }
+    }
+
+    /**
+     * The machine slows down threefold while the first candidates are measured (its first eight
+     * reads), then runs at its steady speed: 40 ms a batch at 8, 30 at 16, 100 at 32, so 16 is
+     * best (2 x 30 ms per Score-CAM of 19 inputs). Measured once each, 16 would look like 180 ms
+     * and 32 would win; rounds after the first pass let its steady timings outvote the slow spell.
+     */
+    @Test
+    void aSlowSpellDuringTheFirstCandidatesDoesNotDecideThePick() {
+        Map<Long, Long> steadyMillis = Map.of(8L, 40L, 16L, 30L, 32L, 100L);
+        AtomicInteger reads = new AtomicInteger();
+        Network drifting = new Network() {
+            @Override
+            public NDArray forward(NDArray input) {
+                long millis = steadyMillis.get(input.getShape().get(0));
+                NDArray logits = mock(NDArray.class);
+                doAnswer(call -> {
+                    Thread.sleep(reads.incrementAndGet() <= 8 ? 3 * millis : millis);
+                    return new float[0];
+                }).when(logits).toFloatArray();
+                return logits;
+            }
+
+            @Override
+            public NDArray features(NDArray input) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public NDArray head(NDArray activations) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            BatchTuner.Choice choice = BatchTuner.choose(drifting, QUADRANTS.input(), 19, 256, Duration.ofSeconds(30),
+                    manager);
+            assertThat(choice.batchSize()).isEqualTo(16);
+            assertThat(reads.get()).isEqualTo(3 * 4 + BatchTuner.EXTRA_ROUNDS * 3);
+        }
+    }
+
+    @Test
+    void theLowerMedianOfTwoTimingsIsTheFaster() {
+        assertThat(BatchTuner.lowerMedian(List.of(5.0, 3.0))).isEqualTo(3.0);
+        assertThat(BatchTuner.lowerMedian(List.of(9.0, 1.0, 4.0, 7.0, 2.0))).isEqualTo(4.0);
     }
 
     @Test
