@@ -11,6 +11,7 @@ import static org.mockito.Mockito.mock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongUnaryOperator;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -19,7 +20,6 @@ import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.Test;
 
 import dev.scorecam.cam.Network;
-import dev.scorecam.imaging.InputFormat;
 
 /** batch-size: auto measures candidates at warm-up; what it picks depends on the machine, so only its range is asserted. */
 class AutoBatchSizeTest {
@@ -38,21 +38,21 @@ class AutoBatchSizeTest {
         }
     }
 
+    /** Per batch size, what reading back a batch's logits costs: 40 ms at 8, 30 at 16, 100 at 32. */
+    static final Map<Long, Long> READ_MILLIS = Map.of(8L, 40L, 16L, 30L, 32L, 100L);
+
     /**
-     * On a GPU a forward only queues kernels and returns; the work shows when the logits are read.
-     * A network that behaves so: its forwards return at once, reading a batch's logits takes the
-     * batch's time. Per Score-CAM of 19 inputs: 3 x 40 ms at 8, 2 x 30 at 16, 1 x 100 at 32.
+     * A network as a GPU runs one: its forwards return at once, and reading the logits of a batch
+     * of n images waits {@code millis.applyAsLong(n)}.
      */
-    @Test
-    void theTunerTimesABatchUntilItsLogitsAreReadBack() {
-        Map<Long, Long> readMillis = Map.of(8L, 40L, 16L, 30L, 32L, 100L);
-        Network deferred = new Network() {
+    static Network paidOnRead(LongUnaryOperator millis) {
+        return new Network() {
             @Override
             public NDArray forward(NDArray input) {
-                long millis = readMillis.get(input.getShape().get(0));
+                long cost = millis.applyAsLong(input.getShape().get(0));
                 NDArray logits = mock(NDArray.class);
                 doAnswer(call -> {
-                    Thread.sleep(millis);
+                    Thread.sleep(cost);
                     return new float[0];
                 }).when(logits).toFloatArray();
                 return logits;
@@ -68,46 +68,28 @@ class AutoBatchSizeTest {
                 throw new UnsupportedOperationException();
             }
         };
-        InputFormat input = QUADRANTS.input();
+    }
+
+    /** Per Score-CAM of 19 inputs: 3 x 40 ms at 8, 2 x 30 at 16, 1 x 100 at 32, so 16 is best. */
+    @Test
+    void theTunerTimesABatchUntilItsLogitsAreReadBack() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-            BatchTuner.Choice choice = BatchTuner.choose(deferred, input, 19, 256, Duration.ofSeconds(30), manager);
+            BatchTuner.Choice choice = BatchTuner.choose(paidOnRead(READ_MILLIS::get), QUADRANTS.input(), 19, 256,
+                    Duration.ofSeconds(30), manager);
             assertThat(choice.batchSize()).isEqualTo(16);
             assertThat(choice.trials()).extracting(BatchTuner.Trial::batchSize).containsExactly(8, 16, 32);
         }
     }
 
     /**
-     * The machine slows down threefold while the first candidates are measured (its first eight
-     * reads), then runs at its steady speed: 40 ms a batch at 8, 30 at 16, 100 at 32, so 16 is
-     * best (2 x 30 ms per Score-CAM of 19 inputs). Measured once each, 16 would look like 180 ms
-     * and 32 would win; rounds after the first pass let its steady timings outvote the slow spell.
+     * The machine runs three times slower while the first two candidates are measured (its first
+     * eight reads), then at its steady speed. Measured only then, 16 would look like 2 x 90 ms and
+     * 32 would win; rounds after the first pass let its steady timings outvote the slow spell.
      */
     @Test
     void aSlowSpellDuringTheFirstCandidatesDoesNotDecideThePick() {
-        Map<Long, Long> steadyMillis = Map.of(8L, 40L, 16L, 30L, 32L, 100L);
         AtomicInteger reads = new AtomicInteger();
-        Network drifting = new Network() {
-            @Override
-            public NDArray forward(NDArray input) {
-                long millis = steadyMillis.get(input.getShape().get(0));
-                NDArray logits = mock(NDArray.class);
-                doAnswer(call -> {
-                    Thread.sleep(reads.incrementAndGet() <= 8 ? 3 * millis : millis);
-                    return new float[0];
-                }).when(logits).toFloatArray();
-                return logits;
-            }
-
-            @Override
-            public NDArray features(NDArray input) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public NDArray head(NDArray activations) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        Network drifting = paidOnRead(n -> (reads.incrementAndGet() <= 8 ? 3 : 1) * READ_MILLIS.get(n));
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             BatchTuner.Choice choice = BatchTuner.choose(drifting, QUADRANTS.input(), 19, 256, Duration.ofSeconds(30),
                     manager);
