@@ -24,45 +24,31 @@ import torch
 import torch.nn as nn
 import yaml
 
-from model_package import PackageError, cast_constants, freeze, is_frozen
+from model_package import ChannelsLast, PackageError, cast_constants, freeze, is_frozen
 
 DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
 MAX_RELATIVE_ERROR = 0.05
 
 
 class ReducedPrecision(nn.Module):
-    """The package's network in `dtype` behind a float32 interface.
+    """The package's network in `dtype` behind a float32 interface."""
 
-    channels_last: 4-d weights and the input in NHWC order, where convolution kernels for half
-    precision are fastest (tensor cores on a GPU; measured in docs/gpu.md). The arrays it returns
-    are contiguous NCHW as ever: DJL and the service see no difference.
-    """
-
-    def __init__(self, network, dtype: torch.dtype, channels_last: bool = False):
+    def __init__(self, network, dtype: torch.dtype):
         super().__init__()
         self.network = network.to(dtype)
-        if channels_last:
-            self.network = self.network.to(memory_format=torch.channels_last)
         self.dtype = dtype
-        self.channels_last = channels_last
 
     def forward(self, x):
         # No float32 round trip between the halves: a masked batch stays in `dtype` throughout.
-        return self.network.head(self.network.features(self.prepared(x))).float()
+        return self.network.head(self.network.features(x.to(self.dtype))).float()
 
     @torch.jit.export
     def features(self, x):
-        return self.network.features(self.prepared(x)).float().contiguous()
+        return self.network.features(x.to(self.dtype)).float()
 
     @torch.jit.export
     def head(self, a):
         return self.network.head(a.to(self.dtype)).float()
-
-    def prepared(self, x):
-        x = x.to(self.dtype)
-        if self.channels_last:
-            x = x.contiguous(memory_format=torch.channels_last)
-        return x
 
 
 @torch.no_grad()
@@ -86,7 +72,9 @@ def reduce_network(network, dtype, channels_last, frozen):
         reduced = freeze(torch.jit.script(ReducedPrecision(network, dtype)))
         cast_constants(reduced, dtype)
         return reduced
-    reduced = torch.jit.script(ReducedPrecision(network, dtype, channels_last))
+    # channels_last: NHWC weights and input inside, where convolutions in half precision are
+    # fastest (tensor cores on a GPU, docs/gpu.md; oneDNN on the CPU); NCHW arrays out as ever.
+    reduced = torch.jit.script(ReducedPrecision(ChannelsLast(network) if channels_last else network, dtype))
     return freeze(reduced) if frozen else reduced
 
 
