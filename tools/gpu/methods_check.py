@@ -16,7 +16,6 @@ import base64
 import json
 import sys
 import time
-import urllib.parse
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +24,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import cam_reference  # noqa: E402
 import scorecam_reference as ref  # noqa: E402
-from service_client import get_json, multipart  # noqa: E402
+from service_client import explain, get_json  # noqa: E402
 
 # Small enough for a few seconds per method on a GPU; the same settings go to the reference.
 SETTINGS = {"sscam": {"samples": 2, "noise": 2.0, "seed": 7}, "iscam": {"steps": 3},
@@ -33,20 +32,6 @@ SETTINGS = {"sscam": {"samples": 2, "noise": 2.0, "seed": 7}, "iscam": {"steps":
 REFERENCE_ARGS = {"sscam": {"samples": 2, "noise": 2.0, "seed": 7}, "iscam": {"steps": 3},
                   "faster-scorecam": {"max_channels": 16}}
 NO_REFERENCE = {"scorecam": "reference_maps.py's"}
-
-
-def explain(url, model, image, method, params):
-    import urllib.request
-    query = urllib.parse.urlencode({"method": method, **params})
-    body, content_type = multipart(image)
-    request = urllib.request.Request(f"{url}/v1/models/{model}/explanations?{query}", data=body, method="POST",
-                                     headers={"Content-Type": content_type, "Accept": "application/json"})
-    start = time.perf_counter()
-    try:
-        with urllib.request.urlopen(request, timeout=120) as response:
-            return time.perf_counter() - start, response.status, json.loads(response.read())
-    except urllib.error.HTTPError as e:
-        return time.perf_counter() - start, e.code, e.read()[:300].decode(errors="replace")
 
 
 def correlation(a, b):
@@ -71,7 +56,7 @@ def main():
         params = dict(SETTINGS.get(method, {}))
         if method == "scorecam":
             params["metrics"] = "true"
-        seconds, status, payload = explain(args.url, args.model, image, method, params)
+        seconds, status, payload = explain(args.url, args.model, image, {"method": method, **params})
         entry = {"status": status, "seconds": round(seconds, 4), "params": params}
         if status == 200:
             stats = payload["stats"]

@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -54,10 +55,12 @@ def multipart(image_bytes):
     return body, f"multipart/form-data; boundary={boundary}"
 
 
-def explain(url, model, image_bytes):
-    """One synchronous explanation: (seconds end to end, HTTP status, parsed body or error text)."""
+def explain(url, model, image_bytes, params=None):
+    """One synchronous explanation, with query parameters if given (method=..., steps=...):
+    (seconds end to end, HTTP status, parsed body or error text)."""
     body, content_type = multipart(image_bytes)
-    request = urllib.request.Request(f"{url}/v1/models/{model}/explanations", data=body, method="POST",
+    query = f"?{urllib.parse.urlencode(params)}" if params else ""
+    request = urllib.request.Request(f"{url}/v1/models/{model}/explanations{query}", data=body, method="POST",
                                      headers={"Content-Type": content_type, "Accept": "application/json"})
     start = time.perf_counter()
     try:
