@@ -76,8 +76,7 @@ final class BatchTuner {
     static Choice choose(Network network, InputFormat input, int maskedInputs, int maxBatchSize, Duration budget,
             NDManager manager) {
         long deadline = System.nanoTime() + budget.toNanos();
-        List<Integer> sizes = new ArrayList<>();
-        Map<Integer, List<Double>> timings = new LinkedHashMap<>();
+        Map<Integer, List<Double>> timings = new LinkedHashMap<>();   // in the order measured
         Trial best = null;
         int worse = 0;
         for (int size : candidates(maskedInputs, maxBatchSize)) {
@@ -90,7 +89,6 @@ final class BatchTuner {
                 times.add(timed(network, batch));
                 times.add(timed(network, batch));
             }
-            sizes.add(size);
             timings.put(size, times);
             Trial trial = trial(size, times, maskedInputs);
             if (best == null || trial.costMillis() < best.costMillis()) {
@@ -105,7 +103,7 @@ final class BatchTuner {
         }
         extraRounds:
         for (int round = 0; round < EXTRA_ROUNDS; round++) {
-            List<Integer> order = new ArrayList<>(sizes);
+            List<Integer> order = new ArrayList<>(timings.keySet());
             if (round % 2 == 0) {
                 Collections.reverse(order);
             }
@@ -118,7 +116,9 @@ final class BatchTuner {
                 }
             }
         }
-        List<Trial> trials = sizes.stream().map(size -> trial(size, timings.get(size), maskedInputs)).toList();
+        List<Trial> trials = timings.entrySet().stream()
+                .map(measured -> trial(measured.getKey(), measured.getValue(), maskedInputs))
+                .toList();
         Trial pick = trials.stream().min(Comparator.comparingDouble(Trial::costMillis)).orElseThrow();
         return new Choice(pick.batchSize(), trials);
     }
