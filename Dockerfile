@@ -41,11 +41,14 @@ COPY deploy/docker/PrefetchEngine.java /opt/PrefetchEngine.java
 
 # ---------------------------------------------------------------------------------------------
 # CPU natives: libtorch extracted from the pytorch-native-cpu jar now (~450 MB), not at every
-# container start. Offline: nothing is downloaded.
+# container start. Offline: nothing is downloaded. DJL extracts into a private (0700) folder as
+# root: the runtime user (10001) must be able to read it, or DJL tries to extract again beside it
+# and fails on the read-only root filesystem (tools/containers/smoke.sh runs it so).
 FROM layers AS natives
 ENV DJL_CACHE_DIR=/opt/scorecam/djl-cache \
     DJL_OFFLINE=true
-RUN java -cp 'extracted/dependencies/lib/*' /opt/PrefetchEngine.java
+RUN java -cp 'extracted/dependencies/lib/*' /opt/PrefetchEngine.java \
+    && chmod -R a+rX,go-w /opt/scorecam/djl-cache
 
 # ---------------------------------------------------------------------------------------------
 # Runtime: a JRE, a non-root user, the layers from least to most often changed.
@@ -88,7 +91,8 @@ FROM layers AS natives-gpu
 ENV DJL_CACHE_DIR=/opt/scorecam/djl-cache \
     PYTORCH_FLAVOR=cu128
 RUN rm -f extracted/dependencies/lib/pytorch-native-cpu-*.jar \
-    && java -cp 'extracted/dependencies/lib/*' /opt/PrefetchEngine.java
+    && java -cp 'extracted/dependencies/lib/*' /opt/PrefetchEngine.java \
+    && chmod -R a+rX,go-w /opt/scorecam/djl-cache
 
 FROM ${JRE_IMAGE} AS jre
 
