@@ -2,24 +2,17 @@
 # Builds the service image from the committed Dockerfile with podman where no image registry can be
 # reached: the base images come from Debian's own packages instead of Docker Hub.
 #
-#   tools/containers/build-local.sh            -> localhost/scorecam-server:<version>
+#   tools/containers/build-local.sh            -> localhost/scorecam-server:<project version>
 #
 # Local base images, each made once and reused while present (REBUILD_BASE=1 makes them again):
-#   localhost/debian:bookworm   debootstrap --variant=minbase bookworm (needs root)
-#   localhost/jdk17, jre17      Debian's openjdk-17-jdk-headless / openjdk-17-jre-headless
+#   localhost/debian:bookworm        debootstrap --variant=minbase bookworm (needs root)
+#   localhost/jdk17, jre17           Debian's openjdk-17-jdk-headless / openjdk-17-jre-headless
+#   localhost/redis-server:bookworm  Debian's redis-server, for the container tests' cluster
 # The Maven build inside the image reuses ~/.m2 (mounted), and the host's Java trust store where it
 # has one, so it reaches the same Maven repository the host does.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tools/containers/lib.sh
-
-base_image() {  # base_image NAME PACKAGE...: a Debian image with these packages, made once
-  local name=$1; shift
-  if [ -z "${REBUILD_BASE:-}" ] && podman image exists "$name"; then return; fi
-  echo "making $name ($*)"
-  printf 'FROM %s\nRUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends %s \\\n && rm -rf /var/lib/apt/lists/*\n' \
-      "$DEBIAN_IMAGE" "$*" | podman build -q --network host -t "$name" -f - . >/dev/null
-}
 
 if [ -n "${REBUILD_BASE:-}" ] || ! podman image exists "$DEBIAN_IMAGE"; then
   echo "making $DEBIAN_IMAGE with debootstrap"
@@ -30,6 +23,7 @@ if [ -n "${REBUILD_BASE:-}" ] || ! podman image exists "$DEBIAN_IMAGE"; then
 fi
 base_image localhost/jdk17 openjdk-17-jdk-headless
 base_image localhost/jre17 openjdk-17-jre-headless
+base_image "$REDIS_IMAGE" redis-server
 
 mounts=()
 [ -d "$HOME/.m2" ] && mounts+=(-v "$HOME/.m2:/root/.m2")

@@ -25,7 +25,7 @@ podman run -d --name "$name" --network host \
   --cap-drop ALL --security-opt no-new-privileges \
   -e SERVER_PORT="$api" -e MANAGEMENT_SERVER_PORT="$management" \
   "$image" >/dev/null
-started=$(date +%s.%N)
+started=$(date +%s%N)
 echo "started $image as $name (API :$api, management :$management)"
 
 ready=false
@@ -36,7 +36,7 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 $ready || fail "not ready after 120 s"
-printf 'ready after %.1f s\n' "$(echo "$(date +%s.%N) - $started" | bc)"
+echo "ready after $(seconds_since "$started") s"
 
 uid=$(podman exec "$name" id -u)
 [ "$uid" = 10001 ] || fail "runs as uid $uid, not 10001"
@@ -56,7 +56,7 @@ curl -sf "http://127.0.0.1:$management/actuator/prometheus" | grep -q '^jvm_memo
 echo "metrics on the management port only"
 podman logs "$name" 2>&1 | grep -q 'to cache' && fail "DJL extracted libtorch at start instead of using the image's copy"
 
-stop_start=$(date +%s.%N)
+stop_start=$(date +%s%N)
 podman kill --signal TERM "$name" >/dev/null
 podman wait "$name" >/dev/null &
 waiter=$!
@@ -65,7 +65,7 @@ kill -0 $waiter 2>/dev/null && fail "still running ${grace} s after SIGTERM"
 exit_code=$(podman inspect -f '{{.State.ExitCode}}' "$name")
 # 143 = 128 + SIGTERM: the JVM ran its shutdown hooks and exited on the signal.
 case "$exit_code" in 0|143) ;; *) fail "exit code $exit_code after SIGTERM" ;; esac
-printf 'SIGTERM: exited (%s) after %.1f s (grace %s s)\n' "$exit_code" "$(echo "$(date +%s.%N) - $stop_start" | bc)" "$grace"
+echo "SIGTERM: exited ($exit_code) after $(seconds_since "$stop_start") s (grace $grace s)"
 podman logs "$name" 2>&1 | grep -E ' (ERROR|WARN) ' | grep -v -E 'CudaUtils|open to anyone|GPU' \
   && echo "(warnings above)"
 echo "SMOKE PASSED: $image"

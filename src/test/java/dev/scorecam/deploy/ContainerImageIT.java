@@ -8,7 +8,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 import javax.imageio.ImageIO;
 
@@ -19,8 +18,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
@@ -31,30 +28,22 @@ import dev.scorecam.Multipart;
 import dev.scorecam.ServerTest;
 
 /**
- * Builds the CPU image from the Dockerfile (Maven build inside, several minutes the first time),
- * starts it and calls it as a user would. Skipped, saying why, where no Docker engine runs (as on our CI).
+ * The CPU image built from the Dockerfile (tools/containers/build-local.sh), started as the Helm
+ * chart runs it (non-root, read-only root filesystem, only /tmp writable, no capabilities) and called
+ * as a user would. Skipped, saying why, where no container engine or image is there.
  */
 @Tag(ServerTest.SLOW)
-@EnabledIf(value = "dev.scorecam.deploy.DockerEngine#running", disabledReason = DockerEngine.ABSENT)
+@EnabledIf(value = "dev.scorecam.deploy.ContainerEngine#ready", disabledReason = ContainerEngine.ABSENT)
 @Testcontainers
 class ContainerImageIT {
 
     static final Path SAMPLE = Path.of("samples/sneaker.png");
 
     @Container
-    static final GenericContainer<?> server = new GenericContainer<>(
-            new ImageFromDockerfile("scorecam-server-it", true)
-                    .withDockerfile(Path.of("Dockerfile"))
-                    .withTarget("cpu"))
-            .withExposedPorts(8080, 8081)
-            // The image puts the actuator on its own port (MANAGEMENT_SERVER_PORT=8081).
-            .waitingFor(Wait.forHttp("/actuator/health/readiness").forPort(8081).forStatusCode(200)
-                    .withStartupTimeout(Duration.ofMinutes(5)));
+    static final GenericContainer<?> server = ServiceContainer.of(ContainerEngine.serviceImage());
 
-    private final RestClient client = RestClient.create(
-            "http://" + server.getHost() + ":" + server.getMappedPort(8080));
-    private final RestClient management = RestClient.create(
-            "http://" + server.getHost() + ":" + server.getMappedPort(8081));
+    private final RestClient client = RestClient.create(ServiceContainer.url(server, ServiceContainer.API_PORT));
+    private final RestClient management = RestClient.create(ServiceContainer.url(server, ServiceContainer.MANAGEMENT_PORT));
 
     @Test
     void healthGroupsAndMetricsAreUp() {
@@ -83,6 +72,8 @@ class ContainerImageIT {
     @Test
     void runsAsTheNonRootUserWithLibtorchExtractedAtBuildTime() throws Exception {
         assertThat(server.execInContainer("id", "-u").getStdout().strip()).isEqualTo("10001");
+        assertThat(server.execInContainer("touch", "/app/probe").getExitCode()).as("the root filesystem is read-only")
+                .isNotZero();
         assertThat(server.getLogs()).as("DJL found libtorch in the image and extracted nothing at start")
                 .doesNotContain("to cache ...");
     }
