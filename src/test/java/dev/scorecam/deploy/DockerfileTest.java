@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What can be checked of the Dockerfile without a Docker engine: the stages, their order and
- * the runtime settings. {@link ContainerImageIT} builds and runs it where Docker exists.
+ * the runtime settings. {@link ContainerImageIT} runs the image it builds where a container engine is.
  */
 class DockerfileTest {
 
@@ -64,6 +64,10 @@ class DockerfileTest {
         }
         assertThat(stage("natives")).contains("java -cp 'extracted/dependencies/lib/*' /opt/PrefetchEngine.java");
         assertThat(stage("natives-gpu")).contains("PYTORCH_FLAVOR=cu128").contains("rm -f extracted/dependencies/lib/pytorch-native-cpu-");
+        for (String natives : List.of("natives", "natives-gpu")) {
+            // DJL extracts as root into a 0700 folder: unreadable by uid 10001, the image would not start.
+            assertThat(stage(natives)).as(natives).contains("chmod -R a+rX,go-w /opt/scorecam/djl-cache");
+        }
         assertThat(stage("gpu")).contains("PYTORCH_FLAVOR=cu128").contains("device: gpu");
         assertThat(Path.of("deploy/docker/PrefetchEngine.java")).exists();
     }
