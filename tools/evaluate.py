@@ -31,12 +31,11 @@ import json
 import shlex
 import sys
 import time
-import urllib.error
-import urllib.request
-import uuid
 from pathlib import Path
 
 import numpy as np
+
+import scorecam_client as client
 
 BEGIN = "<!-- evaluation:begin -->"
 END = "<!-- evaluation:end -->"
@@ -132,35 +131,19 @@ def decode_map(saliency):
 
 def get(url):
     """(status, parsed JSON or None)."""
-    try:
-        with urllib.request.urlopen(url, timeout=60) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as e:
-        return e.code, None
-
-
-def post_multipart(url, fields, image_name, image_bytes, timeout):
-    boundary = uuid.uuid4().hex
-    parts = []
-    for name, value in fields:
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
-    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="{image_name}"\r\n'
-                 f'Content-Type: application/octet-stream\r\n\r\n'.encode() + image_bytes + b"\r\n")
-    parts.append(f"--{boundary}--\r\n".encode())
-    request = urllib.request.Request(url, data=b"".join(parts), method="POST", headers={
-        "Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return json.load(response)
-    except urllib.error.HTTPError as e:
-        raise SystemExit(f"{image_name}: {e.code} {e.read().decode(errors='replace')}")
+    answer = client.get(url, timeout=60)
+    return answer.status, answer.json() if answer.status == 200 else None
 
 
 def evaluate_image(url, model, method, entry, dataset, geometry_of, steps, timeout, extra=()):
     path = dataset / entry["file"]
     fields = [("target", str(entry["label"])), ("method", method), ("metrics", "true"), ("metrics-steps", str(steps)),
               *extra]
-    body = post_multipart(f"{url}/v1/models/{model}/explanations", fields, entry["file"], path.read_bytes(), timeout)
+    answer = client.explain(url, model, path.read_bytes(), fields=fields, filename=entry["file"],
+                            image_type="application/octet-stream", timeout=timeout)
+    if answer.status != 200:
+        raise SystemExit(f"{entry['file']}: {answer.status} {answer.text(2000)}")
+    body = answer.json()
     explanation = body["explanations"][0]
     saliency = decode_map(explanation["saliency"])
     faithfulness = explanation["faithfulness"]

@@ -25,13 +25,10 @@ import argparse
 import base64
 import functools
 import io
-import json
 import os
 import statistics
 import sys
 import time
-import urllib.request
-import uuid
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +36,8 @@ import torch
 import torch.nn as nn
 import yaml
 from PIL import Image
+
+import scorecam_client as client
 
 
 def import_peer(peer, ttach):
@@ -115,25 +114,18 @@ def peer_best_batch(case, batches):
 
 
 def service_run(url, case, png):
-    boundary = uuid.uuid4().hex
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"x.png\"\r\n"
-            f"Content-Type: image/png\r\n\r\n").encode() + png + f"\r\n--{boundary}--\r\n".encode()
-    request = urllib.request.Request(f"{url}/v1/models/{case.name}/explanations", data=body, method="POST",
-                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
-                                              "Accept": "application/json"})
-    start = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=1800) as response:
-        answer = json.load(response)
-    seconds = time.perf_counter() - start
-    saliency = answer["explanations"][0]["saliency"]
+    answer = client.explain(url, case.name, png, filename="x.png", timeout=1800)
+    if answer.status != 200:
+        raise SystemExit(f"{case.name}: HTTP {answer.status} {answer.text()}")
+    body = answer.json()
+    saliency = body["explanations"][0]["saliency"]
     values = np.frombuffer(base64.b64decode(saliency["data"]), dtype="<f4").reshape(saliency["height"],
                                                                                    saliency["width"])
-    return seconds, values, answer["stats"]
+    return answer.seconds, values, body["stats"]
 
 
 def served_batch(url, case):
-    with urllib.request.urlopen(f"{url}/v1/models/{case.name}", timeout=60) as response:
-        info = json.load(response)
+    info = client.get_json(f"{url}/v1/models/{case.name}", timeout=60)
     return info["batchSize"], info.get("batchSizeFrom", "?"), info.get("precision", "?")
 
 

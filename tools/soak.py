@@ -3,21 +3,21 @@ server, in blocks of 500, alternately sequential and from several concurrent cli
 each block it samples the server's RSS (/proc/<pid>/status VmRSS: the Java heap, metaspace and
 libtorch's native memory together) and the JVM's heap, and prints a Markdown table row.
 
-Standard library only (run with /usr/bin/python3). Exit status 1 if any answer was not the
-expected 200 (synchronous, poll, result) or 202 (job submitted).
+Standard library only, with tools/scorecam_client.py (run with /usr/bin/python3). Exit status 1
+if any answer was not the expected 200 (synchronous, poll, result) or 202 (job submitted).
 
     soak.py BASE_URL SERVER_PID N [--clients 4] [--every 500] [--samples samples]
 """
 import argparse
 import concurrent.futures
 import glob
-import http.client
 import json
 import os
 import sys
 import threading
 import time
-import urllib.parse
+
+import scorecam_client
 
 MODEL = "fashion-cnn"
 JOB_EVERY = 10          # every 10th request is an asynchronous job instead of a synchronous one
@@ -27,40 +27,30 @@ HTTP_TIMEOUT_S = 120
 
 class Client:
     def __init__(self, base_url, samples):
-        url = urllib.parse.urlsplit(base_url)
-        self.host, self.port = url.hostname, url.port
-        self.bodies = [self._multipart(path) for path in samples]
+        self.base_url = base_url.rstrip("/")
+        self.bodies = [self._bodies(path) for path in samples]
         self.lock = threading.Lock()
         self.failures = []
         self.counts = {"sync-png": 0, "sync-json": 0, "job": 0}
 
     @staticmethod
-    def _multipart(path):
-        boundary = "soak-" + os.urandom(8).hex()
+    def _bodies(path):
+        """The sample's two forms, built once: an explanation's, and a job's (with its model)."""
         with open(path, "rb") as f:
             image = f.read()
+        name = os.path.basename(path)
+        return {"explain": scorecam_client.multipart(image, name),
+                "job": scorecam_client.multipart(image, name, fields={"model": MODEL})}
 
-        def body(extra):
-            parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-                     for k, v in extra.items()]
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="image"; '
-                         f'filename="{os.path.basename(path)}"\r\nContent-Type: image/png\r\n\r\n'.encode()
-                         + image + b"\r\n")
-            parts.append(f"--{boundary}--\r\n".encode())
-            return b"".join(parts)
-
-        return {"type": f"multipart/form-data; boundary={boundary}",
-                "explain": body({}), "job": body({"model": MODEL})}
-
-    def _call(self, method, path, body=None, headers=None):
-        # One connection per request: no keep-alive races to tell apart from real failures.
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=HTTP_TIMEOUT_S)
-        try:
-            conn.request(method, path, body=body, headers=headers or {})
-            response = conn.getresponse()
-            return response.status, response.getheader("Content-Type", ""), response.read()
-        finally:
-            conn.close()
+    def _call(self, method, path, form=None, accept="application/json"):
+        """(status, body) of one request with a connection of its own, so that no keep-alive race
+        reads as a failure; a failed connection raises ConnectionError."""
+        body, content_type = form or (None, None)
+        headers = {"Accept": accept, **({"Content-Type": content_type} if form else {})}
+        answer = scorecam_client.call(method, self.base_url + path, body, headers, HTTP_TIMEOUT_S)
+        if answer.status == 0:
+            raise ConnectionError(answer.text())
+        return answer.status, answer.body
 
     def _fail(self, i, what, status, payload):
         with self.lock:
@@ -75,16 +65,14 @@ class Client:
             else:
                 kind = "sync-png" if i % 2 == 0 else "sync-json"
                 self._sync(i, body, "image/png" if kind == "sync-png" else "application/json")
-        except (OSError, http.client.HTTPException, ValueError) as e:
+        except (ConnectionError, ValueError) as e:
             self._fail(i, "connection", type(e).__name__, str(e).encode())
             return
         with self.lock:
             self.counts[kind] += 1
 
     def _sync(self, i, body, accept):
-        status, ctype, payload = self._call(
-            "POST", f"/v1/models/{MODEL}/explanations", body["explain"],
-            {"Content-Type": body["type"], "Accept": accept})
+        status, payload = self._call("POST", f"/v1/models/{MODEL}/explanations", body["explain"], accept)
         if status != 200:
             self._fail(i, f"explain {accept}", status, payload)
         elif accept == "image/png" and not payload.startswith(b"\x89PNG"):
@@ -93,14 +81,14 @@ class Client:
             self._fail(i, "explain json: no explanations", status, payload)
 
     def _job(self, i, body):
-        status, _, payload = self._call("POST", "/v1/jobs", body["job"], {"Content-Type": body["type"]})
+        status, payload = self._call("POST", "/v1/jobs", body["job"])
         if status != 202:
             self._fail(i, "job submit", status, payload)
             return
         job = json.loads(payload)["id"]
         deadline = time.monotonic() + JOB_DEADLINE_S
         while True:
-            status, _, payload = self._call("GET", f"/v1/jobs/{job}")
+            status, payload = self._call("GET", f"/v1/jobs/{job}")
             state = json.loads(payload).get("status") if status == 200 else None
             if status != 200 or state in ("FAILED", "CANCELLED"):
                 self._fail(i, f"job poll ({state})", status, payload)
@@ -111,7 +99,7 @@ class Client:
                 self._fail(i, f"job not done in {JOB_DEADLINE_S} s", status, payload)
                 return
             time.sleep(0.01)
-        status, _, payload = self._call("GET", f"/v1/jobs/{job}/result", headers={"Accept": "image/png"})
+        status, payload = self._call("GET", f"/v1/jobs/{job}/result", accept="image/png")
         if status != 200 or not payload.startswith(b"\x89PNG"):
             self._fail(i, "job result", status, payload)
 
@@ -126,7 +114,7 @@ def rss_mb(pid):
 
 def metric_mb(client, name, tag=None):
     path = f"/actuator/metrics/{name}" + (f"?tag={tag}" if tag else "")
-    status, _, payload = client._call("GET", path)
+    status, payload = client._call("GET", path)
     if status != 200:
         raise RuntimeError(f"{path} -> {status} (is the metrics endpoint exposed?)")
     return json.loads(payload)["measurements"][0]["value"] / 2**20

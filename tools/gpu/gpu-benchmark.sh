@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Score-CAM on a lent GPU, end to end through the service's HTTP API, in one bounded run
+# Score-CAM on a GPU, end to end through the service's HTTP API, in one bounded run
 # (docs/gpu.md). On the GPU machine, from the repository root, after tools/gpu/prepare-carry.sh
 # here and a DJL JNI built there:
 #

@@ -24,7 +24,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import cam_reference  # noqa: E402
 import scorecam_reference as ref  # noqa: E402
-from service_client import explain, get_json  # noqa: E402
+import scorecam_client as client  # noqa: E402
 
 # Small enough for a few seconds per method on a GPU; the same settings go to the reference.
 SETTINGS = {"sscam": {"samples": 2, "noise": 2.0, "seed": 7}, "iscam": {"steps": 3},
@@ -49,16 +49,17 @@ def main():
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     image = Path(args.image).read_bytes()
-    methods = [m["name"] for m in get_json(f"{args.url}/v1/methods")]
+    methods = [m["name"] for m in client.get_json(f"{args.url}/v1/methods")]
 
     answers = {}
     for method in methods:
         params = dict(SETTINGS.get(method, {}))
         if method == "scorecam":
             params["metrics"] = "true"
-        seconds, status, payload = explain(args.url, args.model, image, {"method": method, **params})
-        entry = {"status": status, "seconds": round(seconds, 4), "params": params}
-        if status == 200:
+        answer = client.explain(args.url, args.model, image, params={"method": method, **params})
+        entry = {"status": answer.status, "seconds": round(answer.seconds, 4), "params": params}
+        if answer.status == 200:
+            payload = answer.json()
             stats = payload["stats"]
             first = payload["explanations"][0]
             entry.update(target=first["target"]["index"], computeMillis=stats["computeMillis"],
@@ -66,9 +67,9 @@ def main():
                          faithfulness="faithfulness" in first, score=payload["score"],
                          map=[first["saliency"]["height"], first["saliency"]["width"], first["saliency"]["data"]])
         else:
-            entry["error"] = str(payload)[:300]
+            entry["error"] = answer.text(300)
         answers[method] = entry
-        print(f"{method}: HTTP {status} in {seconds:.3f} s", flush=True)
+        print(f"{method}: HTTP {answer.status} in {answer.seconds:.3f} s", flush=True)
 
     device = torch.device(args.device)
     model, meta = ref.load_package(args.package)

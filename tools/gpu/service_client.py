@@ -9,7 +9,8 @@
 explanations, then N timed ones one after another, then N from each of C concurrent clients.
 Every phase starts only before the deadline and every request has a timeout, so it ends on its
 own. The first timed answer's map is kept (base64 float32) for the map checks.
-Standard library only: it runs under whatever python3 the GPU machine has.
+Standard library only (with tools/scorecam_client.py): it runs under whatever python3 the GPU
+machine has.
 """
 
 import argparse
@@ -18,17 +19,12 @@ import os
 import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
-import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import scorecam_client as client  # noqa: E402
 
 REQUEST_TIMEOUT_S = 150
-
-
-def get_json(url, timeout=10):
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        return json.loads(response.read())
 
 
 def wait_ready(url, pid, timeout):
@@ -39,50 +35,25 @@ def wait_ready(url, pid, timeout):
             print(f"server process {pid} exited before it was ready", file=sys.stderr)
             return 1
         try:
-            if get_json(f"{url}/actuator/health/readiness", timeout=5).get("status") == "UP":
+            if client.get_json(f"{url}/actuator/health/readiness", timeout=5).get("status") == "UP":
                 return 0
-        except (urllib.error.URLError, OSError, ValueError):
+        except ValueError:
             pass               # not listening yet, or 503 while models load
         time.sleep(1)
     print(f"not ready after {timeout} s", file=sys.stderr)
     return 1
 
 
-def multipart(image_bytes):
-    boundary = uuid.uuid4().hex
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"input.png\"\r\n"
-            "Content-Type: image/png\r\n\r\n").encode() + image_bytes + f"\r\n--{boundary}--\r\n".encode()
-    return body, f"multipart/form-data; boundary={boundary}"
-
-
-def explain(url, model, image_bytes, params=None):
-    """One synchronous explanation, with query parameters if given (method=..., steps=...):
-    (seconds end to end, HTTP status, parsed body or error text)."""
-    body, content_type = multipart(image_bytes)
-    query = f"?{urllib.parse.urlencode(params)}" if params else ""
-    request = urllib.request.Request(f"{url}/v1/models/{model}/explanations{query}", data=body, method="POST",
-                                     headers={"Content-Type": content_type, "Accept": "application/json"})
-    start = time.perf_counter()
-    try:
-        with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT_S) as response:
-            payload = json.loads(response.read())
-            return time.perf_counter() - start, response.status, payload
-    except urllib.error.HTTPError as e:
-        return time.perf_counter() - start, e.code, e.read()[:400].decode(errors="replace")
-    except (urllib.error.URLError, OSError) as e:
-        return time.perf_counter() - start, 0, f"{type(e).__name__}: {e}"
-
-
-def record(seconds, status, payload):
+def record(answer):
     """What the report needs of one answer (the map itself is kept only once)."""
-    entry = {"seconds": round(seconds, 4), "status": status}
-    if status == 200:
-        stats = payload["stats"]
+    entry = {"seconds": round(answer.seconds, 4), "status": answer.status}
+    if answer.status == 200:
+        stats = answer.json()["stats"]
         entry.update(computeMillis=stats["computeMillis"], liveChannels=stats["liveChannels"],
                      forwardPasses=stats["forwardPasses"], batchSize=stats["batchSize"],
                      precision=stats.get("precision"))
     else:
-        entry["error"] = str(payload)[:400]
+        entry["error"] = answer.text()
     return entry
 
 
@@ -91,14 +62,15 @@ def sequential(url, model, image, runs, deadline, keep_map):
     for _ in range(runs):
         if time.time() > deadline:
             break
-        seconds, status, payload = explain(url, model, image)
-        results.append(record(seconds, status, payload))
-        if keep_map and kept is None and status == 200:
+        answer = client.explain(url, model, image, timeout=REQUEST_TIMEOUT_S)
+        results.append(record(answer))
+        if keep_map and kept is None and answer.status == 200:
+            payload = answer.json()
             first = payload["explanations"][0]
             kept = {"target": first["target"]["index"], "score": payload["score"],
                     "width": first["saliency"]["width"], "height": first["saliency"]["height"],
                     "data": first["saliency"]["data"]}
-        if status != 200:
+        if answer.status != 200:
             break              # a failing service fails every call alike: say so once
     return results, kept
 
@@ -106,10 +78,10 @@ def sequential(url, model, image, runs, deadline, keep_map):
 def concurrent(url, model, image, clients, runs, deadline):
     per_client = [[] for _ in range(clients)]
 
-    def client(i):
+    def one_client(i):
         per_client[i], _ = sequential(url, model, image, runs, deadline, keep_map=False)
 
-    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
+    threads = [threading.Thread(target=one_client, args=(i,), daemon=True) for i in range(clients)]
     start = time.time()
     for t in threads:
         t.start()
@@ -120,7 +92,7 @@ def concurrent(url, model, image, clients, runs, deadline):
 
 def bench(args):
     image = open(args.image, "rb").read()
-    out = {"model": get_json(f"{args.url}/v1/models/{args.model}"), "workers": args.workers}
+    out = {"model": client.get_json(f"{args.url}/v1/models/{args.model}"), "workers": args.workers}
     phases = {}
 
     start = time.time()
