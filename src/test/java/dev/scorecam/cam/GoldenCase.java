@@ -1,10 +1,5 @@
 package dev.scorecam.cam;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -12,6 +7,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
+
+import dev.scorecam.Float32Files;
 
 /**
  * One golden Score-CAM map written by tools/make_test_models.py from the independent torch
@@ -34,14 +31,7 @@ record GoldenCase(
     }
 
     static float[] floats(Path file) {
-        try {
-            ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-            float[] values = new float[bytes.remaining() / Float.BYTES];
-            bytes.asFloatBuffer().get(values);
-            return values;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Float32Files.read(file);
     }
 
     @Override

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -16,6 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import tools.jackson.databind.json.JsonMapper;
+
+import dev.scorecam.Float32Files;
 
 /**
  * The model input the service makes from an image, against PIL's pixels for the same resize
@@ -59,7 +58,7 @@ class ResamplerPilGoldenTest {
     @MethodSource("cases")
     void matchesPilOnFloatPlanes(Case c) {
         float[] service = resampled(c);
-        float[] pil = floats(DIR.resolve(c.f32()));
+        float[] pil = Float32Files.read(DIR.resolve(c.f32()));
 
         assertThat(service).hasSameSizeAs(pil);
         assertThat(largestDifference(service, pil)).as(c.name()).isLessThanOrEqualTo(FLOAT_TOLERANCE);
@@ -115,14 +114,4 @@ class ResamplerPilGoldenTest {
         }
     }
 
-    private static float[] floats(Path file) {
-        try {
-            ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-            float[] values = new float[bytes.remaining() / Float.BYTES];
-            bytes.asFloatBuffer().get(values);
-            return values;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
