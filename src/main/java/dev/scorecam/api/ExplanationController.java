@@ -14,7 +14,7 @@ import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
-import dev.scorecam.cam.ClassExplanation;
+import dev.scorecam.cam.TargetMap;
 import dev.scorecam.explain.Explainer;
 import dev.scorecam.explain.Explanation;
 import dev.scorecam.explain.ExplanationJobs;
@@ -76,17 +76,17 @@ class ExplanationController {
     /** The explanation as PNG or .npy (the first target's map) or JSON, as the client's Accept prefers. */
     static ResponseEntity<?> respond(Explanation explanation, HeatmapStyle style, boolean heatmap, String accept) {
         ResponseFormat format = ResponseFormat.negotiate(accept);
-        ClassExplanation first = explanation.result().explanations().get(0);
+        TargetMap first = explanation.result().maps().get(0);
         if (format == ResponseFormat.PNG) {
             return ResponseEntity.ok()
                     .contentType(MediaType.IMAGE_PNG)
-                    .header(TARGET_HEADER, Integer.toString(first.target()))
+                    .header(TARGET_HEADER, Integer.toString(first.target().classIndex()))
                     .body(style.render(explanation, first));
         }
         if (format == ResponseFormat.NPY) {
             return ResponseEntity.ok()
                     .contentType(NpyFormat.MEDIA_TYPE)
-                    .header(TARGET_HEADER, Integer.toString(first.target()))
+                    .header(TARGET_HEADER, Integer.toString(first.target().classIndex()))
                     .body(NpyFormat.encode(first.saliency()));
         }
         return ResponseEntity.ok()

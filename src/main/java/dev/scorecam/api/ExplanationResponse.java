@@ -12,7 +12,8 @@ import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import dev.scorecam.cam.ClassExplanation;
+import dev.scorecam.cam.Target;
+import dev.scorecam.cam.TargetMap;
 import dev.scorecam.cam.ClassFaithfulness;
 import dev.scorecam.cam.Faithfulness;
 import dev.scorecam.cam.FaithfulnessResult;
@@ -34,7 +35,12 @@ record ExplanationResponse(
 
     record Prediction(int index, String label, float probability) {}
 
-    record ClassRef(int index, String label) {}
+    record ClassRef(int index, String label) {
+
+        static ClassRef of(Target target, List<String> labels) {
+            return new ClassRef(target.classIndex(), labels.get(target.classIndex()));
+        }
+    }
 
     /** Little-endian float32, row-major, at the model's input resolution, in [0,1]. */
     record SaliencyData(int width, int height, String dtype, String encoding, String data, boolean allZero) {
@@ -81,21 +87,21 @@ record ExplanationResponse(
             @JsonInclude(JsonInclude.Include.NON_NULL) Long faithfulnessMillis) {}
 
     /** @param heatmap the PNG of a target's overlay, or null when the client did not ask for it */
-    static ExplanationResponse of(Explanation explanation, Function<ClassExplanation, byte[]> heatmap) {
+    static ExplanationResponse of(Explanation explanation, Function<TargetMap, byte[]> heatmap) {
         List<String> labels = explanation.model().labels();
         float[] probabilities = explanation.probabilities();
         // The most probable classes, ranked as top-k targets are.
         List<Prediction> predictions = Arrays.stream(Targets.topK(PREDICTIONS).select(probabilities))
                 .mapToObj(i -> new Prediction(i, labels.get(i), probabilities[i]))
                 .toList();
-        List<ClassExplanation> maps = explanation.result().explanations();
+        List<TargetMap> maps = explanation.result().maps();
         FaithfulnessResult faithfulness = explanation.faithfulness();
         List<TargetExplanation> explanations = IntStream.range(0, maps.size())
                 .mapToObj(i -> {
-                    ClassExplanation e = maps.get(i);
+                    TargetMap e = maps.get(i);
                     byte[] png = heatmap.apply(e);
                     return new TargetExplanation(
-                            new ClassRef(e.target(), labels.get(e.target())),
+                            ClassRef.of(e.target(), labels),
                             SaliencyData.of(e.saliency()),
                             png == null ? null : Base64.getEncoder().encodeToString(png),
                             faithfulness == null ? null : FaithfulnessData.of(faithfulness.classes().get(i)));

@@ -1,6 +1,5 @@
 package dev.scorecam.cam;
 
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
@@ -42,17 +41,12 @@ public final class SmoothedScoreCam implements CamMethod {
     }
 
     @Override
-    public ScoreCamResult explain(Network model, NDArray input, Targets targets, ScoreType scoreType, int batchSize,
+    public CamResult explain(Network network, NDArray input, Targets targets, ScoreKind score, int batchSize,
             Progress progress) {
-        CamRun.checkBatchSize(batchSize);
-        CamRun run = CamRun.start(model, input, targets);
-        int[] live = ScoreCam.liveChannels(run.activations);
-        float[] baseline = MaskedScores.baseline(run.network, input, scoreType);             // S_b
-        double[][] scores = MaskedScores.mean(run.network, input, run.activations, live, samples,
-                (masks, channels, repetitions) -> masks.add(noise(masks, channels, repetitions)),
-                scoreType, batchSize, progress);                                                  // S_k
-        return run.finish(c -> MaskedScores.softmaxOverAllChannels(scores, baseline, live, c, run.channels),
-                live.length);
+        CamRun run = CamRun.start(network, input, targets, score);
+        return MaskedScores.explain(run, run.live, samples,
+                (masks, channels, repetitions) -> masks.add(noise(masks, channels, repetitions)), batchSize, progress,
+                (scores, target) -> CamMath.softmaxWeights(scores.differences(target)));
     }
 
     /** delta for a batch of masks (B,1,H,W), row i that of channel channels[i], sample samples[i]. */

@@ -11,8 +11,8 @@ import dev.scorecam.cam.Faithfulness;
 import dev.scorecam.cam.FaithfulnessResult;
 import dev.scorecam.cam.Progress;
 import dev.scorecam.cam.ScoreCam;
-import dev.scorecam.cam.ScoreCamResult;
-import dev.scorecam.cam.ScoreType;
+import dev.scorecam.cam.CamResult;
+import dev.scorecam.cam.ScoreKind;
 import dev.scorecam.cam.Targets;
 import dev.scorecam.config.ScoreCamProperties;
 import dev.scorecam.imaging.ImageDecoder;
@@ -55,7 +55,7 @@ public class Explainer {
     public PreparedExplanation prepare(ExplanationRequest request) {
         ServedModel model = model(request.model());
         MethodCatalogue.Choice method = method(request);
-        ScoreType score = scoreType(request.score());
+        ScoreKind score = scoreType(request.score());
         int batchSize = batchSize(request.batchSize(), model);
         Targets targets = TargetSelection.resolve(
                 request.targets(), request.topK(), model.modelPackage().labels(), limits.maxTargets());
@@ -89,29 +89,29 @@ public class Explainer {
             }
 
             @Override
-            public void partial(ScoreCamResult soFar) {
+            public void partial(CamResult soFar) {
                 partials.accept(explanation(prepared, soFar, elapsedMillis(start), null, 0));
             }
         };
-        ScoreCamResult result = model.explain(prepared.choice().method(), prepared.input().chw(), prepared.targets(),
+        CamResult result = model.explain(prepared.choice().method(), prepared.input().chw(), prepared.targets(),
                 prepared.score(), prepared.batchSize(), reporter, forwardPasses);
         long computeMillis = elapsedMillis(start);
         FaithfulnessResult faithfulness = null;
         long faithfulnessMillis = 0;
         if (prepared.metricsSteps() != null) {
             long measured = System.nanoTime();
-            faithfulness = model.faithfulness(prepared.input().chw(), result.explanations(), prepared.metricsSteps(),
+            faithfulness = model.faithfulness(prepared.input().chw(), result.maps(), prepared.metricsSteps(),
                     prepared.batchSize(), progress, forwardPasses);
             faithfulnessMillis = elapsedMillis(measured);
         }
         return explanation(prepared, result, computeMillis, faithfulness, faithfulnessMillis);
     }
 
-    private static Explanation explanation(PreparedExplanation prepared, ScoreCamResult result, long computeMillis,
+    private static Explanation explanation(PreparedExplanation prepared, CamResult result, long computeMillis,
             FaithfulnessResult faithfulness, long faithfulnessMillis) {
         ServedModel model = prepared.model();
         return new Explanation(model.modelPackage(), prepared.method(), prepared.score(), prepared.batchSize(),
-                model.precision().id(), prepared.original(), prepared.input().placement(), ScoreCam.probabilities(result.logits()), result,
+                model.precision().id(), prepared.original(), prepared.input().placement(), result.probabilities(), result,
                 computeMillis, prepared.choice().parameters(), faithfulness, faithfulnessMillis);
     }
 
@@ -146,9 +146,9 @@ public class Explainer {
         return models.find(name).orElseThrow(() -> Rejection.unknownModel(name));
     }
 
-    private static ScoreType scoreType(String value) {
+    private static ScoreKind scoreType(String value) {
         try {
-            return value == null ? ScoreType.LOGIT : ScoreType.parse(value);
+            return value == null ? ScoreKind.LOGIT : ScoreKind.parse(value);
         } catch (IllegalArgumentException e) {
             throw Rejection.INVALID_PARAMETER.because(e.getMessage());
         }

@@ -4,8 +4,8 @@ import java.awt.image.BufferedImage;
 import java.util.Map;
 
 import dev.scorecam.cam.FaithfulnessResult;
-import dev.scorecam.cam.ScoreCamResult;
-import dev.scorecam.cam.ScoreType;
+import dev.scorecam.cam.CamResult;
+import dev.scorecam.cam.ScoreKind;
 import dev.scorecam.imaging.Placement;
 import dev.scorecam.model.ModelPackage;
 
@@ -22,21 +22,21 @@ import dev.scorecam.model.ModelPackage;
 public record Explanation(
         ModelPackage model,
         String method,
-        ScoreType score,
+        ScoreKind score,
         int batchSize,
         String precision,
         BufferedImage original,
         Placement placement,
         float[] probabilities,
-        ScoreCamResult result,
+        CamResult result,
         long computeMillis,
         Map<String, Number> parameters,
         FaithfulnessResult faithfulness,
         long faithfulnessMillis) {
 
     /** Without faithfulness metrics. */
-    public Explanation(ModelPackage model, String method, ScoreType score, int batchSize, String precision,
-            BufferedImage original, Placement placement, float[] probabilities, ScoreCamResult result,
+    public Explanation(ModelPackage model, String method, ScoreKind score, int batchSize, String precision,
+            BufferedImage original, Placement placement, float[] probabilities, CamResult result,
             long computeMillis, Map<String, Number> parameters) {
         this(model, method, score, batchSize, precision, original, placement, probabilities, result, computeMillis,
                 parameters, null, 0);
@@ -47,7 +47,7 @@ public record Explanation(
      * map's floats and the faithfulness curves; what a kept job costs.
      */
     public long bytes() {
-        long maps = result.explanations().stream()
+        long maps = result.maps().stream()
                 .mapToLong(e -> (long) e.saliency().values().length * Float.BYTES)
                 .sum();
         long curves = faithfulness == null ? 0 : faithfulness.classes().stream()

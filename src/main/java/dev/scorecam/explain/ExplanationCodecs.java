@@ -13,13 +13,14 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
-import dev.scorecam.cam.ClassExplanation;
+import dev.scorecam.cam.TargetMap;
 import dev.scorecam.cam.ClassFaithfulness;
+import dev.scorecam.cam.ClassTarget;
 import dev.scorecam.cam.FaithfulnessResult;
 import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.cam.Saliency;
-import dev.scorecam.cam.ScoreCamResult;
-import dev.scorecam.cam.ScoreType;
+import dev.scorecam.cam.CamResult;
+import dev.scorecam.cam.ScoreKind;
 import dev.scorecam.cam.Targets;
 import dev.scorecam.imaging.ModelInput;
 import dev.scorecam.imaging.Placement;
@@ -70,7 +71,7 @@ final class ExplanationCodecs {
                     ServedModel model = model(models, in.readUTF());
                     String method = in.readUTF();
                     Targets targets = readTargets(in);
-                    ScoreType score = ScoreType.valueOf(in.readUTF());
+                    ScoreKind score = ScoreKind.valueOf(in.readUTF());
                     int asked = in.readInt();
                     int batchSize = in.readBoolean() ? model.batchSize() : asked;
                     BufferedImage original = readImage(in);
@@ -99,11 +100,11 @@ final class ExplanationCodecs {
                     writeImage(out, explanation.original());
                     writePlacement(out, explanation.placement());
                     writeFloats(out, explanation.probabilities());
-                    ScoreCamResult result = explanation.result();
+                    CamResult result = explanation.result();
                     writeFloats(out, result.logits());
-                    out.writeInt(result.explanations().size());
-                    for (ClassExplanation map : result.explanations()) {
-                        out.writeInt(map.target());
+                    out.writeInt(result.maps().size());
+                    for (TargetMap map : result.maps()) {
+                        out.writeInt(map.target().classIndex());
                         Saliency saliency = map.saliency();
                         out.writeInt(saliency.width());
                         out.writeInt(saliency.height());
@@ -130,7 +131,7 @@ final class ExplanationCodecs {
                 return read(bytes, in -> {
                     ServedModel model = model(models, in.readUTF());
                     String method = in.readUTF();
-                    ScoreType score = ScoreType.valueOf(in.readUTF());
+                    ScoreKind score = ScoreKind.valueOf(in.readUTF());
                     int batchSize = in.readInt();
                     String precision = in.readUTF();
                     BufferedImage original = readImage(in);
@@ -138,7 +139,7 @@ final class ExplanationCodecs {
                     float[] probabilities = readFloats(in);
                     float[] logits = readFloats(in);
                     int maps = in.readInt();
-                    List<ClassExplanation> explanations = new ArrayList<>(maps);
+                    List<TargetMap> explanations = new ArrayList<>(maps);
                     for (int i = 0; i < maps; i++) {
                         int target = in.readInt();
                         int width = in.readInt();
@@ -149,9 +150,9 @@ final class ExplanationCodecs {
                         for (int w = 0; w < weights.length; w++) {
                             weights[w] = in.readDouble();
                         }
-                        explanations.add(new ClassExplanation(target, new Saliency(width, height, values, allZero, weights)));
+                        explanations.add(new TargetMap(new ClassTarget(target, score), new Saliency(width, height, values, allZero, weights)));
                     }
-                    ScoreCamResult result = new ScoreCamResult(logits, explanations, in.readInt(), in.readInt(),
+                    CamResult result = new CamResult(logits, explanations, in.readInt(), in.readInt(),
                             in.readInt(), in.readInt());
                     long computeMillis = in.readLong();
                     Map<String, Number> parameters = readParameters(in);

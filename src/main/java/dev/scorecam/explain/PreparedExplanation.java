@@ -3,7 +3,7 @@ package dev.scorecam.explain;
 import java.awt.image.BufferedImage;
 
 import dev.scorecam.cam.MethodCatalogue;
-import dev.scorecam.cam.ScoreType;
+import dev.scorecam.cam.ScoreKind;
 import dev.scorecam.cam.Targets;
 import dev.scorecam.imaging.ModelInput;
 import dev.scorecam.model.ServedModel;
@@ -21,7 +21,7 @@ public record PreparedExplanation(
         ServedModel model,
         String method,
         Targets targets,
-        ScoreType score,
+        ScoreKind score,
         int batchSize,
         BufferedImage original,
         ModelInput input,

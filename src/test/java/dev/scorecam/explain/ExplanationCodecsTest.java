@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.scorecam.cam.ClassExplanation;
+import dev.scorecam.cam.TargetMap;
 import dev.scorecam.cam.FasterScoreCam;
 import dev.scorecam.cam.GradCam;
 import dev.scorecam.config.ScoreCamProperties;
@@ -72,7 +72,7 @@ class ExplanationCodecsTest {
         assertThat(returned.model()).isEqualTo(explanation.model());
         assertThat(returned).usingRecursiveComparison().ignoringFields("original", "model").isEqualTo(explanation);
         assertSamePixels(returned.original(), explanation.original());
-        assertThat(returned.result().explanations()).extracting(ClassExplanation::target).containsExactly(7, 5);
+        assertThat(returned.result().maps()).extracting(m -> m.target().classIndex()).containsExactly(7, 5);
     }
 
     /**
