@@ -1,26 +1,21 @@
 package dev.scorecam.explain;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 
-import dev.scorecam.cam.TargetMap;
+import dev.scorecam.cam.CamResult;
 import dev.scorecam.cam.ClassFaithfulness;
 import dev.scorecam.cam.ClassTarget;
 import dev.scorecam.cam.FaithfulnessResult;
+import dev.scorecam.cam.MethodArguments;
 import dev.scorecam.cam.MethodCatalogue;
+import dev.scorecam.cam.MethodParameter;
 import dev.scorecam.cam.Saliency;
-import dev.scorecam.cam.CamResult;
 import dev.scorecam.cam.ScoreKind;
+import dev.scorecam.cam.TargetMap;
 import dev.scorecam.cam.Targets;
 import dev.scorecam.imaging.ModelInput;
 import dev.scorecam.imaging.Placement;
@@ -29,60 +24,33 @@ import dev.scorecam.model.ModelRegistry;
 import dev.scorecam.model.ServedModel;
 
 /**
- * Prepared requests and explanations as bytes, for the Redis queue: the fields in order, floats
- * and pixels as they are (exact, nothing re-encoded lossily, arrays in bulk), the whole deflated
- * at its fastest level. A model travels by name and is found again in the reading node's registry (every node
- * serves the same model packages). Each payload starts with a version byte, so that a field can
- * be added later by a new version that still reads the old.
+ * Prepared requests and explanations as bytes, for the Redis queue: the fields in order, each
+ * once, floats and pixels as they are (exact, nothing re-encoded lossily, arrays in bulk), the
+ * whole deflated at its fastest level. A model travels by name and is found again in the reading
+ * node's registry (every node serves the same model packages); a method by name and its arguments,
+ * bound again by the reading node's catalogue. Each payload starts with a version byte: this
+ * version reads its own payloads and those of the version before, so that jobs queued before a
+ * rolling upgrade are still computed and answered after it.
  */
 final class ExplanationCodecs {
 
-    /** 2: the method's choice, metrics and progressive; backward passes and faithfulness in results. */
-    private static final int VERSION = 2;
+    /** 3: an explanation holds its request (each field written once); 2 is still read. */
+    static final int VERSION = 3;
+    static final int PREVIOUS_VERSION = 2;
 
     private ExplanationCodecs() {}
 
-    static Codec<PreparedExplanation> works(ModelRegistry models) {
+    static Codec<PreparedRequest> works(ModelRegistry models) {
         return new Codec<>() {
             @Override
-            public byte[] encode(PreparedExplanation prepared) {
-                return write(out -> {
-                    out.writeUTF(prepared.model().name());
-                    out.writeUTF(prepared.method());
-                    writeTargets(out, prepared.targets());
-                    out.writeUTF(prepared.score().name());
-                    out.writeInt(prepared.batchSize());
-                    // The model's own batch size is the computing node's (tuned for its device), not this one's
-                    out.writeBoolean(prepared.batchSize() == prepared.model().batchSize());
-                    writeImage(out, prepared.original());
-                    writePlacement(out, prepared.input().placement());
-                    writeFloats(out, prepared.input().chw());
-                    out.writeUTF(prepared.choice().name());
-                    writeParameters(out, prepared.choice().parameters());
-                    out.writeBoolean(prepared.metricsSteps() != null);
-                    out.writeInt(prepared.metricsSteps() == null ? 0 : prepared.metricsSteps());
-                    out.writeBoolean(prepared.progressive());
-                });
+            public byte[] encode(PreparedRequest request) {
+                return WireWriter.write(VERSION, out -> writeRequest(out, request, true));
             }
 
             @Override
-            public PreparedExplanation decode(byte[] bytes) {
-                return read(bytes, in -> {
-                    ServedModel model = model(models, in.readUTF());
-                    String method = in.readUTF();
-                    Targets targets = readTargets(in);
-                    ScoreKind score = ScoreKind.valueOf(in.readUTF());
-                    int asked = in.readInt();
-                    int batchSize = in.readBoolean() ? model.batchSize() : asked;
-                    BufferedImage original = readImage(in);
-                    Placement placement = readPlacement(in);
-                    ModelInput input = new ModelInput(readFloats(in), placement);
-                    MethodCatalogue.Choice choice = choice(in.readUTF(), readParameters(in));
-                    boolean metrics = in.readBoolean();
-                    int steps = in.readInt();
-                    return new PreparedExplanation(model, method, targets, score, batchSize, original, input, choice,
-                            metrics ? Integer.valueOf(steps) : null, in.readBoolean());
-                });
+            public PreparedRequest decode(byte[] bytes) {
+                return WireReader.read(bytes, List.of(VERSION, PREVIOUS_VERSION), (version, in) -> version == VERSION
+                        ? readRequest(in, models) : PreviousVersion.readRequest(in, models));
             }
         };
     }
@@ -91,36 +59,11 @@ final class ExplanationCodecs {
         return new Codec<>() {
             @Override
             public byte[] encode(Explanation explanation) {
-                return write(out -> {
-                    out.writeUTF(explanation.model().name());
-                    out.writeUTF(explanation.method());
-                    out.writeUTF(explanation.score().name());
-                    out.writeInt(explanation.batchSize());
+                return WireWriter.write(VERSION, out -> {
+                    writeRequest(out, explanation.request(), false);
                     out.writeUTF(explanation.precision());
-                    writeImage(out, explanation.original());
-                    writePlacement(out, explanation.placement());
-                    writeFloats(out, explanation.probabilities());
-                    CamResult result = explanation.result();
-                    writeFloats(out, result.logits());
-                    out.writeInt(result.maps().size());
-                    for (TargetMap map : result.maps()) {
-                        out.writeInt(map.target().classIndex());
-                        Saliency saliency = map.saliency();
-                        out.writeInt(saliency.width());
-                        out.writeInt(saliency.height());
-                        writeFloats(out, saliency.values());
-                        out.writeBoolean(saliency.allZero());
-                        out.writeInt(saliency.weights().length);
-                        for (double weight : saliency.weights()) {
-                            out.writeDouble(weight);
-                        }
-                    }
-                    out.writeInt(result.channels());
-                    out.writeInt(result.liveChannels());
-                    out.writeInt(result.forwardPasses());
-                    out.writeInt(result.backwardPasses());
+                    writeResult(out, explanation.result());
                     out.writeLong(explanation.computeMillis());
-                    writeParameters(out, explanation.parameters());
                     writeFaithfulness(out, explanation.faithfulness());
                     out.writeLong(explanation.faithfulnessMillis());
                 });
@@ -128,93 +71,149 @@ final class ExplanationCodecs {
 
             @Override
             public Explanation decode(byte[] bytes) {
-                return read(bytes, in -> {
-                    ServedModel model = model(models, in.readUTF());
-                    String method = in.readUTF();
-                    ScoreKind score = ScoreKind.valueOf(in.readUTF());
-                    int batchSize = in.readInt();
-                    String precision = in.readUTF();
-                    BufferedImage original = readImage(in);
-                    Placement placement = readPlacement(in);
-                    float[] probabilities = readFloats(in);
-                    float[] logits = readFloats(in);
-                    int maps = in.readInt();
-                    List<TargetMap> explanations = new ArrayList<>(maps);
-                    for (int i = 0; i < maps; i++) {
-                        int target = in.readInt();
-                        int width = in.readInt();
-                        int height = in.readInt();
-                        float[] values = readFloats(in);
-                        boolean allZero = in.readBoolean();
-                        double[] weights = new double[in.readInt()];
-                        for (int w = 0; w < weights.length; w++) {
-                            weights[w] = in.readDouble();
-                        }
-                        explanations.add(new TargetMap(new ClassTarget(target, score), new Saliency(width, height, values, allZero, weights)));
+                return WireReader.read(bytes, List.of(VERSION, PREVIOUS_VERSION), (version, in) -> {
+                    if (version == PREVIOUS_VERSION) {
+                        return PreviousVersion.readExplanation(in, models);
                     }
-                    CamResult result = new CamResult(logits, explanations, in.readInt(), in.readInt(),
-                            in.readInt(), in.readInt());
-                    long computeMillis = in.readLong();
-                    Map<String, Number> parameters = readParameters(in);
-                    FaithfulnessResult faithfulness = readFaithfulness(in);
-                    return new Explanation(model.modelPackage(), method, score, batchSize, precision, original, placement,
-                            probabilities, result, computeMillis, parameters, faithfulness, in.readLong());
+                    PreparedRequest request = readRequest(in, models);
+                    return new Explanation(request, in.readUTF(), readResult(in, request.score()), in.readLong(),
+                            readFaithfulness(in), in.readLong());
                 });
             }
         };
     }
 
-    private static ServedModel model(ModelRegistry models, String name) {
+    /**
+     * @param toCompute a request to compute: the model's own batch size then travels as such, to be
+     *     the computing node's (tuned for its device); a result's is the one it was computed with
+     */
+    private static void writeRequest(WireWriter out, PreparedRequest request, boolean toCompute) {
+        out.writeUTF(request.model().name());
+        out.writeUTF(request.choice().name());
+        writeArguments(out, request.choice().arguments());
+        writeTargets(out, request.targets());
+        out.writeUTF(request.score().name());
+        out.writeInt(request.batchSize());
+        out.writeBoolean(toCompute && request.batchSize() == request.model().batchSize());
+        writeImage(out, request.original());
+        writePlacement(out, request.input().placement());
+        out.writeFloats(request.input().chw());
+        out.writeBoolean(request.metricsSteps() != null);
+        out.writeInt(request.metricsSteps() == null ? 0 : request.metricsSteps());
+        out.writeBoolean(request.progressive());
+    }
+
+    private static PreparedRequest readRequest(WireReader in, ModelRegistry models) {
+        ServedModel model = model(models, in.readUTF());
+        MethodCatalogue.Choice choice = choice(in.readUTF(), readArguments(in));
+        Targets targets = readTargets(in);
+        ScoreKind score = ScoreKind.valueOf(in.readUTF());
+        int asked = in.readInt();
+        int batchSize = in.readBoolean() ? model.batchSize() : asked;
+        BufferedImage original = readImage(in);
+        Placement placement = readPlacement(in);
+        ModelInput input = new ModelInput(in.readFloats(), placement);
+        boolean metrics = in.readBoolean();
+        int steps = in.readInt();
+        return new PreparedRequest(model, choice, targets, score, batchSize, original, input,
+                metrics ? Integer.valueOf(steps) : null, in.readBoolean());
+    }
+
+    private static void writeResult(WireWriter out, CamResult result) {
+        out.writeFloats(result.logits());
+        out.writeInt(result.maps().size());
+        for (TargetMap map : result.maps()) {
+            out.writeInt(map.target().classIndex());
+            writeSaliency(out, map.saliency());
+        }
+        out.writeInt(result.channels());
+        out.writeInt(result.liveChannels());
+        out.writeInt(result.forwardPasses());
+        out.writeInt(result.backwardPasses());
+    }
+
+    private static CamResult readResult(WireReader in, ScoreKind score) {
+        float[] logits = in.readFloats();
+        List<TargetMap> maps = readMaps(in, score);
+        return new CamResult(logits, maps, in.readInt(), in.readInt(), in.readInt(), in.readInt());
+    }
+
+    static List<TargetMap> readMaps(WireReader in, ScoreKind score) {
+        int count = in.readInt();
+        List<TargetMap> maps = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int target = in.readInt();
+            maps.add(new TargetMap(new ClassTarget(target, score), readSaliency(in)));
+        }
+        return maps;
+    }
+
+    private static void writeSaliency(WireWriter out, Saliency saliency) {
+        out.writeInt(saliency.width());
+        out.writeInt(saliency.height());
+        out.writeFloats(saliency.values());
+        out.writeBoolean(saliency.allZero());
+        out.writeDoubles(saliency.weights());
+    }
+
+    private static Saliency readSaliency(WireReader in) {
+        return new Saliency(in.readInt(), in.readInt(), in.readFloats(), in.readBoolean(), in.readDoubles());
+    }
+
+    static ServedModel model(ModelRegistry models, String name) {
         return models.find(name).orElseThrow(() -> new IllegalStateException(
                 "model '" + name + "' came through the queue but is not served here; every node needs the same models"));
     }
 
     /** The method as the catalogue binds it here (the same catalogue on every node). */
-    private static MethodCatalogue.Choice choice(String name, Map<String, Number> parameters) {
+    static MethodCatalogue.Choice choice(String name, Map<MethodParameter, Number> given) {
         MethodCatalogue.Method method = MethodCatalogue.find(name).orElseThrow(() -> new IllegalStateException(
                 "method '" + name + "' came through the queue but is not known here; every node needs the same version"));
-        return MethodCatalogue.choose(method, parameters);
+        return MethodCatalogue.choose(method, given);
     }
 
-    /** Each value with its type (an integer parameter stays an integer in the response). */
-    private static void writeParameters(Out out, Map<String, Number> parameters) {
-        out.writeInt(parameters.size());
-        parameters.forEach((name, value) -> {
-            out.writeUTF(name);
-            if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
-                out.writeByte('I');
-                out.writeInt(value.intValue());
-            } else if (value instanceof Long) {
-                out.writeByte('L');
-                out.writeLong(value.longValue());
-            } else if (value instanceof Float) {
-                out.writeByte('F');
-                out.writeDouble(value.floatValue());
-            } else {
-                out.writeByte('D');
-                out.writeDouble(value.doubleValue());
+    /** Each value by its parameter's name, with its type (an integer parameter stays an integer in the response). */
+    private static void writeArguments(WireWriter out, MethodArguments arguments) {
+        out.writeInt(arguments.values().size());
+        for (MethodArguments.Argument argument : arguments.values()) {
+            out.writeUTF(argument.parameter().name());
+            switch (argument.parameter().type()) {
+                case INT32 -> {
+                    out.writeByte('I');
+                    out.writeInt(argument.value().intValue());
+                }
+                case INT64 -> {
+                    out.writeByte('L');
+                    out.writeLong(argument.value().longValue());
+                }
+                case DOUBLE -> {
+                    out.writeByte('D');
+                    out.writeDouble(argument.value().doubleValue());
+                }
             }
-        });
+        }
     }
 
-    private static Map<String, Number> readParameters(In in) {
+    /** What {@link #writeArguments} wrote (version 2 wrote its parameters the same way). */
+    static Map<MethodParameter, Number> readArguments(WireReader in) {
         int count = in.readInt();
-        Map<String, Number> parameters = new LinkedHashMap<>();
+        Map<MethodParameter, Number> given = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
             String name = in.readUTF();
+            MethodParameter parameter = MethodCatalogue.parameter(name).orElseThrow(() -> new IllegalStateException(
+                    "parameter '" + name + "' came through the queue but is not known here"));
             byte type = in.readByte();
-            parameters.put(name, switch (type) {
+            given.put(parameter, switch (type) {
                 case 'I' -> in.readInt();
                 case 'L' -> in.readLong();
-                case 'F' -> (float) in.readDouble();
-                case 'D' -> in.readDouble();
+                case 'F', 'D' -> in.readDouble();
                 default -> throw new IllegalStateException("a queued parameter of unknown type " + type);
             });
         }
-        return Collections.unmodifiableMap(parameters);
+        return given;
     }
 
-    private static void writeFaithfulness(Out out, FaithfulnessResult faithfulness) {
+    static void writeFaithfulness(WireWriter out, FaithfulnessResult faithfulness) {
         out.writeBoolean(faithfulness != null);
         if (faithfulness == null) {
             return;
@@ -235,7 +234,7 @@ final class ExplanationCodecs {
         }
     }
 
-    private static FaithfulnessResult readFaithfulness(In in) {
+    static FaithfulnessResult readFaithfulness(WireReader in) {
         if (!in.readBoolean()) {
             return null;
         }
@@ -249,7 +248,7 @@ final class ExplanationCodecs {
         return new FaithfulnessResult(List.copyOf(classes), forwardPasses);
     }
 
-    private static void writeTargets(Out out, Targets targets) {
+    private static void writeTargets(WireWriter out, Targets targets) {
         if (!(targets instanceof ChosenTargets chosen)) {
             throw new IllegalArgumentException("only targets chosen from a request can be queued");
         }
@@ -262,7 +261,7 @@ final class ExplanationCodecs {
         }
     }
 
-    private static Targets readTargets(In in) {
+    static Targets readTargets(WireReader in) {
         int topK = in.readInt();
         int count = in.readInt();
         if (count < 0) {
@@ -276,7 +275,7 @@ final class ExplanationCodecs {
     }
 
     /** ARGB pixels and whether the image has alpha (the decoder makes INT_RGB or INT_ARGB). */
-    private static void writeImage(Out out, BufferedImage image) {
+    private static void writeImage(WireWriter out, BufferedImage image) {
         int width = image.getWidth();
         int height = image.getHeight();
         out.writeInt(width);
@@ -289,7 +288,7 @@ final class ExplanationCodecs {
         }
     }
 
-    private static BufferedImage readImage(In in) {
+    static BufferedImage readImage(WireReader in) {
         int width = in.readInt();
         int height = in.readInt();
         boolean alpha = in.readBoolean();
@@ -302,7 +301,7 @@ final class ExplanationCodecs {
         return image;
     }
 
-    private static void writePlacement(Out out, Placement p) {
+    private static void writePlacement(WireWriter out, Placement p) {
         out.writeInt(p.originalWidth());
         out.writeInt(p.originalHeight());
         out.writeInt(p.inputWidth());
@@ -313,191 +312,9 @@ final class ExplanationCodecs {
         out.writeDouble(p.offsetY());
     }
 
-    private static Placement readPlacement(In in) {
+    static Placement readPlacement(WireReader in) {
         return new Placement(in.readInt(), in.readInt(), in.readInt(), in.readInt(),
                 in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble());
     }
 
-    private static void writeFloats(Out out, float[] values) {
-        out.writeFloats(values);
-    }
-
-    private static float[] readFloats(In in) {
-        return in.readFloats();
-    }
-
-    private interface Writer {
-        void write(Out out);
-    }
-
-    private interface Reader<T> {
-        T read(In in);
-    }
-
-    /** A version byte, the raw length, then the fields deflated at the fastest level. */
-    private static byte[] write(Writer writer) {
-        Out out = new Out();
-        writer.write(out);
-        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
-        try {
-            deflater.setInput(out.buffer.array(), 0, out.buffer.position());
-            deflater.finish();
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(out.buffer.position() / 2 + 16);
-            bytes.write(VERSION);
-            bytes.writeBytes(ByteBuffer.allocate(Integer.BYTES).putInt(out.buffer.position()).array());
-            byte[] chunk = new byte[1 << 16];
-            while (!deflater.finished()) {
-                bytes.write(chunk, 0, deflater.deflate(chunk));
-            }
-            return bytes.toByteArray();
-        } finally {
-            deflater.end();
-        }
-    }
-
-    private static <T> T read(byte[] bytes, Reader<T> reader) {
-        int version = bytes[0] & 0xff;
-        if (version != VERSION) {
-            throw new IllegalStateException("a queued payload of version " + version + "; this node reads " + VERSION);
-        }
-        byte[] raw = new byte[ByteBuffer.wrap(bytes, 1, Integer.BYTES).getInt()];
-        Inflater inflater = new Inflater();
-        try {
-            inflater.setInput(bytes, 1 + Integer.BYTES, bytes.length - 1 - Integer.BYTES);
-            int filled = 0;
-            while (filled < raw.length) {
-                int n = inflater.inflate(raw, filled, raw.length - filled);
-                if (n == 0 && (inflater.finished() || inflater.needsInput())) {
-                    throw new IllegalStateException("a queued payload is cut short");
-                }
-                filled += n;
-            }
-        } catch (DataFormatException e) {
-            throw new IllegalStateException("a queued payload is corrupt", e);
-        } finally {
-            inflater.end();
-        }
-        return reader.read(new In(ByteBuffer.wrap(raw)));
-    }
-
-    /** Fields into a growing buffer; arrays in bulk (element by element through a stream was the slow part). */
-    private static final class Out {
-
-        ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
-
-        private void room(long bytes) {
-            if (buffer.remaining() < bytes) {
-                long needed = buffer.position() + bytes;
-                ByteBuffer larger = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, 2L * buffer.capacity())));
-                buffer.flip();
-                buffer = larger.put(buffer);
-            }
-        }
-
-        void writeInt(int value) {
-            room(Integer.BYTES);
-            buffer.putInt(value);
-        }
-
-        void writeLong(long value) {
-            room(Long.BYTES);
-            buffer.putLong(value);
-        }
-
-        void writeDouble(double value) {
-            room(Double.BYTES);
-            buffer.putDouble(value);
-        }
-
-        void writeByte(int value) {
-            room(1);
-            buffer.put((byte) value);
-        }
-
-        void writeBoolean(boolean value) {
-            room(1);
-            buffer.put((byte) (value ? 1 : 0));
-        }
-
-        void writeUTF(String value) {
-            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-            writeInt(utf8.length);
-            room(utf8.length);
-            buffer.put(utf8);
-        }
-
-        void writeInts(int[] values) {
-            room((long) values.length * Integer.BYTES);
-            buffer.asIntBuffer().put(values);
-            buffer.position(buffer.position() + values.length * Integer.BYTES);
-        }
-
-        void writeDoubles(double[] values) {
-            writeInt(values.length);
-            room((long) values.length * Double.BYTES);
-            buffer.asDoubleBuffer().put(values);
-            buffer.position(buffer.position() + values.length * Double.BYTES);
-        }
-
-        void writeFloats(float[] values) {
-            writeInt(values.length);
-            room((long) values.length * Float.BYTES);
-            buffer.asFloatBuffer().put(values);
-            buffer.position(buffer.position() + values.length * Float.BYTES);
-        }
-    }
-
-    private static final class In {
-
-        private final ByteBuffer buffer;
-
-        In(ByteBuffer buffer) {
-            this.buffer = buffer;
-        }
-
-        int readInt() {
-            return buffer.getInt();
-        }
-
-        long readLong() {
-            return buffer.getLong();
-        }
-
-        double readDouble() {
-            return buffer.getDouble();
-        }
-
-        byte readByte() {
-            return buffer.get();
-        }
-
-        boolean readBoolean() {
-            return buffer.get() != 0;
-        }
-
-        String readUTF() {
-            byte[] utf8 = new byte[readInt()];
-            buffer.get(utf8);
-            return new String(utf8, StandardCharsets.UTF_8);
-        }
-
-        void readInts(int[] values) {
-            buffer.asIntBuffer().get(values);
-            buffer.position(buffer.position() + values.length * Integer.BYTES);
-        }
-
-        double[] readDoubles() {
-            double[] values = new double[readInt()];
-            buffer.asDoubleBuffer().get(values);
-            buffer.position(buffer.position() + values.length * Double.BYTES);
-            return values;
-        }
-
-        float[] readFloats() {
-            float[] values = new float[readInt()];
-            buffer.asFloatBuffer().get(values);
-            buffer.position(buffer.position() + values.length * Float.BYTES);
-            return values;
-        }
-    }
 }

@@ -46,10 +46,10 @@ class RedisJobsConfiguration {
     }
 
     @Bean
-    RedisJobSystem<PreparedExplanation, Explanation> explanationJobSystem(RedisClient client, ModelRegistry models,
+    RedisJobSystem<PreparedRequest, Explanation> explanationJobSystem(RedisClient client, ModelRegistry models,
             Explainer explainer, ScoreCamProperties properties, ScaleOutProperties scaleOut,
             ObjectProvider<JobListener> listeners) {
-        List<ModelQueue<PreparedExplanation, Explanation>> queues = models.pools().stream()
+        List<ModelQueue<PreparedRequest, Explanation>> queues = models.pools().stream()
                 .map(pool -> new ModelQueue<>(pool.name(), properties.queueCapacityFor(pool.name()),
                         scaleOut.computes() ? InMemoryJobsConfiguration.workers(pool, explainer) : List.of()))
                 .toList();

@@ -56,7 +56,7 @@ class MethodAnalyticTest {
     }
 
     static CamMethod method(String name, Map<String, Number> parameters) {
-        return MethodCatalogue.choose(MethodCatalogue.find(name).orElseThrow(), parameters).method();
+        return MethodCatalogue.choose(MethodCatalogue.find(name).orElseThrow(), MethodCatalogueTest.given(parameters)).cam();
     }
 
     /** Every method of the catalogue with its default parameters. */

@@ -78,7 +78,7 @@ class MethodGoldenTest {
                 ModelPackageReader.read(Path.of(manifest.packagePath())), Device.cpu(), 16, 0));
         Path dir = ScoreCamGoldenTest.GOLDEN.resolve(manifest.model());
         CamMethod method = MethodCatalogue.choose(MethodCatalogue.find(golden.method()).orElseThrow(),
-                golden.parameters()).method();
+                MethodCatalogueTest.given(golden.parameters())).cam();
         float[] expectedMap = GoldenCase.floats(dir.resolve(golden.saliency()));
         float[] expectedWeights = GoldenCase.floats(dir.resolve(golden.weights()));
         float[] input = GoldenCase.floats(dir.resolve(golden.input()));

@@ -1,7 +1,7 @@
 package dev.scorecam.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.api.Assertions.within;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -13,9 +13,13 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.scorecam.cam.TargetMap;
 import dev.scorecam.cam.FasterScoreCam;
+import dev.scorecam.cam.MethodCatalogue;
+import dev.scorecam.cam.ScoreKind;
 import dev.scorecam.cam.GradCam;
 import dev.scorecam.config.ScoreCamProperties;
 import dev.scorecam.config.TestProperties;
@@ -28,6 +32,9 @@ import dev.scorecam.model.TorchEngine;
  * explanation, every pixel, float and field equal after encoding and decoding.
  */
 class ExplanationCodecsTest {
+
+    /** What a result's trip changes: the image (compared pixel by pixel) and the model (found again). */
+    private static final String[] IGNORED = {"request.original", "request.model"};
 
     private static ModelRegistry models;
     private static Explainer explainer;
@@ -47,14 +54,15 @@ class ExplanationCodecsTest {
     @Test
     void aPreparedRequestAndItsExplanationSurviveTheTrip() throws Exception {
         byte[] image = Files.readAllBytes(Path.of("samples/sneaker.png"));
-        PreparedExplanation prepared = explainer.prepare(
-                new ExplanationRequest("fashion-cnn", image, List.of("Sneaker", "Sandal"), null, null, "probability", 8));
-        Codec<PreparedExplanation> works = ExplanationCodecs.works(models);
+        PreparedRequest prepared = explainer.prepare(
+                new ExplanationRequest("fashion-cnn", image, List.of("Sneaker", "Sandal"), null, null, "probability", 8,
+                        Map.of(), false, 20, false));
+        Codec<PreparedRequest> works = ExplanationCodecs.works(models);
 
-        PreparedExplanation back = works.decode(works.encode(prepared));
+        PreparedRequest back = works.decode(works.encode(prepared));
 
         assertThat(back.model()).isSameAs(prepared.model());
-        assertThat(back.method()).isEqualTo(prepared.method());
+        assertThat(back.choice().name()).isEqualTo(prepared.choice().name());
         assertThat(back.score()).isEqualTo(prepared.score());
         assertThat(back.batchSize()).isEqualTo(8);
         assertThat(back.targets().select(new float[10])).containsExactly(7, 5);
@@ -70,8 +78,8 @@ class ExplanationCodecsTest {
         Explanation returned = results.decode(results.encode(explanation));
 
         assertThat(returned.model()).isEqualTo(explanation.model());
-        assertThat(returned).usingRecursiveComparison().ignoringFields("original", "model").isEqualTo(explanation);
-        assertSamePixels(returned.original(), explanation.original());
+        assertThat(returned).usingRecursiveComparison().ignoringFields(IGNORED).isEqualTo(explanation);
+        assertSamePixels(returned.request().original(), explanation.request().original());
         assertThat(returned.result().maps()).extracting(m -> m.target().classIndex()).containsExactly(7, 5);
     }
 
@@ -83,17 +91,18 @@ class ExplanationCodecsTest {
     @Test
     void aMethodsChoiceTheFaithfulnessAndProgressiveSurviveTheTrip() throws Exception {
         byte[] image = Files.readAllBytes(Path.of("samples/sneaker.png"));
-        PreparedExplanation prepared = explainer.prepare(new ExplanationRequest("fashion-cnn", image, List.of("Sneaker"),
-                null, "faster-scorecam", "logit", 4, Map.of("max-channels", 5), true, 6, true));
-        Codec<PreparedExplanation> works = ExplanationCodecs.works(models);
+        PreparedRequest prepared = explainer.prepare(new ExplanationRequest("fashion-cnn", image, List.of("Sneaker"),
+                null, "faster-scorecam", "logit", 4, Map.of(MethodCatalogue.parameter("max-channels").orElseThrow(), 5),
+                true, 6, true));
+        Codec<PreparedRequest> works = ExplanationCodecs.works(models);
 
-        PreparedExplanation back = works.decode(works.encode(prepared));
+        PreparedRequest back = works.decode(works.encode(prepared));
 
-        assertThat(back.method()).isEqualTo("faster-scorecam");
         assertThat(back.choice().name()).isEqualTo("faster-scorecam");
-        assertThat(back.choice().parameters()).containsExactly(entry("max-channels", 5));
-        assertThat(back.choice().method()).isInstanceOf(FasterScoreCam.class)
-                .usingRecursiveComparison().isEqualTo(prepared.choice().method());
+        assertThat(back.choice().arguments()).isEqualTo(prepared.choice().arguments());
+        assertThat(back.choice().arguments().values()).extracting(a -> a.value()).containsExactly(5);
+        assertThat(back.choice().cam()).isInstanceOf(FasterScoreCam.class)
+                .usingRecursiveComparison().isEqualTo(prepared.choice().cam());
         assertThat(back.metricsSteps()).isEqualTo(6);
         assertThat(back.progressive()).isTrue();
 
@@ -104,17 +113,16 @@ class ExplanationCodecsTest {
         assertThat(explanation.faithfulness()).isNotNull();
         assertThat(explanation.faithfulness().classes()).singleElement()
                 .satisfies(c -> assertThat(c.deletionCurve()).hasSize(7));
-        assertThat(returned.parameters()).containsExactly(entry("max-channels", 5));
         assertThat(returned.faithfulnessMillis()).isEqualTo(explanation.faithfulnessMillis());
-        assertThat(returned).usingRecursiveComparison().ignoringFields("original", "model").isEqualTo(explanation);
+        assertThat(returned).usingRecursiveComparison().ignoringFields(IGNORED).isEqualTo(explanation);
     }
 
     /** What a progressive job's worker publishes after each batch: a partial explanation, decoded on any node. */
     @Test
     void partialExplanationsSurviveTheTrip() throws Exception {
         byte[] image = Files.readAllBytes(Path.of("samples/sneaker.png"));
-        PreparedExplanation prepared = explainer.prepare(new ExplanationRequest("fashion-cnn", image, List.of("Sneaker"),
-                null, "scorecam", "logit", 8, Map.of(), null, null, true));
+        PreparedRequest prepared = explainer.prepare(new ExplanationRequest("fashion-cnn", image, List.of("Sneaker"),
+                null, "scorecam", "logit", 8, Map.of(), false, 20, true));
         List<Explanation> partials = new ArrayList<>();
 
         explainer.compute(prepared, (done, total) -> {}, partials::add);
@@ -123,7 +131,7 @@ class ExplanationCodecsTest {
         Codec<Explanation> results = ExplanationCodecs.results(models);
         for (Explanation partial : List.of(partials.get(0), partials.get(partials.size() - 1))) {
             assertThat(results.decode(results.encode(partial))).usingRecursiveComparison()
-                    .ignoringFields("original", "model").isEqualTo(partial);
+                    .ignoringFields(IGNORED).isEqualTo(partial);
         }
     }
 
@@ -131,15 +139,15 @@ class ExplanationCodecsTest {
     @Test
     void aGradientMethodsBackwardPassesSurviveTheTrip() throws Exception {
         byte[] image = Files.readAllBytes(Path.of("samples/sneaker.png"));
-        PreparedExplanation prepared = explainer.prepare(new ExplanationRequest("fashion-cnn", image,
-                List.of("Sneaker", "Sandal"), null, "gradcam", "logit", null));
-        Codec<PreparedExplanation> works = ExplanationCodecs.works(models);
+        PreparedRequest prepared = explainer.prepare(new ExplanationRequest("fashion-cnn", image,
+                List.of("Sneaker", "Sandal"), null, "gradcam", "logit", null, Map.of(), false, 20, false));
+        Codec<PreparedRequest> works = ExplanationCodecs.works(models);
 
-        PreparedExplanation back = works.decode(works.encode(prepared));
+        PreparedRequest back = works.decode(works.encode(prepared));
 
         assertThat(back.choice().name()).isEqualTo("gradcam");
-        assertThat(back.choice().parameters()).isEmpty();
-        assertThat(back.choice().method()).isInstanceOf(GradCam.class);
+        assertThat(back.choice().arguments().values()).isEmpty();
+        assertThat(back.choice().cam()).isInstanceOf(GradCam.class);
         assertThat(back.metricsSteps()).isNull();
         assertThat(back.progressive()).isFalse();
 
@@ -150,21 +158,70 @@ class ExplanationCodecsTest {
         assertThat(explanation.result().backwardPasses()).isEqualTo(2);
         assertThat(returned.result().backwardPasses()).isEqualTo(2);
         assertThat(returned.faithfulness()).isNull();
-        assertThat(returned).usingRecursiveComparison().ignoringFields("original", "model").isEqualTo(explanation);
+        assertThat(returned).usingRecursiveComparison().ignoringFields(IGNORED).isEqualTo(explanation);
     }
 
     @Test
     void topKAndTheModelsOwnBatchSizeAreDecidedWhereTheJobIsComputed() {
         byte[] image = Uploads.png();
-        PreparedExplanation prepared = explainer.prepare(
-                new ExplanationRequest("fashion-cnn", image, List.of(), 3, null, null, null));
-        Codec<PreparedExplanation> works = ExplanationCodecs.works(models);
+        PreparedRequest prepared = explainer.prepare(
+                new ExplanationRequest("fashion-cnn", image, List.of(), 3, null, null, null, Map.of(), false, 20, false));
+        Codec<PreparedRequest> works = ExplanationCodecs.works(models);
 
-        PreparedExplanation back = works.decode(works.encode(prepared));
+        PreparedRequest back = works.decode(works.encode(prepared));
 
         float[] logits = {0, 5, 1, 9, 0, 0, 7, 0, 0, 0};
         assertThat(back.targets().select(logits)).containsExactly(3, 6, 1);
         assertThat(back.batchSize()).isEqualTo(back.model().batchSize());
+    }
+
+    /**
+     * A node reads what a node of its own version and of the version before queued (a rolling
+     * upgrade): the committed payloads, a faster-scorecam request for Sneaker and Sandal with its
+     * metrics, and its result, written by each version's codec (WirePayloadWriter).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {ExplanationCodecs.PREVIOUS_VERSION, ExplanationCodecs.VERSION})
+    void theCommittedPayloadsOfThisVersionAndThePreviousAreRead(int version) throws Exception {
+        Path wire = Path.of("src/test/resources/wire");
+        PreparedRequest request = ExplanationCodecs.works(models)
+                .decode(Files.readAllBytes(wire.resolve("request-v" + version + ".bin")));
+
+        assertThat(request.model().name()).isEqualTo("fashion-cnn");
+        assertThat(request.choice().name()).isEqualTo("faster-scorecam");
+        assertThat(request.choice().arguments().values()).extracting(a -> a.parameter().name(), a -> a.value())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("max-channels", 5));
+        assertThat(request.targets().select(new float[10])).containsExactly(7, 5);
+        assertThat(request.score()).isEqualTo(ScoreKind.PROBABILITY);
+        assertThat(request.batchSize()).isEqualTo(4);
+        assertThat(request.metricsSteps()).isEqualTo(6);
+        assertThat(request.progressive()).isTrue();
+        assertThat(request.input().chw()).hasSize(3 * 96 * 96);
+        assertThat(request.original().getWidth()).isEqualTo(request.input().placement().originalWidth());
+
+        Explanation explanation = ExplanationCodecs.results(models)
+                .decode(Files.readAllBytes(wire.resolve("result-v" + version + ".bin")));
+
+        assertThat(explanation.model().name()).isEqualTo("fashion-cnn");
+        assertThat(explanation.request().choice().name()).isEqualTo("faster-scorecam");
+        assertThat(explanation.request().score()).isEqualTo(ScoreKind.PROBABILITY);
+        assertThat(explanation.request().batchSize()).isEqualTo(4);
+        assertThat(explanation.precision()).isEqualTo("fp32");
+        assertThat(explanation.result().maps()).extracting(m -> m.target().classIndex()).containsExactly(7, 5);
+        assertThat(explanation.result().maps()).allSatisfy(m -> {
+            assertThat(m.saliency().values()).hasSize(96 * 96);
+            assertThat(m.saliency().weights()).hasSize(explanation.result().channels());
+        });
+        assertThat(explanation.result().channels()).isEqualTo(64);
+        assertThat(explanation.faithfulness().classes()).hasSize(2)
+                .allSatisfy(c -> assertThat(c.deletionCurve()).hasSize(7));
+        // Computed again from the request: the payload's maps, within the goldens' 1e-6 (version 2's were
+        // computed by that version's code).
+        Explanation again = explainer.compute(request, (done, total) -> {});
+        for (int t = 0; t < 2; t++) {
+            assertThat(again.result().maps().get(t).saliency().values())
+                    .containsExactly(explanation.result().maps().get(t).saliency().values(), within(1e-6f));
+        }
     }
 
     private static void assertSamePixels(BufferedImage actual, BufferedImage expected) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.config.ScoreCamProperties;
 import dev.scorecam.config.TestProperties;
 import dev.scorecam.model.ModelRegistry;
@@ -26,9 +27,9 @@ public final class WirePayloadWriter {
         try {
             Explainer explainer = new Explainer(models, properties);
             byte[] image = Files.readAllBytes(Path.of("samples/sneaker.png"));
-            PreparedExplanation prepared = explainer.prepare(new ExplanationRequest("fashion-cnn", image,
-                    List.of("Sneaker", "Sandal"), null, "faster-scorecam", "probability", 4, Map.of("max-channels", 5),
-                    true, 6, true));
+            PreparedRequest prepared = explainer.prepare(new ExplanationRequest("fashion-cnn", image,
+                    List.of("Sneaker", "Sandal"), null, "faster-scorecam", "probability", 4,
+                    Map.of(MethodCatalogue.parameter("max-channels").orElseThrow(), 5), true, 6, true));
             Explanation explanation = explainer.compute(prepared, (done, total) -> {});
             Path dir = Path.of("src/test/resources/wire");
             Files.write(dir.resolve("request-v" + version + ".bin"), ExplanationCodecs.works(models).encode(prepared));
