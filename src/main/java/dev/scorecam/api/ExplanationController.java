@@ -16,7 +16,7 @@ import org.springframework.web.multipart.MultipartFile;
 import dev.scorecam.cam.TargetMap;
 import dev.scorecam.explain.Explainer;
 import dev.scorecam.explain.Explanation;
-import dev.scorecam.explain.ExplanationJobs;
+import dev.scorecam.queue.ExplanationJobs;
 import dev.scorecam.explain.PreparedRequest;
 import dev.scorecam.security.Clients;
 

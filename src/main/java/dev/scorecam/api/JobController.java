@@ -24,7 +24,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.scorecam.explain.Explainer;
 import dev.scorecam.explain.Explanation;
-import dev.scorecam.explain.ExplanationJobs;
+import dev.scorecam.queue.ExplanationJobs;
 import dev.scorecam.jobs.JobEvents;
 import dev.scorecam.jobs.JobFailedException;
 import dev.scorecam.jobs.JobProgress;

@@ -29,7 +29,7 @@ public record PreparedRequest(
         boolean progressive) {
 
     /** The same request on another device's copy of its model. */
-    PreparedRequest on(ServedModel replica) {
+    public PreparedRequest on(ServedModel replica) {
         return replica == model ? this : new PreparedRequest(replica, choice, targets, score, batchSize, original,
                 input, metricsSteps, progressive);
     }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.scorecam.config.TestProperties;
 import dev.scorecam.explain.Explanation;
-import dev.scorecam.explain.ExplanationJobs;
+import dev.scorecam.queue.ExplanationJobs;
 import dev.scorecam.explain.PreparedRequest;
 import dev.scorecam.jobs.Computation;
 import dev.scorecam.jobs.InMemoryJobSystem;

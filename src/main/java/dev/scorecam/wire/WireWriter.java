@@ -1,4 +1,4 @@
-package dev.scorecam.explain;
+package dev.scorecam.wire;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.scorecam.explain;
+package dev.scorecam.queue;
 
 import java.time.Clock;
 import java.util.List;
@@ -12,6 +12,9 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.scorecam.config.ScaleOutProperties;
 import dev.scorecam.config.ScoreCamProperties;
+import dev.scorecam.explain.Explainer;
+import dev.scorecam.explain.Explanation;
+import dev.scorecam.explain.PreparedRequest;
 import dev.scorecam.jobs.Computation;
 import dev.scorecam.jobs.InMemoryJobSystem;
 import dev.scorecam.jobs.JobListener;
@@ -28,7 +31,7 @@ import dev.scorecam.model.ModelRegistry;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "scorecam.queue.backend", havingValue = "memory", matchIfMissing = true)
-class InMemoryJobsConfiguration {
+public class InMemoryJobsConfiguration {
 
     @Bean
     JobSystem<PreparedRequest, Explanation> explanationJobSystem(ModelRegistry models, Explainer explainer,
@@ -54,7 +57,7 @@ class InMemoryJobsConfiguration {
     }
 
     /** One computation per worker slot of the pool: devices x workers per device. */
-    static List<Computation<PreparedRequest, Explanation>> workers(ModelPool pool, Explainer explainer) {
+    public static List<Computation<PreparedRequest, Explanation>> workers(ModelPool pool, Explainer explainer) {
         return pool.slots().stream()
                 .<Computation<PreparedRequest, Explanation>>map(replica -> (prepared, progress) ->
                         explainer.compute(prepared.on(replica), progress::report, progress::partial))

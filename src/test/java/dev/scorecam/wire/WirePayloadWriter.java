@@ -1,4 +1,4 @@
-package dev.scorecam.explain;
+package dev.scorecam.wire;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +8,10 @@ import java.util.Map;
 import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.config.ScoreCamProperties;
 import dev.scorecam.config.TestProperties;
+import dev.scorecam.explain.Explainer;
+import dev.scorecam.explain.Explanation;
+import dev.scorecam.explain.ExplanationRequest;
+import dev.scorecam.explain.PreparedRequest;
 import dev.scorecam.model.ModelRegistry;
 import dev.scorecam.model.TorchEngine;
 

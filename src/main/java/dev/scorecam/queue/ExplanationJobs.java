@@ -1,4 +1,4 @@
-package dev.scorecam.explain;
+package dev.scorecam.queue;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -10,6 +10,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import dev.scorecam.config.ScoreCamProperties;
+import dev.scorecam.explain.Explanation;
+import dev.scorecam.explain.PreparedRequest;
 import dev.scorecam.jobs.JobError;
 import dev.scorecam.jobs.JobEvents;
 import dev.scorecam.jobs.JobFailedException;

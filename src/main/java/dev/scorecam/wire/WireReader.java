@@ -1,4 +1,4 @@
-package dev.scorecam.explain;
+package dev.scorecam.wire;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.scorecam.explain;
+package dev.scorecam.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -16,13 +16,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.scorecam.cam.TargetMap;
 import dev.scorecam.cam.FasterScoreCam;
+import dev.scorecam.cam.GradCam;
 import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.cam.ScoreKind;
-import dev.scorecam.cam.GradCam;
+import dev.scorecam.cam.TargetMap;
 import dev.scorecam.config.ScoreCamProperties;
 import dev.scorecam.config.TestProperties;
+import dev.scorecam.explain.Explainer;
+import dev.scorecam.explain.Explanation;
+import dev.scorecam.explain.ExplanationRequest;
+import dev.scorecam.explain.PreparedRequest;
 import dev.scorecam.jobs.redis.Codec;
 import dev.scorecam.model.ModelRegistry;
 import dev.scorecam.model.TorchEngine;

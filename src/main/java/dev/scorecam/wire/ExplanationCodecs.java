@@ -1,4 +1,4 @@
-package dev.scorecam.explain;
+package dev.scorecam.wire;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -17,6 +17,9 @@ import dev.scorecam.cam.Saliency;
 import dev.scorecam.cam.ScoreKind;
 import dev.scorecam.cam.TargetMap;
 import dev.scorecam.cam.Targets;
+import dev.scorecam.explain.ChosenTargets;
+import dev.scorecam.explain.Explanation;
+import dev.scorecam.explain.PreparedRequest;
 import dev.scorecam.imaging.ModelInput;
 import dev.scorecam.imaging.Placement;
 import dev.scorecam.jobs.redis.Codec;
@@ -32,7 +35,7 @@ import dev.scorecam.model.ServedModel;
  * version reads its own payloads and those of the version before, so that jobs queued before a
  * rolling upgrade are still computed and answered after it.
  */
-final class ExplanationCodecs {
+public final class ExplanationCodecs {
 
     /** 3: an explanation holds its request (each field written once); 2 is still read. */
     static final int VERSION = 3;
@@ -40,7 +43,7 @@ final class ExplanationCodecs {
 
     private ExplanationCodecs() {}
 
-    static Codec<PreparedRequest> works(ModelRegistry models) {
+    public static Codec<PreparedRequest> works(ModelRegistry models) {
         return new Codec<>() {
             @Override
             public byte[] encode(PreparedRequest request) {
@@ -55,7 +58,7 @@ final class ExplanationCodecs {
         };
     }
 
-    static Codec<Explanation> results(ModelRegistry models) {
+    public static Codec<Explanation> results(ModelRegistry models) {
         return new Codec<>() {
             @Override
             public byte[] encode(Explanation explanation) {

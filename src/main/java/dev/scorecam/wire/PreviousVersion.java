@@ -1,4 +1,4 @@
-package dev.scorecam.explain;
+package dev.scorecam.wire;
 
 import java.awt.image.BufferedImage;
 import java.util.List;
@@ -9,6 +9,9 @@ import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.cam.ScoreKind;
 import dev.scorecam.cam.TargetMap;
 import dev.scorecam.cam.Targets;
+import dev.scorecam.explain.ChosenTargets;
+import dev.scorecam.explain.Explanation;
+import dev.scorecam.explain.PreparedRequest;
 import dev.scorecam.imaging.ModelInput;
 import dev.scorecam.imaging.Placement;
 import dev.scorecam.model.ModelRegistry;

@@ -1,4 +1,4 @@
-package dev.scorecam.explain;
+package dev.scorecam.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +15,10 @@ import io.lettuce.core.RedisClient;
 
 import dev.scorecam.config.ScoreCamProperties;
 import dev.scorecam.config.TestProperties;
+import dev.scorecam.explain.Explainer;
+import dev.scorecam.explain.Explanation;
+import dev.scorecam.explain.ExplanationRequest;
+import dev.scorecam.explain.PreparedRequest;
 import dev.scorecam.jobs.InMemoryJobSystem;
 import dev.scorecam.jobs.JobError;
 import dev.scorecam.jobs.JobListener;
@@ -28,6 +32,8 @@ import dev.scorecam.jobs.redis.RedisServer;
 import dev.scorecam.model.ModelPool;
 import dev.scorecam.model.ModelRegistry;
 import dev.scorecam.model.TorchEngine;
+import dev.scorecam.queue.InMemoryJobsConfiguration;
+import dev.scorecam.wire.ExplanationCodecs;
 
 /**
  * The demo model's explanation through each job system in one JVM, without HTTP: what the Redis
