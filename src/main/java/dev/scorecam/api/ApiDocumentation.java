@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.oas.models.Components;
@@ -211,14 +212,9 @@ class ApiDocumentation implements OpenApiCustomizer {
      * parameters with the catalogue's descriptions, defaults and bounds.
      */
     private static void formParameters(Operation op, List<FormField<?>> form, List<FormField<?>> rendering) {
-        List<Parameter> parameters = new ArrayList<>();
-        for (FormField<?> field : form) {
-            parameters.add(new Parameter().name(field.name()).in("query").required(false).schema(schema(field)));
-        }
-        for (FormField<?> field : rendering) {
-            parameters.add(new Parameter().name(field.name()).in("query").required(false).schema(schema(field)));
-        }
-        op.getParameters().addAll(1, parameters);
+        op.getParameters().addAll(1, Stream.concat(form.stream(), rendering.stream())
+                .map(field -> new Parameter().name(field.name()).in("query").required(false).schema(schema(field)))
+                .toList());
         for (Parameter parameter : op.getParameters()) {
             if (parameter.getName().equals("method")) {
                 parameter.description("The CAM method; GET /v1/methods describes each")
