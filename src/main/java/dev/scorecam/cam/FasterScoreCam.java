@@ -25,10 +25,8 @@ public final class FasterScoreCam implements CamMethod {
 
     private final int maxChannels;
 
+    /** @param maxChannels at least 1 (the catalogue's declaration checks a request's) */
     public FasterScoreCam(int maxChannels) {
-        if (maxChannels < 1) {
-            throw new IllegalArgumentException("max-channels must be at least 1: " + maxChannels);
-        }
         this.maxChannels = maxChannels;
     }
 

@@ -20,11 +20,8 @@ public final class IntegratedScoreCam implements CamMethod {
 
     private final int steps;
 
-    /** @param steps N, scales of each mask */
+    /** @param steps N, scales of each mask, at least 1 (the catalogue's declaration checks a request's) */
     public IntegratedScoreCam(int steps) {
-        if (steps < 1) {
-            throw new IllegalArgumentException("steps must be at least 1: " + steps);
-        }
         this.steps = steps;
     }
 

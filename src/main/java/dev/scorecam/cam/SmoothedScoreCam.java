@@ -29,12 +29,9 @@ public final class SmoothedScoreCam implements CamMethod {
     /**
      * @param samples N, noisy copies of each mask
      * @param noise sigma, the standard deviation of the noise on the [0,1] mask
+     *     (the catalogue's declarations check a request's values)
      */
     public SmoothedScoreCam(int samples, double noise, long seed) {
-        if (samples < 1 || !(noise >= 0) || Double.isInfinite(noise)) {
-            throw new IllegalArgumentException("samples must be at least 1 and noise finite and >= 0: "
-                    + samples + ", " + noise);
-        }
         this.samples = samples;
         this.noise = noise;
         this.seed = seed;
