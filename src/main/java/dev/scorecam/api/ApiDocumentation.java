@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.oas.models.Components;
@@ -19,10 +20,13 @@ import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.examples.Example;
 import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.BinarySchema;
+import io.swagger.v3.oas.models.media.BooleanSchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.NumberSchema;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
@@ -37,6 +41,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 
 import dev.scorecam.cam.MethodCatalogue;
+import dev.scorecam.cam.MethodParameter;
 import dev.scorecam.problem.ProblemType;
 
 /**
@@ -101,7 +106,7 @@ class ApiDocumentation implements OpenApiCustomizer {
         });
         operation(api, "/v1/models/{model}/explanations", PathItem.HttpMethod.POST, op -> {
             op.operationId("explain").tags(List.of("explanations"))
-                    .summary("Explain an image: Score-CAM maps for its target classes")
+                    .summary("Explain an image: CAM maps for its target classes")
                     .description("""
                             Queues the explanation and waits for it, up to the request timeout (504, and the job is \
                             cancelled). With `Accept: image/png` the answer is the first target's heatmap at the \
@@ -110,7 +115,7 @@ class ApiDocumentation implements OpenApiCustomizer {
                             JSON with every target's map. The parameters may also be sent as form fields.
                             """ + RENDERING);
             removeAcceptHeader(op);
-            methodParameters(op);
+            formParameters(op, ExplanationForm.fields(), Rendering.fields());
             explanationContent(op.getResponses().get("200"));
             errors(op, INVALID_REQUEST, INVALID_PARAMETER, INVALID_IMAGE, UNKNOWN_METHOD, UNKNOWN_TARGET,
                     TOO_MANY_TARGETS, UNKNOWN_MODEL, NOT_ACCEPTABLE, UPLOAD_TOO_LARGE, IMAGE_TOO_LARGE,
@@ -131,7 +136,7 @@ class ApiDocumentation implements OpenApiCustomizer {
                     .description("Queued")
                     .addHeaderObject("Location", header("The job: /v1/jobs/{id}"));
             op.getResponses().addApiResponse("202", accepted);
-            methodParameters(op);
+            formParameters(op, ExplanationForm.fields(), List.of());
             errors(op, INVALID_REQUEST, INVALID_PARAMETER, INVALID_IMAGE, UNKNOWN_METHOD, UNKNOWN_TARGET,
                     TOO_MANY_TARGETS, UNKNOWN_MODEL, UPLOAD_TOO_LARGE, IMAGE_TOO_LARGE, UNSUPPORTED_IMAGE,
                     UNSUPPORTED_MEDIA_TYPE, INTERNAL_ERROR, QUEUE_FULL, SHUTTING_DOWN, BACKEND_UNAVAILABLE);
@@ -155,6 +160,7 @@ class ApiDocumentation implements OpenApiCustomizer {
                     .summary("The result of a SUCCEEDED job, as PNG or JSON like the synchronous endpoint")
                     .description("A job that failed or was cancelled answers with its problem. " + RENDERING);
             removeAcceptHeader(op);
+            formParameters(op, List.of(), Rendering.fields());
             explanationContent(op.getResponses().get("200"));
             errors(op, INVALID_PARAMETER, UNKNOWN_JOB, NOT_ACCEPTABLE, JOB_NOT_FINISHED, JOB_CANCELLED,
                     INFERENCE_FAILED, INTERNAL_ERROR, SHUTTING_DOWN, TIMEOUT, JOB_ABANDONED, BACKEND_UNAVAILABLE);
@@ -200,8 +206,15 @@ class ApiDocumentation implements OpenApiCustomizer {
         edit.accept(operation);
     }
 
-    /** {@code method} and the methods' parameters, described from the catalogue: its names, defaults and bounds. */
-    private static void methodParameters(Operation op) {
+    /**
+     * The request forms' fields as query parameters (they may also be form fields), after the
+     * operation's first parameter (the model or the job), from their declarations; the methods'
+     * parameters with the catalogue's descriptions, defaults and bounds.
+     */
+    private static void formParameters(Operation op, List<FormField<?>> form, List<FormField<?>> rendering) {
+        op.getParameters().addAll(1, Stream.concat(form.stream(), rendering.stream())
+                .map(field -> new Parameter().name(field.name()).in("query").required(false).schema(schema(field)))
+                .toList());
         for (Parameter parameter : op.getParameters()) {
             if (parameter.getName().equals("method")) {
                 parameter.description("The CAM method; GET /v1/methods describes each")
@@ -209,7 +222,7 @@ class ApiDocumentation implements OpenApiCustomizer {
                 parameter.getSchema().setEnum(new ArrayList<>(MethodCatalogue.names()));
             }
             for (MethodCatalogue.Method method : MethodCatalogue.methods()) {
-                for (MethodCatalogue.Parameter p : method.parameters()) {
+                for (MethodParameter p : method.parameters()) {
                     if (p.name().equals(parameter.getName())) {
                         Schema<?> schema = parameter.getSchema();
                         parameter.description(method.name() + " only: " + p.description());
@@ -220,6 +233,31 @@ class ApiDocumentation implements OpenApiCustomizer {
                 }
             }
         }
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static Schema schema(FormField<?> field) {
+        Class<?> type = field.type().getType();
+        Schema schema;
+        if (List.class.isAssignableFrom(type)) {
+            schema = new ArraySchema().items(new StringSchema());
+        } else if (type == Integer.class) {
+            schema = new IntegerSchema();
+        } else if (type == Long.class) {
+            schema = new IntegerSchema().format("int64");
+        } else if (type == Double.class) {
+            schema = new NumberSchema().format("double");
+        } else if (type == Float.class) {
+            schema = new NumberSchema().format("float");
+        } else if (type == Boolean.class) {
+            schema = new BooleanSchema();
+        } else {
+            schema = new StringSchema();
+        }
+        if (field.defaultValue() != null) {
+            schema.setDefault(field.defaultValue());
+        }
+        return schema;
     }
 
     /** Controllers without {@code produces} show up as any type; they answer JSON. */

@@ -1,7 +1,7 @@
 package dev.scorecam.api;
 
 import java.io.IOException;
-import java.util.List;
+import io.swagger.v3.oas.annotations.Parameter;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -9,17 +9,15 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
-import dev.scorecam.cam.ClassExplanation;
+import dev.scorecam.cam.TargetMap;
 import dev.scorecam.explain.Explainer;
 import dev.scorecam.explain.Explanation;
-import dev.scorecam.explain.ExplanationJobs;
-import dev.scorecam.explain.ExplanationRequest;
-import dev.scorecam.explain.PreparedExplanation;
+import dev.scorecam.queue.ExplanationJobs;
+import dev.scorecam.explain.PreparedRequest;
 import dev.scorecam.security.Clients;
 
 @RestController
@@ -47,50 +45,34 @@ class ExplanationController {
     ResponseEntity<?> explain(
             @PathVariable String model,
             @RequestPart("image") MultipartFile image,
-            @RequestParam(name = "target", required = false) List<String> targets,
-            @RequestParam(name = "top-k", required = false) Integer topK,
-            @RequestParam(name = "method", required = false) String method,
-            @RequestParam(name = "score", required = false) String score,
-            @RequestParam(name = "batch-size", required = false) Integer batchSize,
-            @RequestParam(name = "max-channels", required = false) Integer maxChannels,
-            @RequestParam(name = "samples", required = false) Integer samples,
-            @RequestParam(name = "noise", required = false) Double noise,
-            @RequestParam(name = "steps", required = false) Integer steps,
-            @RequestParam(name = "seed", required = false) Long seed,
-            @RequestParam(name = "metrics", defaultValue = "false") boolean metrics,
-            @RequestParam(name = "metrics-steps", defaultValue = "20") int metricsSteps,
-            @RequestParam(name = "colormap", defaultValue = "jet") String colormap,
-            @RequestParam(name = "overlay", defaultValue = "true") boolean overlay,
-            @RequestParam(name = "alpha", defaultValue = "0.5") float alpha,
-            @RequestParam(name = "heatmap", defaultValue = "false") boolean heatmap,
+            @Parameter(hidden = true) ExplanationForm form,
+            @Parameter(hidden = true) Rendering rendering,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) throws IOException {
-        HeatmapStyle style = HeatmapStyle.of(colormap, overlay, alpha);
         // A PNG has nowhere to show the metrics: not measured for one (a job's format is chosen later).
-        boolean measured = metrics && ResponseFormat.negotiate(accept) != ResponseFormat.PNG;
-        PreparedExplanation prepared = explainer.prepare(
-                new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize,
-                        MethodParameters.of(maxChannels, samples, noise, steps, seed), measured, metricsSteps));
-        return respond(jobs.explain(prepared, Clients.current()), style, heatmap, accept);
+        boolean measured = form.metrics() && ResponseFormat.negotiate(accept) != ResponseFormat.PNG;
+        PreparedRequest prepared = explainer.prepare(form.request(model, image.getBytes(), measured, false));
+        return respond(jobs.explain(prepared, Clients.current()), rendering, accept);
     }
 
     /** The explanation as PNG or .npy (the first target's map) or JSON, as the client's Accept prefers. */
-    static ResponseEntity<?> respond(Explanation explanation, HeatmapStyle style, boolean heatmap, String accept) {
+    static ResponseEntity<?> respond(Explanation explanation, Rendering rendering, String accept) {
+        HeatmapStyle style = rendering.style();
         ResponseFormat format = ResponseFormat.negotiate(accept);
-        ClassExplanation first = explanation.result().explanations().get(0);
+        TargetMap first = explanation.result().maps().get(0);
         if (format == ResponseFormat.PNG) {
             return ResponseEntity.ok()
                     .contentType(MediaType.IMAGE_PNG)
-                    .header(TARGET_HEADER, Integer.toString(first.target()))
+                    .header(TARGET_HEADER, Integer.toString(first.target().classIndex()))
                     .body(style.render(explanation, first));
         }
         if (format == ResponseFormat.NPY) {
             return ResponseEntity.ok()
                     .contentType(NpyFormat.MEDIA_TYPE)
-                    .header(TARGET_HEADER, Integer.toString(first.target()))
+                    .header(TARGET_HEADER, Integer.toString(first.target().classIndex()))
                     .body(NpyFormat.encode(first.saliency()));
         }
         return ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_JSON)
-                .body(ExplanationResponse.of(explanation, e -> heatmap ? style.render(explanation, e) : null));
+                .body(ExplanationResponse.of(explanation, e -> rendering.heatmap() ? style.render(explanation, e) : null));
     }
 }

@@ -4,27 +4,36 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import dev.scorecam.cam.ClassExplanation;
+import dev.scorecam.cam.Target;
+import dev.scorecam.cam.TargetMap;
 import dev.scorecam.cam.ClassFaithfulness;
 import dev.scorecam.cam.Faithfulness;
 import dev.scorecam.cam.FaithfulnessResult;
+import dev.scorecam.cam.MethodArguments;
 import dev.scorecam.cam.Saliency;
 import dev.scorecam.cam.Targets;
 import dev.scorecam.explain.Explanation;
+import dev.scorecam.explain.PreparedRequest;
 
-/** The JSON form of an explanation. */
+/**
+ * The JSON form of an explanation.
+ *
+ * @param parameters the method's parameters as used, by name, defaults filled in
+ */
 record ExplanationResponse(
         String model,
         String method,
-        Map<String, Number> parameters,
+        Map<String, ? extends Number> parameters,
         String score,
         List<Prediction> predictions,
         List<TargetExplanation> explanations,
@@ -34,7 +43,12 @@ record ExplanationResponse(
 
     record Prediction(int index, String label, float probability) {}
 
-    record ClassRef(int index, String label) {}
+    record ClassRef(int index, String label) {
+
+        static ClassRef of(Target target, List<String> labels) {
+            return new ClassRef(target.classIndex(), labels.get(target.classIndex()));
+        }
+    }
 
     /** Little-endian float32, row-major, at the model's input resolution, in [0,1]. */
     record SaliencyData(int width, int height, String dtype, String encoding, String data, boolean allZero) {
@@ -81,37 +95,43 @@ record ExplanationResponse(
             @JsonInclude(JsonInclude.Include.NON_NULL) Long faithfulnessMillis) {}
 
     /** @param heatmap the PNG of a target's overlay, or null when the client did not ask for it */
-    static ExplanationResponse of(Explanation explanation, Function<ClassExplanation, byte[]> heatmap) {
+    static ExplanationResponse of(Explanation explanation, Function<TargetMap, byte[]> heatmap) {
         List<String> labels = explanation.model().labels();
-        float[] probabilities = explanation.probabilities();
+        float[] probabilities = explanation.result().probabilities();
         // The most probable classes, ranked as top-k targets are.
         List<Prediction> predictions = Arrays.stream(Targets.topK(PREDICTIONS).select(probabilities))
                 .mapToObj(i -> new Prediction(i, labels.get(i), probabilities[i]))
                 .toList();
-        List<ClassExplanation> maps = explanation.result().explanations();
+        List<TargetMap> maps = explanation.result().maps();
         FaithfulnessResult faithfulness = explanation.faithfulness();
         List<TargetExplanation> explanations = IntStream.range(0, maps.size())
                 .mapToObj(i -> {
-                    ClassExplanation e = maps.get(i);
+                    TargetMap e = maps.get(i);
                     byte[] png = heatmap.apply(e);
                     return new TargetExplanation(
-                            new ClassRef(e.target(), labels.get(e.target())),
+                            ClassRef.of(e.target(), labels),
                             SaliencyData.of(e.saliency()),
                             png == null ? null : Base64.getEncoder().encodeToString(png),
                             faithfulness == null ? null : FaithfulnessData.of(faithfulness.classes().get(i)));
                 })
                 .toList();
         var result = explanation.result();
+        PreparedRequest request = explanation.request();
         return new ExplanationResponse(
                 explanation.model().name(),
-                explanation.method(),
-                explanation.parameters(),
-                explanation.score().name().toLowerCase(Locale.ROOT),
+                request.choice().name(),
+                parameters(request.choice().arguments()),
+                request.score().name().toLowerCase(Locale.ROOT),
                 predictions,
                 explanations,
                 new Stats(result.channels(), result.liveChannels(), result.forwardPasses(), result.backwardPasses(),
-                        explanation.batchSize(), explanation.precision(), explanation.computeMillis(),
+                        request.batchSize(), explanation.precision(), explanation.computeMillis(),
                         faithfulness == null ? null : faithfulness.forwardPasses(),
                         faithfulness == null ? null : explanation.faithfulnessMillis()));
+    }
+
+    private static Map<String, ? extends Number> parameters(MethodArguments arguments) {
+        return arguments.values().stream().collect(Collectors.toMap(a -> a.parameter().name(),
+                MethodArguments.Argument::value, (a, b) -> a, LinkedHashMap::new));
     }
 }

@@ -1,8 +1,9 @@
 package dev.scorecam.api;
 
-import dev.scorecam.cam.ClassExplanation;
+import dev.scorecam.cam.TargetMap;
 import dev.scorecam.cam.Saliency;
 import dev.scorecam.explain.Explanation;
+import dev.scorecam.explain.PreparedRequest;
 import dev.scorecam.explain.Rejection;
 import dev.scorecam.imaging.Colormap;
 import dev.scorecam.imaging.HeatmapRenderer;
@@ -25,9 +26,10 @@ record HeatmapStyle(Colormap colormap, boolean overlay, float alpha) {
     }
 
     /** A PNG at the original image's resolution. */
-    byte[] render(Explanation explanation, ClassExplanation target) {
+    byte[] render(Explanation explanation, TargetMap target) {
         Saliency map = target.saliency();
-        return PngEncoder.encode(RENDERER.render(map.values(), map.width(), map.height(), explanation.placement(),
-                explanation.original(), colormap, overlay, alpha));
+        PreparedRequest request = explanation.request();
+        return PngEncoder.encode(RENDERER.render(map.values(), map.width(), map.height(), request.input().placement(),
+                request.original(), colormap, overlay, alpha));
     }
 }

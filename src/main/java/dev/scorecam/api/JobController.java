@@ -2,9 +2,10 @@ package dev.scorecam.api;
 
 import java.io.IOException;
 import java.net.URI;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+
+import io.swagger.v3.oas.annotations.Parameter;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -23,8 +24,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.scorecam.explain.Explainer;
 import dev.scorecam.explain.Explanation;
-import dev.scorecam.explain.ExplanationJobs;
-import dev.scorecam.explain.ExplanationRequest;
+import dev.scorecam.queue.ExplanationJobs;
 import dev.scorecam.jobs.JobEvents;
 import dev.scorecam.jobs.JobFailedException;
 import dev.scorecam.jobs.JobProgress;
@@ -54,23 +54,10 @@ class JobController {
     ResponseEntity<JobView> submit(
             @RequestParam("model") String model,
             @RequestPart("image") MultipartFile image,
-            @RequestParam(name = "target", required = false) List<String> targets,
-            @RequestParam(name = "top-k", required = false) Integer topK,
-            @RequestParam(name = "method", required = false) String method,
-            @RequestParam(name = "score", required = false) String score,
-            @RequestParam(name = "batch-size", required = false) Integer batchSize,
-            @RequestParam(name = "max-channels", required = false) Integer maxChannels,
-            @RequestParam(name = "samples", required = false) Integer samples,
-            @RequestParam(name = "noise", required = false) Double noise,
-            @RequestParam(name = "steps", required = false) Integer steps,
-            @RequestParam(name = "seed", required = false) Long seed,
-            @RequestParam(name = "metrics", defaultValue = "false") boolean metrics,
-            @RequestParam(name = "metrics-steps", defaultValue = "20") int metricsSteps,
+            @Parameter(hidden = true) ExplanationForm form,
             @RequestParam(name = "progressive", defaultValue = "false") boolean progressive) throws IOException {
-        JobView view = JobView.of(jobs.submit(explainer.prepare(
-                new ExplanationRequest(model, image.getBytes(), targets, topK, method, score, batchSize,
-                        MethodParameters.of(maxChannels, samples, noise, steps, seed), metrics, metricsSteps,
-                        progressive)),
+        JobView view = JobView.of(jobs.submit(
+                explainer.prepare(form.request(model, image.getBytes(), form.metrics(), progressive)),
                 Clients.current()));
         return ResponseEntity.accepted().location(URI.create(view.links().self())).body(view);
     }
@@ -92,12 +79,8 @@ class JobController {
             produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.IMAGE_PNG_VALUE, NpyFormat.MEDIA_TYPE_VALUE})
     ResponseEntity<?> result(
             @PathVariable String id,
-            @RequestParam(name = "colormap", defaultValue = "jet") String colormap,
-            @RequestParam(name = "overlay", defaultValue = "true") boolean overlay,
-            @RequestParam(name = "alpha", defaultValue = "0.5") float alpha,
-            @RequestParam(name = "heatmap", defaultValue = "false") boolean heatmap,
+            @Parameter(hidden = true) Rendering rendering,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
-        HeatmapStyle style = HeatmapStyle.of(colormap, overlay, alpha);
         JobSnapshot<Explanation> job = find(id);
         JobStatus status = job.status();
         if (!status.isFinal()) {
@@ -106,7 +89,7 @@ class JobController {
         if (status != JobStatus.SUCCEEDED) {
             throw new JobFailedException(job.error().orElseThrow());
         }
-        return ExplanationController.respond(job.result().orElseThrow(), style, heatmap, accept);
+        return ExplanationController.respond(job.result().orElseThrow(), rendering, accept);
     }
 
     /**

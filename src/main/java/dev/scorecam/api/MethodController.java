@@ -22,7 +22,7 @@ class MethodController {
 
         static MethodView of(MethodCatalogue.Method method) {
             return new MethodView(method.name(), method.title(), method.description(), method.cost(),
-                    method.parameters().stream().map(p -> new ParameterView(p.name(), p.type(), p.defaultValue(),
+                    method.parameters().stream().map(p -> new ParameterView(p.name(), p.type().json(), p.defaultValue(),
                             p.minimum(), p.maximum(), p.description())).toList());
         }
     }

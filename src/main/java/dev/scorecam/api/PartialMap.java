@@ -17,10 +17,10 @@ record PartialMap(ExplanationResponse.ClassRef target, int width, int height, St
 
     static List<PartialMap> of(Explanation soFar, JobProgress progress) {
         List<String> labels = soFar.model().labels();
-        return soFar.result().explanations().stream()
+        return soFar.result().maps().stream()
                 .map(e -> {
                     var map = ExplanationResponse.SaliencyData.of(e.saliency());
-                    return new PartialMap(new ExplanationResponse.ClassRef(e.target(), labels.get(e.target())),
+                    return new PartialMap(ExplanationResponse.ClassRef.of(e.target(), labels),
                             map.width(), map.height(), map.dtype(), map.encoding(), map.data(), map.allZero(),
                             progress.done(), progress.total());
                 })

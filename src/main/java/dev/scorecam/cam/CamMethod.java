@@ -10,10 +10,10 @@ public interface CamMethod {
 
     /**
      * @param input one image in the model's normalised input space, (1,3,H,W)
-     * @param scoreType what is read as the class score S^c
+     * @param score what is read as a target class's score S^c
      * @param batchSize masked inputs per forward pass (methods that mask)
      * @param progress told between batches; may throw to stop the computation
      */
-    ScoreCamResult explain(Network network, NDArray input, Targets targets, ScoreType scoreType, int batchSize,
+    CamResult explain(Network network, NDArray input, Targets targets, ScoreKind score, int batchSize,
             Progress progress);
 }

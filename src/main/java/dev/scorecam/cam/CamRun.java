@@ -9,58 +9,59 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * What every CAM method does first and last: one pass of the input (activations A and logits),
- * the target classes, and the maps from the channel weights. Passes are counted on the network
- * as they happen (forward and backward apart), never derived from a formula.
+ * the targets and the live channels, then the maps from the channel weights. Passes are counted
+ * on the network as they happen (forward and backward apart), never derived from a formula.
  */
 final class CamRun {
 
     final Network network;
+    final NDArray input;
     /** A, (K,h,w). */
     final NDArray activations;
     final float[] logits;
-    final int[] classes;
+    final List<Target> targets;
+    /** The channels whose map is not constant; every other channel's mask is 0. */
+    final int[] live;
     final int channels;
     final int height;
     final int width;
     private final LongAdder forwardImages = new LongAdder();
     private final LongAdder backwardImages = new LongAdder();
 
-    private CamRun(Network model, NDArray input, Targets targets) {
+    private CamRun(Network model, NDArray input, Targets targets, ScoreKind score) {
         if (input.getShape().dimension() != 4 || input.getShape().get(0) != 1) {
             throw new IllegalArgumentException("input must be one image, (1,3,H,W): " + input.getShape());
         }
         this.network = new ObservedNetwork(model, forwardImages::add, backwardImages::add);
+        this.input = input;
         this.height = (int) input.getShape().get(2);
         this.width = (int) input.getShape().get(3);
         this.activations = network.features(input).squeeze(0);
         this.channels = (int) activations.getShape().get(0);
         this.logits = network.head(activations.expandDims(0)).toFloatArray();
-        this.classes = targets.select(logits);
-        for (int c : classes) {
+        List<Target> chosen = new ArrayList<>();
+        for (int c : targets.select(logits)) {
             if (c < 0 || c >= logits.length) {
                 throw new IllegalArgumentException("target class " + c + " is not in [0," + logits.length + ")");
             }
+            chosen.add(new ClassTarget(c, score));
         }
+        this.targets = List.copyOf(chosen);
+        this.live = CamMath.liveChannels(activations);
     }
 
-    /** Runs features and head on the input: A, f(X) and the classes to explain. */
-    static CamRun start(Network model, NDArray input, Targets targets) {
-        return new CamRun(model, input, targets);
+    /** Runs features and head on the input: A, f(X), the targets to explain and the live channels. */
+    static CamRun start(Network model, NDArray input, Targets targets, ScoreKind score) {
+        return new CamRun(model, input, targets, score);
     }
 
-    static void checkBatchSize(int batchSize) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be at least 1: " + batchSize);
+    /** One map per target from its channel weights (L = ReLU(sum_k w_k A^k), normalised), with the counts. */
+    CamResult finish(IntFunction<double[]> weightsOfTarget) {
+        List<TargetMap> maps = new ArrayList<>(targets.size());
+        for (int t = 0; t < targets.size(); t++) {
+            maps.add(new TargetMap(targets.get(t),
+                    CamMath.saliency(activations, weightsOfTarget.apply(t), height, width)));
         }
-    }
-
-    /** One map per target class from its channel weights (L = ReLU(sum_k w_k A^k), normalised), with the counts. */
-    ScoreCamResult finish(IntFunction<double[]> weightsOfClass, int liveChannels) {
-        List<ClassExplanation> explanations = new ArrayList<>(classes.length);
-        for (int c : classes) {
-            explanations.add(new ClassExplanation(c, ScoreCam.saliency(activations, weightsOfClass.apply(c), height, width)));
-        }
-        return new ScoreCamResult(logits, explanations, channels, liveChannels, forwardImages.intValue(),
-                backwardImages.intValue());
+        return new CamResult(logits, maps, channels, live.length, forwardImages.intValue(), backwardImages.intValue());
     }
 }

@@ -44,10 +44,10 @@ public final class Faithfulness {
 
     /**
      * @param input the image the maps explain, (1,3,H,W) in the model's normalised space
-     * @param explanations the maps to judge, each at the input's resolution
+     * @param maps the maps to judge, each at the input's resolution
      * @param progress told after each batch, may throw to stop between batches
      */
-    public FaithfulnessResult measure(Network model, NDArray input, List<ClassExplanation> explanations, int steps,
+    public FaithfulnessResult measure(Network model, NDArray input, List<TargetMap> maps, int steps,
             int batchSize, Progress progress) {
         if (input.getShape().dimension() != 4 || input.getShape().get(0) != 1) {
             throw new IllegalArgumentException("input must be one image, (1,3,H,W): " + input.getShape());
@@ -58,20 +58,20 @@ public final class Faithfulness {
         int height = (int) input.getShape().get(2);
         int width = (int) input.getShape().get(3);
         float[] x = input.toFloatArray();
-        for (ClassExplanation e : explanations) {
+        for (TargetMap e : maps) {
             if (e.saliency().values().length != height * width) {
-                throw new IllegalArgumentException("map of class " + e.target() + " is not " + width + "x" + height);
+                throw new IllegalArgumentException("map of class " + e.target().classIndex() + " is not " + width + "x" + height);
             }
         }
         LongAdder images = new LongAdder(); // counted as the passes run, for stats
         Network network = new ObservedNetwork(model, images::add);
-        Perturbations perturbations = new Perturbations(x, blur(x, height, width), explanations, steps, height * width);
+        Perturbations perturbations = new Perturbations(x, blur(x, height, width), maps, steps, height * width);
         double[][] probabilities = score(network, input, perturbations, batchSize, progress);
 
         double[] own = probabilities[0];
-        List<ClassFaithfulness> results = new ArrayList<>(explanations.size());
-        for (int t = 0; t < explanations.size(); t++) {
-            int c = explanations.get(t).target();
+        List<ClassFaithfulness> results = new ArrayList<>(maps.size());
+        for (int t = 0; t < maps.size(); t++) {
+            int c = maps.get(t).target().classIndex();
             int first = 1 + t * (1 + 2 * steps);
             double y = own[c];
             double o = probabilities[first][c];
@@ -123,7 +123,7 @@ public final class Faithfulness {
                 int classes = (int) logits.getShape().get(1);
                 float[] flat = logits.toFloatArray();
                 for (int i = from; i < to; i++) {
-                    probabilities[i] = ScoreCam.softmax(Arrays.copyOfRange(flat, (i - from) * classes, (i - from + 1) * classes));
+                    probabilities[i] = CamMath.softmax(Arrays.copyOfRange(flat, (i - from) * classes, (i - from + 1) * classes));
                 }
             }
             progress.maskedInputsScored(to, count);
@@ -206,23 +206,23 @@ public final class Faithfulness {
         private final float[] x;
         private final float[] blurred;
         private final float[] zeros;
-        private final List<ClassExplanation> explanations;
+        private final List<TargetMap> maps;
         private final int[][] rankings;
         private final int steps;
         private final int pixels;
 
-        Perturbations(float[] x, float[] blurred, List<ClassExplanation> explanations, int steps, int pixels) {
+        Perturbations(float[] x, float[] blurred, List<TargetMap> maps, int steps, int pixels) {
             this.x = x;
             this.blurred = blurred;
             this.zeros = new float[x.length];
-            this.explanations = explanations;
-            this.rankings = explanations.stream().map(e -> ranking(e.saliency().values())).toArray(int[][]::new);
+            this.maps = maps;
+            this.rankings = maps.stream().map(e -> ranking(e.saliency().values())).toArray(int[][]::new);
             this.steps = steps;
             this.pixels = pixels;
         }
 
         int count() {
-            return 1 + explanations.size() * (1 + 2 * steps);
+            return 1 + maps.size() * (1 + 2 * steps);
         }
 
         int imageSize() {
@@ -250,7 +250,7 @@ public final class Faithfulness {
             int t = (image - 1) / (1 + 2 * steps);
             int k = (image - 1) % (1 + 2 * steps);
             if (k == 0) {
-                float[] map = explanations.get(t).saliency().values();
+                float[] map = maps.get(t).saliency().values();
                 for (int i = 0; i < x.length; i++) {
                     into[offset + i] = x[i] * map[i % pixels];
                 }

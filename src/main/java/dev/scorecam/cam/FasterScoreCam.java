@@ -1,7 +1,6 @@
 package dev.scorecam.cam;
 
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.stream.IntStream;
 
 import ai.djl.ndarray.NDArray;
@@ -26,67 +25,28 @@ public final class FasterScoreCam implements CamMethod {
 
     private final int maxChannels;
 
+    /** @param maxChannels at least 1 (the catalogue's declaration checks a request's) */
     public FasterScoreCam(int maxChannels) {
-        if (maxChannels < 1) {
-            throw new IllegalArgumentException("max-channels must be at least 1: " + maxChannels);
-        }
         this.maxChannels = maxChannels;
     }
 
     @Override
-    public ScoreCamResult explain(Network model, NDArray input, Targets targets, ScoreType scoreType, int batchSize,
+    public CamResult explain(Network network, NDArray input, Targets targets, ScoreKind score, int batchSize,
             Progress progress) {
-        CamRun.checkBatchSize(batchSize);
-        CamRun run = CamRun.start(model, input, targets);
-        int[] live = ScoreCam.liveChannels(run.activations);
-        int[] chosen = largestVariance(run.activations, maxChannels);                         // C
-        int[] scored = IntStream.of(chosen).filter(k -> Arrays.binarySearch(live, k) >= 0).toArray();
-        float[] baseline = MaskedScores.baseline(run.network, input, scoreType);            // S_b
-        double[][] scores = MaskedScores.mean(run.network, input, run.activations, scored, 1,
-                MaskedScores.Perturbation.NONE, scoreType, batchSize, progress);            // S_k, k in C
-        return run.finish(c -> weights(scores, baseline, scored, chosen, c, run.channels), live.length);
+        CamRun run = CamRun.start(network, input, targets, score);
+        int[] chosen = largestVariance(run.activations, maxChannels);                                 // C
+        int[] scored = IntStream.of(chosen).filter(k -> Arrays.binarySearch(run.live, k) >= 0).toArray();
+        return MaskedScores.explain(run, scored, 1, MaskedScores.Perturbation.NONE, batchSize, progress,
+                (scores, target) -> CamMath.softmaxWeights(scores.differences(target), chosen));
     }
 
-    /** The {@code count} channels of largest Var(A^k) over the map's cells (as float; ties: lower index), ascending by index. */
+    /** The {@code count} channels of largest Var(A^k) (ties: lower index), ascending by index. */
     static int[] largestVariance(NDArray activations, int count) {
         int channels = (int) activations.getShape().get(0);
-        float[] flat = activations.toFloatArray();
-        int cells = flat.length / channels;
-        float[] variance = new float[channels];
-        for (int k = 0; k < channels; k++) {
-            double mean = 0;
-            for (int i = 0; i < cells; i++) {
-                mean += flat[k * cells + i];
-            }
-            mean /= cells;
-            double squares = 0;
-            for (int i = 0; i < cells; i++) {
-                double d = flat[k * cells + i] - mean;
-                squares += d * d;
-            }
-            // Rounded to float: the same values at other cells give the same variance whatever the summation order.
-            variance[k] = (float) (squares / cells);
-        }
-        return IntStream.range(0, channels).boxed()
-                .sorted(Comparator.comparingDouble((Integer k) -> -variance[k]).thenComparingInt(k -> k))
+        return IntStream.of(CamMath.byVarianceDescending(CamMath.variance(activations),
+                        IntStream.range(0, channels).toArray()))
                 .limit(count)
-                .mapToInt(Integer::intValue)
                 .sorted()
                 .toArray();
-    }
-
-    /** alpha over the chosen channels only: softmax of S_k - S_b (0 for a chosen constant channel). */
-    private static double[] weights(double[][] scores, float[] baseline, int[] scored, int[] chosen, int target,
-            int channels) {
-        double[] differences = new double[chosen.length];
-        for (int j = 0; j < scored.length; j++) {
-            differences[Arrays.binarySearch(chosen, scored[j])] = scores[j][target] - baseline[target];
-        }
-        double[] softmax = ScoreCam.softmax(differences);
-        double[] weights = new double[channels];
-        for (int i = 0; i < chosen.length; i++) {
-            weights[chosen[i]] = softmax[i];
-        }
-        return weights;
     }
 }

@@ -16,12 +16,12 @@ import ai.djl.ndarray.NDArray;
 public final class GradCam implements CamMethod {
 
     @Override
-    public ScoreCamResult explain(Network model, NDArray input, Targets targets, ScoreType scoreType, int batchSize,
+    public CamResult explain(Network network, NDArray input, Targets targets, ScoreKind score, int batchSize,
             Progress progress) {
-        CamRun run = CamRun.start(model, input, targets);
-        ClassGradients gradients = ClassGradients.of(run, scoreType);
+        CamRun run = CamRun.start(network, input, targets, score);
+        TargetGradients gradients = TargetGradients.of(run);
         progress.maskedInputsScored(1, 1);
-        return run.finish(c -> weights(gradients.of(c)), ScoreCam.liveChannels(run.activations).length);
+        return run.finish(t -> weights(gradients.of(t)));
     }
 
     /** alpha_k: the spatial mean of dS/dA^k. */

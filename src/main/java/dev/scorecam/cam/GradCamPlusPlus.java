@@ -23,13 +23,13 @@ import ai.djl.ndarray.NDArray;
 public final class GradCamPlusPlus implements CamMethod {
 
     @Override
-    public ScoreCamResult explain(Network model, NDArray input, Targets targets, ScoreType scoreType, int batchSize,
+    public CamResult explain(Network network, NDArray input, Targets targets, ScoreKind score, int batchSize,
             Progress progress) {
-        CamRun run = CamRun.start(model, input, targets);
-        ClassGradients gradients = ClassGradients.of(run, scoreType);
-        double[][] activations = ClassGradients.activations(run);
+        CamRun run = CamRun.start(network, input, targets, score);
+        TargetGradients gradients = TargetGradients.of(run);
+        double[][] activations = TargetGradients.activations(run);
         progress.maskedInputsScored(1, 1);
-        return run.finish(c -> weights(activations, gradients.of(c)), ScoreCam.liveChannels(run.activations).length);
+        return run.finish(t -> weights(activations, gradients.of(t)));
     }
 
     /** w_k = sum_ij alpha_ij ReLU(g_ij), alpha from Eq. 19. */

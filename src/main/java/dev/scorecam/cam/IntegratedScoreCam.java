@@ -12,36 +12,27 @@ import ai.djl.ndarray.NDArray;
  *   alpha^c_k = softmax_k(S^c_k - S^c_b)
  *   L^c       = ReLU(sum_k alpha^c_k A^k)
  * </pre>
- * The Riemann sum of the path integral over scales 1/N..1, as the issue words it ("masks scaled
- * from 0 to 1"); the last step is Score-CAM's own masked input. torch-cam's ISCAM instead
- * accumulates the scale itself (1/N, 3/N, 6/N, ..., (N+1)/2), which goes past the unit mask.
+ * The Riemann sum of the path integral over scales 1/N..1 (masks scaled from 0 to 1); the last
+ * step is Score-CAM's own masked input. torch-cam's ISCAM instead accumulates the scale itself (1/N, 3/N, 6/N, ..., (N+1)/2), which goes past the unit mask.
  * A constant channel's mask is 0 at every scale: S_k = S_b without a pass, as in {@link ScoreCam}.
  */
 public final class IntegratedScoreCam implements CamMethod {
 
     private final int steps;
 
-    /** @param steps N, scales of each mask */
+    /** @param steps N, scales of each mask, at least 1 (the catalogue's declaration checks a request's) */
     public IntegratedScoreCam(int steps) {
-        if (steps < 1) {
-            throw new IllegalArgumentException("steps must be at least 1: " + steps);
-        }
         this.steps = steps;
     }
 
     @Override
-    public ScoreCamResult explain(Network model, NDArray input, Targets targets, ScoreType scoreType, int batchSize,
+    public CamResult explain(Network network, NDArray input, Targets targets, ScoreKind score, int batchSize,
             Progress progress) {
-        CamRun.checkBatchSize(batchSize);
-        CamRun run = CamRun.start(model, input, targets);
-        int[] live = ScoreCam.liveChannels(run.activations);
-        float[] baseline = MaskedScores.baseline(run.network, input, scoreType);             // S_b
-        double[][] scores = MaskedScores.mean(run.network, input, run.activations, live, steps,
+        CamRun run = CamRun.start(network, input, targets, score);
+        return MaskedScores.explain(run, run.live, steps,
                 (masks, channels, repetitions) ->
-                        masks.mul(MaskedScores.perRow(masks.getManager(), scales(repetitions))),
-                scoreType, batchSize, progress);                                            // S_k
-        return run.finish(c -> MaskedScores.softmaxOverAllChannels(scores, baseline, live, c, run.channels),
-                live.length);
+                        masks.mul(MaskedScores.perRow(masks.getManager(), scales(repetitions))), batchSize, progress,
+                (scores, target) -> CamMath.softmaxWeights(scores.differences(target)));
     }
 
     /** i/N for repetition i-1. */

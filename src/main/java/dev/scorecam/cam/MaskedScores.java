@@ -6,12 +6,19 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * The scoring step of the Score-CAM family: S^c = f^c(X ⊙ M) for masks made from chosen channels,
+ * The scoring step of the Score-CAM family: S = f(X ⊙ M) for masks made from chosen channels,
  * each mask used {@code repetitions} times, possibly perturbed (noise for SS-CAM, a scale for
- * IS-CAM), the scores of a channel averaged over its repetitions. Masked inputs are enumerated
- * channel by channel, repetition within channel, and scored in batches in that order; a
- * perturbation is told each row's channel and repetition, so that what it does to a mask does not
- * depend on the batch the mask falls in.
+ * IS-CAM), the scores of a channel averaged over its repetitions.
+ *
+ * <p>Row 0 is the baseline S_b = f(X ⊙ 0), the masked input of an all-zero map, never perturbed;
+ * then the masked inputs channel by channel, repetition within channel, scored in batches in that
+ * order. A perturbation is told each row's channel and repetition, so that what it does to a mask
+ * does not depend on the batch the mask falls in. A channel whose map is constant has a zero mask:
+ * its masked input is the baseline, S_k = S_b, without a pass. Every masked input keeps the
+ * scores of all targets, so more targets cost no more passes.
+ *
+ * <p>A progressive run scores the channels largest variance first and, after each batch, hands
+ * {@link Progress#partial} the maps from the channels scored so far (the others as if S_k = S_b).
  */
 final class MaskedScores {
 
@@ -26,76 +33,108 @@ final class MaskedScores {
         NDArray apply(NDArray masks, int[] channels, int[] repetitions);
     }
 
-    private MaskedScores() {}
+    /** A method's channel weights for one target (by its place in the run's targets) from the scores. */
+    @FunctionalInterface
+    interface Weights {
+        double[] of(MaskedScores scores, int target);
+    }
 
-    /** S_b = f(X_b), X_b = 0: what a zero mask leaves of X. One forward pass. */
-    static float[] baseline(Network network, NDArray input, ScoreType scoreType) {
-        try (NDManager scope = input.getManager().newSubManager()) {
-            NDArray zero = scope.zeros(input.getShape(), input.getDataType());
-            return ScoreCam.classScores(network.forward(zero), scoreType)[0];
-        }
+    private final int layerChannels;
+    private final int[] order;
+    private final int repetitions;
+    private final double[] baseline;
+    private final double[][] sums;
+    private int complete;
+
+    private MaskedScores(int layerChannels, int[] order, int repetitions, int targets) {
+        this.layerChannels = layerChannels;
+        this.order = order;
+        this.repetitions = repetitions;
+        this.baseline = new double[targets];
+        this.sums = new double[order.length][targets];
     }
 
     /**
-     * Mean score of every class for each chosen channel: row j is (1/R) sum_r f(X ⊙ P_r(M^{channels[j]})).
-     *
-     * @param activations A, (K,h,w)
+     * Scores the masked inputs of {@code channels}, then weighs each target's channels and makes
+     * its map.
      */
-    static double[][] mean(Network network, NDArray input, NDArray activations, int[] channels, int repetitions,
-            Perturbation perturbation, ScoreType scoreType, int batchSize, Progress progress) {
-        int height = (int) input.getShape().get(2);
-        int width = (int) input.getShape().get(3);
-        int count = channels.length * repetitions;
-        double[][] sums = new double[channels.length][];
-        try (BatchScoring scoring = BatchScoring.on(input.getDevice(), input.getManager(), scoreType,
-                (from, to, scores) -> {
-                    for (int row = from; row < to; row++) {
-                        int j = row / repetitions;
-                        if (sums[j] == null) {
-                            sums[j] = new double[scores[row - from].length];
-                        }
-                        for (int c = 0; c < sums[j].length; c++) {
-                            sums[j][c] += scores[row - from][c];
-                        }
+    static CamResult explain(CamRun run, int[] channels, int repetitions, Perturbation perturbation, int batchSize,
+            Progress progress, Weights weights) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1: " + batchSize);
+        }
+        int[] order = progress.progressive()
+                ? CamMath.byVarianceDescending(CamMath.variance(run.activations), channels) // what shapes the map most, first
+                : channels;
+        MaskedScores scores = new MaskedScores(run.channels, order, repetitions, run.targets.size());
+        int rows = 1 + order.length * repetitions;
+        try (BatchScoring scoring = BatchScoring.on(run.input.getDevice(), run.input.getManager(),
+                (from, to, logits) -> {
+                    scores.add(run, from, logits);
+                    progress.maskedInputsScored(to, rows);
+                    if (progress.progressive()) {
+                        progress.partial(run.finish(t -> weights.of(scores, t)));
                     }
-                    progress.maskedInputsScored(to, count);
                 })) {
-            for (int from = 0; from < count; from += batchSize) {
-                int to = Math.min(from + batchSize, count);
-                int[] channelOfRow = new int[to - from];
-                int[] repetitionOfRow = new int[to - from];
-                for (int row = from; row < to; row++) {
-                    channelOfRow[row - from] = channels[row / repetitions];
-                    repetitionOfRow[row - from] = row % repetitions;
-                }
-                scoring.submit(from, to, batch -> {
-                    NDArray maps = activations.get(new NDIndex("{}", batch.create(channelOfRow)));
-                    maps.attach(batch);
-                    NDArray masks = perturbation.apply(ScoreCam.masks(maps, height, width), channelOfRow,
-                            repetitionOfRow);
-                    return network.forward(masks.mul(input));
-                });
+            for (int from = 0; from < rows; from += batchSize) {
+                int to = Math.min(from + batchSize, rows);
+                int first = Math.max(from, 1);
+                boolean withBaseline = from == 0;
+                scoring.submit(from, to, batch -> run.network.forward(
+                        scores.maskedInputs(run, first, to, withBaseline, perturbation, batch)));
             }
             scoring.finish();
         }
-        for (double[] sum : sums) {
-            for (int c = 0; c < sum.length; c++) {
-                sum[c] /= repetitions;
-            }
-        }
-        return sums;
+        return run.finish(t -> weights.of(scores, t));
     }
 
     /**
-     * alpha = softmax over all K channels of (S_k - S_b), where the scored channels have their
-     * mean scores and every other channel (a constant map: a zero mask, the baseline itself) 0.
+     * S_k - S_b of one target for every channel of the layer, from the mean over repetitions; 0 for
+     * a channel not scored (a constant one, one not chosen, or in a progressive run one not yet).
      */
-    static double[] softmaxOverAllChannels(double[][] means, float[] baseline, int[] scored, int target, int channels) {
-        double[] differences = new double[channels];
-        for (int j = 0; j < scored.length; j++) {
-            differences[scored[j]] = means[j][target] - baseline[target];
+    double[] differences(int target) {
+        double[] differences = new double[layerChannels];
+        for (int j = 0; j < complete; j++) {
+            differences[order[j]] = sums[j][target] / repetitions - baseline[target];
         }
-        return ScoreCam.softmax(differences);
+        return differences;
+    }
+
+    /** X ⊙ M for rows [first, to) (and X ⊙ 0 ahead of them with the baseline), (B,3,H,W). */
+    private NDArray maskedInputs(CamRun run, int first, int to, boolean withBaseline, Perturbation perturbation,
+            NDManager batch) {
+        NDArray zero = batch.zeros(new Shape(1, 1, run.height, run.width));
+        if (first == to) {
+            return zero.mul(run.input);
+        }
+        int[] channelOfRow = new int[to - first];
+        int[] repetitionOfRow = new int[to - first];
+        for (int row = first; row < to; row++) {
+            channelOfRow[row - first] = order[(row - 1) / repetitions];
+            repetitionOfRow[row - first] = (row - 1) % repetitions;
+        }
+        NDArray maps = run.activations.get(new NDIndex("{}", batch.create(channelOfRow)));
+        maps.attach(batch);
+        NDArray masks = perturbation.apply(CamMath.masks(maps, run.height, run.width), channelOfRow, repetitionOfRow);
+        if (withBaseline) {
+            masks = zero.concat(masks);
+        }
+        return masks.mul(run.input);
+    }
+
+    private void add(CamRun run, int from, float[][] logits) {
+        for (int i = 0; i < logits.length; i++) {
+            int row = from + i;
+            for (int t = 0; t < run.targets.size(); t++) {
+                float score = run.targets.get(t).score(logits[i]);
+                if (row == 0) {
+                    baseline[t] = score;
+                } else {
+                    sums[(row - 1) / repetitions][t] += score;
+                }
+            }
+        }
+        complete = (from + logits.length - 1) / repetitions;
     }
 
     /** Shape (B,1,1,1) of per-row factors, to scale a batch of masks. */

@@ -1,7 +1,6 @@
 package dev.scorecam.cam;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,36 +15,27 @@ public final class MethodCatalogue {
 
     public static final String DEFAULT = "scorecam";
 
-    /**
-     * One parameter of a method.
-     *
-     * @param type {@code integer} or {@code number}
-     * @param defaultValue null when it has none
-     */
-    public record Parameter(String name, String type, Number defaultValue, Number minimum, Number maximum,
-            String description) {
+    /** A method as the catalogue lists it, with the parameters it takes and how it is made from their values. */
+    public record Method(String name, String title, String description, String cost, List<MethodParameter> parameters,
+            Function<MethodArguments, CamMethod> factory) {}
 
-        boolean integer() {
-            return type.equals("integer");
+    /** A method with its parameters checked and bound. */
+    public record Choice(Method method, MethodArguments arguments, CamMethod cam) {
+
+        public String name() {
+            return method.name();
         }
     }
 
-    /** A method as the catalogue lists it. */
-    public record Method(String name, String title, String description, String cost, List<Parameter> parameters,
-            Function<Map<String, Number>, CamMethod> factory) {}
-
-    /** A method with its parameters checked and bound; {@code parameters} holds every one, defaults filled in. */
-    public record Choice(String name, CamMethod method, Map<String, Number> parameters) {}
-
-    static final Parameter MAX_CHANNELS = new Parameter("max-channels", "integer", 16, 1, 4096,
-            "channels scored: those of largest activation variance");
-    static final Parameter SAMPLES = new Parameter("samples", "integer", 35, 1, 100,
+    static final MethodParameter MAX_CHANNELS = new MethodParameter("max-channels", MethodParameter.Type.INT32, 16, 1,
+            4096, "channels scored: those of largest activation variance");
+    static final MethodParameter SAMPLES = new MethodParameter("samples", MethodParameter.Type.INT32, 35, 1, 100,
             "noisy copies of each mask (torch-cam's default)");
-    static final Parameter NOISE = new Parameter("noise", "number", 2.0, 0.0, 100.0,
+    static final MethodParameter NOISE = new MethodParameter("noise", MethodParameter.Type.DOUBLE, 2.0, 0.0, 100.0,
             "standard deviation of the Gaussian noise added to each [0,1] mask (torch-cam's default)");
-    static final Parameter SEED = new Parameter("seed", "integer", 0, 0, Integer.MAX_VALUE,
+    static final MethodParameter SEED = new MethodParameter("seed", MethodParameter.Type.INT64, 0, 0, Integer.MAX_VALUE,
             "seed of the noise: the same request gives the same map");
-    static final Parameter STEPS = new Parameter("steps", "integer", 10, 1, 100,
+    static final MethodParameter STEPS = new MethodParameter("steps", MethodParameter.Type.INT32, 10, 1, 100,
             "scales i/steps (i = 1..steps) of each mask");
 
     private static final List<Method> METHODS = List.of(
@@ -56,17 +46,16 @@ public final class MethodCatalogue {
             new Method("faster-scorecam", "Faster Score-CAM",
                     "Score-CAM on the max-channels channels of largest activation variance only; the others weigh 0.",
                     "min(max-channels, live channels) + 2 forward passes", List.of(MAX_CHANNELS),
-                    p -> new FasterScoreCam(p.get(MAX_CHANNELS.name()).intValue())),
+                    p -> new FasterScoreCam(p.intValue(MAX_CHANNELS))),
             new Method("sscam", "SS-CAM (Smoothed Score-CAM)",
                     "Wang, Naidu et al. 2020: each mask is scored samples times with Gaussian noise added, and the "
                             + "scores averaged. Seeded: the same request gives the same map.",
                     "samples x live channels + 2 forward passes", List.of(SAMPLES, NOISE, SEED),
-                    p -> new SmoothedScoreCam(p.get(SAMPLES.name()).intValue(), p.get(NOISE.name()).doubleValue(),
-                            p.get(SEED.name()).longValue())),
+                    p -> new SmoothedScoreCam(p.intValue(SAMPLES), p.doubleValue(NOISE), p.longValue(SEED))),
             new Method("iscam", "IS-CAM (Integrated Score-CAM)",
                     "Naidu et al. 2020: each mask is scored at the scales 1/steps .. 1 and the scores averaged.",
                     "steps x live channels + 2 forward passes", List.of(STEPS),
-                    p -> new IntegratedScoreCam(p.get(STEPS.name()).intValue())),
+                    p -> new IntegratedScoreCam(p.intValue(STEPS))),
             new Method("gradcam", "Grad-CAM",
                     "Selvaraju et al. 2017: channel weights are the spatial mean of the class score's gradient.",
                     "1 forward + 1 backward pass", List.of(), p -> new GradCam()),
@@ -90,39 +79,35 @@ public final class MethodCatalogue {
         return METHODS.stream().map(Method::name).toList();
     }
 
+    /** Every parameter some method takes, once each, in the catalogue's order: what a request may give. */
+    public static List<MethodParameter> parameters() {
+        return METHODS.stream().flatMap(m -> m.parameters().stream()).distinct().toList();
+    }
+
     /**
-     * Checks the parameters given (null values count as not given) against the method's and binds
-     * them, defaults filled in.
+     * Checks the parameters given (by their declarations; null values count as not given) against
+     * the method's and binds them, defaults filled in.
      *
      * @throws IllegalArgumentException naming the parameter: not one of the method's, or out of bounds
      */
-    public static Choice choose(Method method, Map<String, ? extends Number> given) {
-        Map<String, Number> values = new LinkedHashMap<>();
-        given.forEach((name, value) -> {
-            if (value == null) {
-                return;
+    public static Choice choose(Method method, Map<MethodParameter, ? extends Number> given) {
+        given.forEach((parameter, value) -> {
+            if (value != null && !method.parameters().contains(parameter)) {
+                throw new IllegalArgumentException("'" + parameter.name() + "' is not a parameter of " + method.name()
+                        + (method.parameters().isEmpty() ? ", which takes none" : "; it takes "
+                        + String.join(", ", method.parameters().stream().map(MethodParameter::name).toList())));
             }
-            Parameter parameter = method.parameters().stream().filter(p -> p.name().equals(name)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("'" + name + "' is not a parameter of "
-                            + method.name() + (method.parameters().isEmpty() ? ", which takes none" : "; it takes "
-                            + String.join(", ", method.parameters().stream().map(Parameter::name).toList()))));
-            check(parameter, value);
-            values.put(name, value);
         });
-        Map<String, Number> bound = new LinkedHashMap<>();
-        for (Parameter parameter : method.parameters()) {
-            bound.put(parameter.name(), values.getOrDefault(parameter.name(), parameter.defaultValue()));
+        List<MethodArguments.Argument> bound = new ArrayList<>();
+        for (MethodParameter parameter : method.parameters()) {
+            bound.add(new MethodArguments.Argument(parameter, parameter.bind(given.get(parameter))));
         }
-        return new Choice(method.name(), method.factory().apply(bound), Collections.unmodifiableMap(bound));
+        MethodArguments arguments = new MethodArguments(bound);
+        return new Choice(method, arguments, method.factory().apply(arguments));
     }
 
-    private static void check(Parameter parameter, Number value) {
-        double v = value.doubleValue();
-        boolean whole = value instanceof Integer || value instanceof Long || (Double.isFinite(v) && v == Math.rint(v));
-        if (!Double.isFinite(v) || (parameter.integer() && !whole)
-                || v < parameter.minimum().doubleValue() || v > parameter.maximum().doubleValue()) {
-            throw new IllegalArgumentException("'" + parameter.name() + "' must be " + (parameter.integer() ? "an integer" : "a number")
-                    + " between " + parameter.minimum() + " and " + parameter.maximum() + ", not " + value);
-        }
+    /** A parameter some method takes, by its name in requests. */
+    public static Optional<MethodParameter> parameter(String name) {
+        return parameters().stream().filter(p -> p.name().equals(name)).findFirst();
     }
 }

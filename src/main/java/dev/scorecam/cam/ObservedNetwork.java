@@ -8,8 +8,8 @@ import ai.djl.ndarray.NDArray;
  * A network that tells of each pass through it as the call happens, with the number of images:
  * {@code features} starts a pass (its {@code head} on the same activations finishes it, so
  * {@code head} alone tells nothing) and {@code forward} is one; {@code headGradient} is a backward
- * pass, told apart. Score-CAM counts its passes with it;
- * the served model reports them to metrics.
+ * pass, told apart. Every CAM run counts its passes with it; the served model reports them to
+ * metrics.
  */
 public final class ObservedNetwork implements Network {
 

@@ -25,5 +25,5 @@ public interface Progress {
      * the channels scored so far, each unscored channel weighted as if S_k = S_b. After the last
      * batch these are the exact maps.
      */
-    default void partial(ScoreCamResult soFar) {}
+    default void partial(CamResult soFar) {}
 }

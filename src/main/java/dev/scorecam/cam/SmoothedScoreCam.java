@@ -1,6 +1,5 @@
 package dev.scorecam.cam;
 
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
@@ -30,29 +29,21 @@ public final class SmoothedScoreCam implements CamMethod {
     /**
      * @param samples N, noisy copies of each mask
      * @param noise sigma, the standard deviation of the noise on the [0,1] mask
+     *     (the catalogue's declarations check a request's values)
      */
     public SmoothedScoreCam(int samples, double noise, long seed) {
-        if (samples < 1 || !(noise >= 0) || Double.isInfinite(noise)) {
-            throw new IllegalArgumentException("samples must be at least 1 and noise finite and >= 0: "
-                    + samples + ", " + noise);
-        }
         this.samples = samples;
         this.noise = noise;
         this.seed = seed;
     }
 
     @Override
-    public ScoreCamResult explain(Network model, NDArray input, Targets targets, ScoreType scoreType, int batchSize,
+    public CamResult explain(Network network, NDArray input, Targets targets, ScoreKind score, int batchSize,
             Progress progress) {
-        CamRun.checkBatchSize(batchSize);
-        CamRun run = CamRun.start(model, input, targets);
-        int[] live = ScoreCam.liveChannels(run.activations);
-        float[] baseline = MaskedScores.baseline(run.network, input, scoreType);             // S_b
-        double[][] scores = MaskedScores.mean(run.network, input, run.activations, live, samples,
-                (masks, channels, repetitions) -> masks.add(noise(masks, channels, repetitions)),
-                scoreType, batchSize, progress);                                                  // S_k
-        return run.finish(c -> MaskedScores.softmaxOverAllChannels(scores, baseline, live, c, run.channels),
-                live.length);
+        CamRun run = CamRun.start(network, input, targets, score);
+        return MaskedScores.explain(run, run.live, samples,
+                (masks, channels, repetitions) -> masks.add(noise(masks, channels, repetitions)), batchSize, progress,
+                (scores, target) -> CamMath.softmaxWeights(scores.differences(target)));
     }
 
     /** delta for a batch of masks (B,1,H,W), row i that of channel channels[i], sample samples[i]. */

@@ -8,13 +8,13 @@ import dev.scorecam.cam.Targets;
  *
  * @param classes the class indices asked for, in order; null when the top {@code topK} are
  */
-record ChosenTargets(int[] classes, int topK) implements Targets {
+public record ChosenTargets(int[] classes, int topK) implements Targets {
 
-    static ChosenTargets of(int... classes) {
+    public static ChosenTargets of(int... classes) {
         return new ChosenTargets(classes.clone(), 0);
     }
 
-    static ChosenTargets top(int k) {
+    public static ChosenTargets top(int k) {
         return new ChosenTargets(null, k);
     }
 

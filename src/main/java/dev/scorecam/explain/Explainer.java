@@ -7,12 +7,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
 import dev.scorecam.cam.MethodCatalogue;
-import dev.scorecam.cam.Faithfulness;
 import dev.scorecam.cam.FaithfulnessResult;
 import dev.scorecam.cam.Progress;
-import dev.scorecam.cam.ScoreCam;
-import dev.scorecam.cam.ScoreCamResult;
-import dev.scorecam.cam.ScoreType;
+import dev.scorecam.cam.CamResult;
+import dev.scorecam.cam.ScoreKind;
 import dev.scorecam.cam.Targets;
 import dev.scorecam.config.ScoreCamProperties;
 import dev.scorecam.imaging.ImageDecoder;
@@ -52,21 +50,21 @@ public class Explainer {
     }
 
     /** Checks the request, decodes and prepares the image; throws for anything a client must fix. */
-    public PreparedExplanation prepare(ExplanationRequest request) {
+    public PreparedRequest prepare(ExplanationRequest request) {
         ServedModel model = model(request.model());
         MethodCatalogue.Choice method = method(request);
-        ScoreType score = scoreType(request.score());
+        ScoreKind score = scoreKind(request.score());
         int batchSize = batchSize(request.batchSize(), model);
         Targets targets = TargetSelection.resolve(
                 request.targets(), request.topK(), model.modelPackage().labels(), limits.maxTargets());
         BufferedImage original = decoder.decode(request.image());
         ModelInput input = Preprocessor.prepare(original, model.modelPackage().input());
-        return new PreparedExplanation(model, method.name(), targets, score, batchSize, original, input, method,
+        return new PreparedRequest(model, method, targets, score, batchSize, original, input,
                 metricsSteps(request.metrics(), request.metricsSteps()), request.progressive());
     }
 
     /** The device work: the chosen CAM method on the prepared input, on the model's device. */
-    public Explanation compute(PreparedExplanation prepared, Progress progress) {
+    public Explanation compute(PreparedRequest prepared, Progress progress) {
         return compute(prepared, progress, partial -> {});
     }
 
@@ -74,8 +72,9 @@ public class Explainer {
      * The device work; a progressive request also tells {@code partials} the explanation from the
      * channels scored so far, after each batch.
      */
-    public Explanation compute(PreparedExplanation prepared, Progress progress, Consumer<Explanation> partials) {
+    public Explanation compute(PreparedRequest prepared, Progress progress, Consumer<Explanation> partials) {
         ServedModel model = prepared.model();
+        String precision = model.precision().id();
         long start = System.nanoTime();
         Progress reporter = !prepared.progressive() ? progress : new Progress() {
             @Override
@@ -89,30 +88,22 @@ public class Explainer {
             }
 
             @Override
-            public void partial(ScoreCamResult soFar) {
-                partials.accept(explanation(prepared, soFar, elapsedMillis(start), null, 0));
+            public void partial(CamResult soFar) {
+                partials.accept(new Explanation(prepared, precision, soFar, elapsedMillis(start), null, 0));
             }
         };
-        ScoreCamResult result = model.explain(prepared.choice().method(), prepared.input().chw(), prepared.targets(),
+        CamResult result = model.explain(prepared.choice().cam(), prepared.input().chw(), prepared.targets(),
                 prepared.score(), prepared.batchSize(), reporter, forwardPasses);
         long computeMillis = elapsedMillis(start);
         FaithfulnessResult faithfulness = null;
         long faithfulnessMillis = 0;
         if (prepared.metricsSteps() != null) {
             long measured = System.nanoTime();
-            faithfulness = model.faithfulness(prepared.input().chw(), result.explanations(), prepared.metricsSteps(),
+            faithfulness = model.faithfulness(prepared.input().chw(), result.maps(), prepared.metricsSteps(),
                     prepared.batchSize(), progress, forwardPasses);
             faithfulnessMillis = elapsedMillis(measured);
         }
-        return explanation(prepared, result, computeMillis, faithfulness, faithfulnessMillis);
-    }
-
-    private static Explanation explanation(PreparedExplanation prepared, ScoreCamResult result, long computeMillis,
-            FaithfulnessResult faithfulness, long faithfulnessMillis) {
-        ServedModel model = prepared.model();
-        return new Explanation(model.modelPackage(), prepared.method(), prepared.score(), prepared.batchSize(),
-                model.precision().id(), prepared.original(), prepared.input().placement(), ScoreCam.probabilities(result.logits()), result,
-                computeMillis, prepared.choice().parameters(), faithfulness, faithfulnessMillis);
+        return new Explanation(prepared, precision, result, computeMillis, faithfulness, faithfulnessMillis);
     }
 
     private static long elapsedMillis(long since) {
@@ -132,23 +123,20 @@ public class Explainer {
     }
 
     /** The steps of the faithfulness metrics, or null when they are not asked for; checked whenever given. */
-    private static Integer metricsSteps(Boolean metrics, Integer steps) {
-        if (steps != null && (steps < 1 || steps > MAX_METRICS_STEPS)) {
+    private static Integer metricsSteps(boolean metrics, int steps) {
+        if (steps < 1 || steps > MAX_METRICS_STEPS) {
             throw Rejection.notBetween("metrics-steps", 1, MAX_METRICS_STEPS, steps);
         }
-        if (!Boolean.TRUE.equals(metrics)) {
-            return null;
-        }
-        return steps == null ? Faithfulness.DEFAULT_STEPS : steps;
+        return metrics ? steps : null;
     }
 
     public ServedModel model(String name) {
         return models.find(name).orElseThrow(() -> Rejection.unknownModel(name));
     }
 
-    private static ScoreType scoreType(String value) {
+    private static ScoreKind scoreKind(String value) {
         try {
-            return value == null ? ScoreType.LOGIT : ScoreType.parse(value);
+            return value == null ? ScoreKind.LOGIT : ScoreKind.parse(value);
         } catch (IllegalArgumentException e) {
             throw Rejection.INVALID_PARAMETER.because(e.getMessage());
         }

@@ -51,7 +51,7 @@ class JobMetrics implements JobListener {
     public void finished(JobSnapshot<?> job, Duration computed) {
         String method = job.result()
                 .filter(Explanation.class::isInstance)
-                .map(result -> ((Explanation) result).method())
+                .map(result -> ((Explanation) result).request().choice().name())
                 .orElse(DEFAULT_METHOD);
         jobs(job.model(), method, outcome(job)).increment();
         if (!computed.isZero()) {

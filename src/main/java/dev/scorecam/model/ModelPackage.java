@@ -9,12 +9,13 @@ import dev.scorecam.imaging.InputFormat;
  * A model package as read from disk: {@code model.pt} plus what {@code model.yaml} says of it.
  *
  * @param directory where {@code model.pt} lies
+ * @param engine what runs the network file ({@code torchscript} by default)
  * @param batchSize masked inputs per forward pass unless a request asks otherwise ({@code auto} by default)
  * @param precision what the network computes in unless the deployment says otherwise ({@code fp32} by default)
  */
 public record ModelPackage(
-        String name, Path directory, InputFormat input, List<String> labels, String targetLayer, BatchSize batchSize,
-        Precision precision) {
+        String name, Path directory, ModelEngine engine, InputFormat input, List<String> labels, String targetLayer,
+        BatchSize batchSize, Precision precision) {
 
     static final String WEIGHTS_FILE = Precision.FP32.weightsFile();
     static final String DESCRIPTOR_FILE = "model.yaml";

@@ -44,6 +44,7 @@ public final class ModelPackageReader {
         return new ModelPackage(
                 name(descriptor, descriptorFile),
                 directory,
+                engine(descriptor, descriptorFile),
                 inputFormat(descriptor.input(), descriptorFile),
                 labels(descriptor, directory, descriptorFile),
                 descriptor.targetLayer() == null ? "" : descriptor.targetLayer(),
@@ -127,6 +128,17 @@ public final class ModelPackageReader {
         }
     }
 
+    private static ModelEngine engine(Descriptor descriptor, Path file) {
+        if (descriptor.engine() == null) {
+            return ModelEngine.TORCHSCRIPT;
+        }
+        try {
+            return ModelEngine.parse(descriptor.engine());
+        } catch (IllegalArgumentException e) {
+            throw new ModelPackageException(file, e.getMessage());
+        }
+    }
+
     private static Precision precision(Descriptor descriptor, Path file) {
         if (descriptor.precision() == null) {
             return Precision.FP32;
@@ -141,6 +153,7 @@ public final class ModelPackageReader {
     /** model.yaml as written. */
     record Descriptor(
             String name,
+            String engine,
             Input input,
             List<String> labels,
             @JsonProperty("labels-file") String labelsFile,

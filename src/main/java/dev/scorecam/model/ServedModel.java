@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
@@ -14,24 +13,23 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtSymbolBlock;
 
 import dev.scorecam.cam.CamMethod;
-import dev.scorecam.cam.ClassExplanation;
+import dev.scorecam.cam.TargetMap;
 import dev.scorecam.cam.Faithfulness;
 import dev.scorecam.cam.FaithfulnessResult;
 import dev.scorecam.cam.Network;
 import dev.scorecam.cam.ObservedNetwork;
 import dev.scorecam.cam.Progress;
 import dev.scorecam.cam.ScoreCam;
-import dev.scorecam.cam.ScoreCamResult;
-import dev.scorecam.cam.ScoreType;
+import dev.scorecam.cam.CamResult;
+import dev.scorecam.cam.ScoreKind;
 import dev.scorecam.cam.Targets;
 import dev.scorecam.imaging.InputFormat;
 
 /**
  * A model package loaded on one device, checked against its descriptor and warmed up.
- * The TorchScript module is shared; each explanation works in its own request-scoped manager, so
+ * The network is shared; each explanation works in its own request-scoped manager, so
  * engine arrays never leave this class: callers hand in a float array and get plain results.
  */
 public final class ServedModel implements AutoCloseable {
@@ -75,16 +73,12 @@ public final class ServedModel implements AutoCloseable {
                     .formatted(modelPackage.name(), options.precision().id(),
                             "tools/reduce_precision.py --precision " + options.precision().id() + " <package> writes it"));
         }
-        Model model = Model.newInstance(modelPackage.name(), device, TorchEngine.NAME);
+        ModelEngine engine = modelPackage.engine();
+        Model model = null;
         try {
-            // mapLocation: weights saved on one device load onto the one asked for.
-            String file = weights.getFileName().toString();
-            // trainParam: loaded outside inference mode, so the gradient methods can back-propagate;
-            // the parameters are then frozen (eval mode is kept, inference runs as fast).
-            model.load(modelPackage.directory(), file.substring(0, file.length() - ".pt".length()),
-                    Map.of("mapLocation", "true", "trainParam", "true"));
-            model.getBlock().freezeParameters(true);
-            Network network = new TorchScriptNetwork((PtSymbolBlock) model.getBlock(), options.graphOptimizer());
+            ModelEngine.Loaded loaded = engine.load(modelPackage.name(), weights, device, options);
+            model = loaded.model();
+            Network network = loaded.network();
             Shape activations;
             int batchSize;
             BatchTuner.Choice choice = null;
@@ -106,15 +100,17 @@ public final class ServedModel implements AutoCloseable {
             return new ServedModel(modelPackage, device, options.precision(), batchSize, choice, model, network,
                     activations, Duration.ofNanos(System.nanoTime() - start));
         } catch (IOException | MalformedModelException | RuntimeException e) {
-            model.close();
+            if (model != null) {
+                model.close();
+            }
             if (e instanceof ModelPackageException packageProblem) {
                 throw packageProblem;
             }
             String hint = options.precision() == Precision.FP32 ? ""
                     : " (a " + options.precision().id() + " network must take and return float32 arrays; "
                             + "tools/reduce_precision.py writes one)";
-            throw new ModelPackageException(weights, "cannot be loaded as TorchScript with "
-                    + "forward/features/head" + hint + ": " + e.getMessage(), e);
+            throw new ModelPackageException(weights, "cannot be loaded as " + engine.expects() + hint + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -153,8 +149,8 @@ public final class ServedModel implements AutoCloseable {
         return modelPackage.name();
     }
 
-    /** Score-CAM on one prepared input: {@link #explain(CamMethod, float[], Targets, ScoreType, int, Progress, ForwardPassListener)}. */
-    public ScoreCamResult explain(float[] chw, Targets targets, ScoreType score, int batchSize, Progress progress,
+    /** Score-CAM on one prepared input: {@link #explain(CamMethod, float[], Targets, ScoreKind, int, Progress, ForwardPassListener)}. */
+    public CamResult explain(float[] chw, Targets targets, ScoreKind score, int batchSize, Progress progress,
             ForwardPassListener forwardPasses) {
         return explain(SCORE_CAM, chw, targets, score, batchSize, progress, forwardPasses);
     }
@@ -166,7 +162,7 @@ public final class ServedModel implements AutoCloseable {
      * @param chw the input as the model takes it, (3,H,W) row-major in its normalised space
      * @param passes told of every forward and backward pass through the network, for the metrics
      */
-    public ScoreCamResult explain(CamMethod method, float[] chw, Targets targets, ScoreType score, int batchSize,
+    public CamResult explain(CamMethod method, float[] chw, Targets targets, ScoreKind score, int batchSize,
             Progress progress, ForwardPassListener passes) {
         InputFormat format = modelPackage.input();
         if (chw.length != 3 * format.width() * format.height()) {
@@ -188,7 +184,7 @@ public final class ServedModel implements AutoCloseable {
      * @param explanations the maps, at the model's input resolution
      * @param forwardPasses told of every pass through the network, for the metrics
      */
-    public FaithfulnessResult faithfulness(float[] chw, List<ClassExplanation> explanations, int steps, int batchSize,
+    public FaithfulnessResult faithfulness(float[] chw, List<TargetMap> explanations, int steps, int batchSize,
             Progress progress, ForwardPassListener forwardPasses) {
         InputFormat format = modelPackage.input();
         if (chw.length != 3 * format.width() * format.height()) {

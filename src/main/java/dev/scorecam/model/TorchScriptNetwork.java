@@ -1,5 +1,12 @@
 package dev.scorecam.model;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -18,9 +25,29 @@ final class TorchScriptNetwork implements Network {
     private final PtSymbolBlock module;
     private final boolean graphOptimizer;
 
-    TorchScriptNetwork(PtSymbolBlock module, boolean graphOptimizer) {
+    private TorchScriptNetwork(PtSymbolBlock module, boolean graphOptimizer) {
         this.module = module;
         this.graphOptimizer = graphOptimizer;
+    }
+
+    /** Loads a {@code .pt} file through DJL's PyTorch engine. */
+    static ModelEngine.Loaded load(String name, Path file, Device device, ServingOptions options)
+            throws IOException, MalformedModelException {
+        Model model = Model.newInstance(name, device, TorchEngine.NAME);
+        try {
+            // mapLocation: weights saved on one device load onto the one asked for.
+            String fileName = file.getFileName().toString();
+            // trainParam: loaded outside inference mode, so the gradient methods can back-propagate;
+            // the parameters are then frozen (eval mode is kept, inference runs as fast).
+            model.load(file.getParent(), fileName.substring(0, fileName.length() - ".pt".length()),
+                    Map.of("mapLocation", "true", "trainParam", "true"));
+            model.getBlock().freezeParameters(true);
+            return new ModelEngine.Loaded(model,
+                    new TorchScriptNetwork((PtSymbolBlock) model.getBlock(), options.graphOptimizer()));
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
     }
 
     @Override

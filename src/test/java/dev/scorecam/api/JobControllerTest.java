@@ -32,7 +32,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 
 import dev.scorecam.explain.Explainer;
 import dev.scorecam.explain.Explanation;
-import dev.scorecam.explain.ExplanationJobs;
+import dev.scorecam.queue.ExplanationJobs;
 import dev.scorecam.jobs.Computation;
 import dev.scorecam.jobs.InMemoryJobSystem;
 import dev.scorecam.jobs.JobError;

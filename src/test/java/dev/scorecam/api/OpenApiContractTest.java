@@ -53,6 +53,44 @@ class OpenApiContractTest {
                 .isEmpty();
     }
 
+    /**
+     * Names, places, types and defaults of every operation's parameters stay as first published
+     * (src/test/resources/api/parameters.yaml), in whatever order the document lists them: a
+     * rewritten contract cannot change them unnoticed.
+     */
+    @Test
+    void everyOperationKeepsItsParametersNamesTypesAndDefaults() throws IOException {
+        String served = RestClient.create("http://localhost:" + port).get().uri("/v3/api-docs").retrieve()
+                .body(String.class);
+        JsonNode paths = JsonMapper.builder().build().readTree(served).get("paths");
+        ObjectNode actual = JsonMapper.builder().build().createObjectNode();
+        for (JsonNode item : paths) {
+            for (JsonNode operation : item) {
+                ObjectNode parameters = actual.putObject(operation.get("operationId").asString());
+                for (JsonNode parameter : operation.path("parameters")) {
+                    JsonNode schema = parameter.get("schema");
+                    ObjectNode entry = parameters.putObject(parameter.get("name").asString());
+                    entry.set("in", parameter.get("in"));
+                    entry.put("required", parameter.path("required").asBoolean(false));
+                    entry.set("type", schema.get("type"));
+                    for (String key : List.of("format", "default")) {
+                        if (schema.has(key)) {
+                            entry.set(key, schema.get(key));
+                        }
+                    }
+                    if (schema.has("items")) {
+                        entry.set("items", schema.get("items").get("type"));
+                    }
+                }
+            }
+        }
+        JsonNode published = YAMLMapper.builder().build().readTree(
+                Files.readString(Path.of("src", "test", "resources", "api", "parameters.yaml")));
+        List<String> differences = new ArrayList<>();
+        differences(published, actual, "", differences);
+        assertThat(differences).as("parameters that differ from the published contract").isEmpty();
+    }
+
     /** JSON pointers where the two documents differ (objects compared by key, not order). */
     static void differences(JsonNode expected, JsonNode actual, String at, List<String> out) {
         if (expected.isObject() && actual.isObject()) {

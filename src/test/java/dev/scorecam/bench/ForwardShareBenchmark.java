@@ -14,7 +14,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.scorecam.cam.Network;
 import dev.scorecam.cam.Progress;
 import dev.scorecam.cam.ScoreCam;
-import dev.scorecam.cam.ScoreType;
+import dev.scorecam.cam.ScoreKind;
 import dev.scorecam.cam.Targets;
 import dev.scorecam.imaging.ImageDecoder;
 import dev.scorecam.imaging.Preprocessor;
@@ -94,7 +94,7 @@ public final class ForwardShareBenchmark {
                 Runnable run = () -> {
                     try (NDManager manager = model.newRequestManager()) {
                         NDArray x = manager.create(chw, new Shape(1, 3, in.height(), in.width()));
-                        scoreCam.explain(timed, x, Targets.topK(1), ScoreType.LOGIT, model.batchSize(), Progress.NONE);
+                        scoreCam.explain(timed, x, Targets.topK(1), ScoreKind.LOGIT, model.batchSize(), Progress.NONE);
                     }
                 };
                 if (worker != null) {

@@ -14,7 +14,7 @@ import ai.djl.ndarray.types.Shape;
 
 import dev.scorecam.cam.GradCam;
 import dev.scorecam.cam.Progress;
-import dev.scorecam.cam.ScoreType;
+import dev.scorecam.cam.ScoreKind;
 import dev.scorecam.cam.Targets;
 import dev.scorecam.config.TestProperties;
 import dev.scorecam.imaging.ImageDecoder;
@@ -83,11 +83,11 @@ public final class NetworkFileBenchmark {
                     + "| Grad-CAM corr. |%n|---|---:|---:|---:|---:|---:|---:|---:|%n", batch, rounds, passes);
             double first = median(msPerImage[0]);
             for (int v = 0; v < models.size(); v++) {
-                var result = models.get(v).explain(chw, Targets.topK(1), ScoreType.LOGIT, batch, Progress.NONE,
+                var result = models.get(v).explain(chw, Targets.topK(1), ScoreKind.LOGIT, batch, Progress.NONE,
                         ForwardPassListener.NONE);
-                float[] map = result.explanations().get(0).saliency().values();
-                float[] gradCam = models.get(v).explain(new GradCam(), chw, Targets.topK(1), ScoreType.LOGIT, batch,
-                        Progress.NONE, ForwardPassListener.NONE).explanations().get(0).saliency().values();
+                float[] map = result.maps().get(0).saliency().values();
+                float[] gradCam = models.get(v).explain(new GradCam(), chw, Targets.topK(1), ScoreKind.LOGIT, batch,
+                        Progress.NONE, ForwardPassListener.NONE).maps().get(0).saliency().values();
                 if (reference == null) {
                     reference = map;
                     referenceLogits = result.logits();

@@ -14,8 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.scorecam.cam.Progress;
 import dev.scorecam.cam.Saliency;
-import dev.scorecam.cam.ScoreCamResult;
-import dev.scorecam.cam.ScoreType;
+import dev.scorecam.cam.CamResult;
+import dev.scorecam.cam.ScoreKind;
 import dev.scorecam.cam.Targets;
 import dev.scorecam.imaging.ImageDecoder;
 import dev.scorecam.imaging.ModelInput;
@@ -67,8 +67,8 @@ public final class ProgressiveRefinementBenchmark {
         }
 
         @Override
-        public void partial(ScoreCamResult soFar) {
-            maps.add(soFar.explanations().get(0).saliency());
+        public void partial(CamResult soFar) {
+            maps.add(soFar.maps().get(0).saliency());
         }
     }
 
@@ -89,9 +89,9 @@ public final class ProgressiveRefinementBenchmark {
                 ModelInput input = Preprocessor.prepare(
                         decoder.decode(Files.readAllBytes(EVAL.resolve(item.file()))), model.modelPackage().input());
                 Partials partials = new Partials();
-                ScoreCamResult result = model.explain(input.chw(), Targets.of(item.label()), ScoreType.LOGIT, 1,
+                CamResult result = model.explain(input.chw(), Targets.of(item.label()), ScoreKind.LOGIT, 1,
                         partials, ForwardPassListener.NONE);
-                Saliency exact = result.explanations().get(0).saliency();
+                Saliency exact = result.maps().get(0).saliency();
                 int live = result.liveChannels();
                 liveTotal += live;
                 for (int f = 0; f < FRACTIONS.length; f++) {

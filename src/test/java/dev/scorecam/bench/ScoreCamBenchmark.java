@@ -59,7 +59,7 @@ public final class ScoreCamBenchmark {
         for (ServedModel model : registry.all()) {
             int n = runs.getOrDefault(model.name(), 3);
             double throughput = forwardThroughput(model, Math.max(3, 256 / model.batchSize()));
-            ExplanationRequest request = new ExplanationRequest(model.name(), upload, List.of(), null, null, null, null);
+            ExplanationRequest request = new ExplanationRequest(model.name(), upload, List.of(), null, null, null, null, Map.of(), false, 20, false);
             explainer.explain(request, Progress.NONE); // warm
             double[] millis = new double[n];
             int live = 0;

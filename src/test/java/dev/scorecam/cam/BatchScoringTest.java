@@ -20,7 +20,7 @@ class BatchScoringTest {
     private static List<String> run(int ahead, List<float[]> scored) {
         List<String> events = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager(Device.cpu());
-                BatchScoring scoring = new BatchScoring(manager, ScoreType.LOGIT, ahead, (from, to, scores) -> {
+                BatchScoring scoring = new BatchScoring(manager, ahead, (from, to, scores) -> {
                     events.add("read " + from / 2);
                     scored.addAll(List.of(scores));
                 })) {
@@ -55,7 +55,7 @@ class BatchScoringTest {
     @Test
     void theDeviceDecides() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu());
-                BatchScoring scoring = BatchScoring.on(Device.cpu(), manager, ScoreType.LOGIT, (f, t, s) -> {})) {
+                BatchScoring scoring = BatchScoring.on(Device.cpu(), manager, (f, t, s) -> {})) {
             List<String> order = new ArrayList<>();
             scoring.submit(0, 1, scope -> {
                 order.add("forward");
@@ -72,7 +72,7 @@ class BatchScoringTest {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             NDManager[] queued = new NDManager[1];
             assertThatThrownBy(() -> {
-                try (BatchScoring scoring = new BatchScoring(manager, ScoreType.LOGIT, 1, (f, t, s) -> {})) {
+                try (BatchScoring scoring = new BatchScoring(manager, 1, (f, t, s) -> {})) {
                     scoring.submit(0, 1, scope -> {
                         queued[0] = scope;
                         return scope.zeros(new Shape(1, 2));

@@ -42,13 +42,13 @@ class DemoModelForwardPassesTest {
         model.close();
     }
 
-    record Run(ScoreCamResult result, CountingNetwork network) {}
+    record Run(CamResult result, CountingNetwork network) {}
 
     static Run explain(Targets targets, int batchSize) {
         CountingNetwork network = new CountingNetwork(model.network());
         try (NDManager manager = model.newRequestManager()) {
             NDArray x = manager.create(sneaker.chw(), new Shape(1, 3, sneaker.height(), sneaker.width()));
-            return new Run(new ScoreCam().explain(network, x, targets, ScoreType.LOGIT, batchSize, Progress.NONE),
+            return new Run(new ScoreCam().explain(network, x, targets, ScoreKind.LOGIT, batchSize, Progress.NONE),
                     network);
         }
     }
@@ -59,8 +59,8 @@ class DemoModelForwardPassesTest {
         Run three = explain(Targets.of(SNEAKER, 5, 9), 16);
         Run topFive = explain(Targets.topK(5), 16);
 
-        assertThat(three.result().explanations()).hasSize(3);
-        assertThat(topFive.result().explanations()).hasSize(5);
+        assertThat(three.result().maps()).hasSize(3);
+        assertThat(topFive.result().maps()).hasSize(5);
         for (Run run : List.of(three, topFive)) {
             assertThat(run.network().images()).as("images through the network").isEqualTo(one.network().images());
             assertThat(run.network().calls()).as("engine calls").isEqualTo(one.network().calls());

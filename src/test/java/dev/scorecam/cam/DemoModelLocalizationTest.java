@@ -56,8 +56,8 @@ class DemoModelLocalizationTest {
             for (Item item : annotations.images()) {
                 ModelInput input = Preprocessor.prepare(
                         decoder.decode(Files.readAllBytes(EVAL.resolve(item.file()))), model.modelPackage().input());
-                Saliency map = model.explain(input.chw(), Targets.of(item.label()), ScoreType.LOGIT, 64,
-                        Progress.NONE, ForwardPassListener.NONE).explanations().get(0).saliency();
+                Saliency map = model.explain(input.chw(), Targets.of(item.label()), ScoreKind.LOGIT, 64,
+                        Progress.NONE, ForwardPassListener.NONE).maps().get(0).saliency();
                 int peak = argmax(map.values());
                 hits += item.contains(peak % map.width(), peak / map.width()) ? 1 : 0;
                 centreHits += item.contains(map.width() / 2, map.height() / 2) ? 1 : 0;

@@ -73,7 +73,7 @@ class FaithfulnessGoldenTest {
         int width = golden.inputShape().get(2);
         float[] input = GoldenCase.floats(GOLDEN.resolve(golden.input()));
         float[] map = GoldenCase.floats(GOLDEN.resolve(golden.saliency()));
-        ClassExplanation explanation = new ClassExplanation(golden.target(),
+        TargetMap explanation = new TargetMap(new ClassTarget(golden.target(), ScoreKind.PROBABILITY),
                 new Saliency(width, height, map, false, new double[0]));
         // An odd batch size, so that the last batch is a partial one.
         for (int batchSize : new int[] {5, 64}) {

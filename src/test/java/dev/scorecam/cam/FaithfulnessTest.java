@@ -45,19 +45,19 @@ class FaithfulnessTest {
     }
 
     /** A map that is 1 on quadrant q (0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right), 0 elsewhere. */
-    static ClassExplanation lighting(int target, int q) {
+    static TargetMap lighting(int target, int q) {
         float[] map = new float[SIZE * SIZE];
         for (int i = 0; i < map.length; i++) {
             int x = i % SIZE;
             int y = i / SIZE;
             map[i] = (y < SIZE / 2 ? 0 : 2) + (x < SIZE / 2 ? 0 : 1) == q ? 1f : 0f;
         }
-        return new ClassExplanation(target, new Saliency(SIZE, SIZE, map, false, new double[0]));
+        return new TargetMap(new ClassTarget(target, ScoreKind.PROBABILITY), new Saliency(SIZE, SIZE, map, false, new double[0]));
     }
 
     record Run(FaithfulnessResult result, CountingNetwork network) {}
 
-    Run measure(List<ClassExplanation> maps, int steps) {
+    Run measure(List<TargetMap> maps, int steps) {
         CountingNetwork network = new CountingNetwork(model.network());
         try (NDManager manager = model.newRequestManager()) {
             float[] ones = new float[3 * SIZE * SIZE];

@@ -45,18 +45,18 @@ class MethodAnalyticTest {
         model.close();
     }
 
-    record Run(ScoreCamResult result, CountingNetwork network) {}
+    record Run(CamResult result, CountingNetwork network) {}
 
     static Run explain(CamMethod method, float[] chw, Targets targets, int batchSize) {
         CountingNetwork network = new CountingNetwork(model.network());
         try (NDManager manager = model.newRequestManager()) {
             NDArray x = manager.create(chw, new Shape(1, 3, SIZE, SIZE));
-            return new Run(method.explain(network, x, targets, ScoreType.LOGIT, batchSize, Progress.NONE), network);
+            return new Run(method.explain(network, x, targets, ScoreKind.LOGIT, batchSize, Progress.NONE), network);
         }
     }
 
     static CamMethod method(String name, Map<String, Number> parameters) {
-        return MethodCatalogue.choose(MethodCatalogue.find(name).orElseThrow(), parameters).method();
+        return MethodCatalogue.choose(MethodCatalogue.find(name).orElseThrow(), MethodCatalogueTest.given(parameters)).cam();
     }
 
     /** Every method of the catalogue with its default parameters. */
@@ -77,7 +77,7 @@ class MethodAnalyticTest {
     @MethodSource("methodsAndQuadrants")
     void lightsTheInkedQuadrantOfItsClass(String name, int quadrant) {
         Saliency map = explain(method(name, Map.of()), inkIn(quadrant), Targets.of(quadrant), 16)
-                .result().explanations().get(0).saliency();
+                .result().maps().get(0).saliency();
         assertLights(map, quadrant);
     }
 
@@ -89,7 +89,7 @@ class MethodAnalyticTest {
     @MethodSource("scoreFamilyAndQuadrants")
     void theScoreCamFamilyLightsTheQuadrantTheClassReads(String name, int quadrant) {
         Saliency map = explain(method(name, Map.of()), uniform(1f), Targets.of(quadrant), 16)
-                .result().explanations().get(0).saliency();
+                .result().maps().get(0).saliency();
         assertLights(map, quadrant);
     }
 
@@ -102,10 +102,10 @@ class MethodAnalyticTest {
      */
     @Test
     void theGradientWeightsOnAUniformImageAreThoseOfTheAlgebra() {
-        double[] gradCam = explain(new GradCam(), uniform(1f), Targets.of(2), 16).result().explanations().get(0)
+        double[] gradCam = explain(new GradCam(), uniform(1f), Targets.of(2), 16).result().maps().get(0)
                 .saliency().weights();
         assertThat(gradCam).containsOnly(0.25);
-        double[] plusPlus = explain(new GradCamPlusPlus(), uniform(1f), Targets.of(2), 16).result().explanations()
+        double[] plusPlus = explain(new GradCamPlusPlus(), uniform(1f), Targets.of(2), 16).result().maps()
                 .get(0).saliency().weights();
         for (int k = 0; k < 16; k++) {
             assertThat(plusPlus[k]).isCloseTo(0.8, Offset.offset(1e-12));
@@ -143,15 +143,15 @@ class MethodAnalyticTest {
         assertThat(run.network().backwardCalls()).isEqualTo(1);
         assertThat(run.network().backwardImages()).isEqualTo(2);   // classes 1 and 0
         assertThat(run.network().images()).isEqualTo(1);
-        assertThat(run.result().explanations()).extracting(ClassExplanation::target).containsExactly(1, 0, 1);
-        assertThat(run.result().explanations().get(0).saliency().values())
-                .containsExactly(run.result().explanations().get(2).saliency().values());
+        assertThat(run.result().maps()).extracting(m -> m.target().classIndex()).containsExactly(1, 0, 1);
+        assertThat(run.result().maps().get(0).saliency().values())
+                .containsExactly(run.result().maps().get(2).saliency().values());
     }
 
     @Test
     void fasterScoreCamOverEveryChannelIsScoreCam() {
-        Saliency exact = explain(new ScoreCam(), inkIn(2), Targets.of(2), 16).result().explanations().get(0).saliency();
-        Saliency faster = explain(new FasterScoreCam(18), inkIn(2), Targets.of(2), 16).result().explanations().get(0)
+        Saliency exact = explain(new ScoreCam(), inkIn(2), Targets.of(2), 16).result().maps().get(0).saliency();
+        Saliency faster = explain(new FasterScoreCam(18), inkIn(2), Targets.of(2), 16).result().maps().get(0)
                 .saliency();
         assertThat(ScoreCamGoldenTest.maxAbsDifference(faster.values(), exact.values())).isLessThanOrEqualTo(1e-6);
     }
@@ -167,7 +167,7 @@ class MethodAnalyticTest {
 
     private static float[] sscam(long seed, int batchSize) {
         return explain(new SmoothedScoreCam(4, 2.0, seed), uniform(1f), Targets.of(1), batchSize)
-                .result().explanations().get(0).saliency().values();
+                .result().maps().get(0).saliency().values();
     }
 
     static void assertLights(Saliency map, int quadrant) {

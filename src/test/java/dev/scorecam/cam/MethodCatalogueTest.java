@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,21 @@ import org.junit.jupiter.api.Test;
 class MethodCatalogueTest {
 
     static MethodCatalogue.Choice choose(String method, Map<String, ? extends Number> given) {
-        return MethodCatalogue.choose(MethodCatalogue.find(method).orElseThrow(), given);
+        return MethodCatalogue.choose(MethodCatalogue.find(method).orElseThrow(), given(given));
+    }
+
+    /** Values by the names requests give them, as the declared parameters of those names. */
+    static Map<MethodParameter, Number> given(Map<String, ? extends Number> byName) {
+        Map<MethodParameter, Number> given = new HashMap<>();
+        byName.forEach((name, value) -> given.put(MethodCatalogue.parameter(name).orElseThrow(), value));
+        return given;
+    }
+
+    /** The arguments bound, by name, in the method's order. */
+    static Map<String, Number> values(MethodCatalogue.Choice choice) {
+        Map<String, Number> values = new LinkedHashMap<>();
+        choice.arguments().values().forEach(a -> values.put(a.parameter().name(), a.value()));
+        return values;
     }
 
     @Test
@@ -26,19 +41,19 @@ class MethodCatalogueTest {
     @Test
     void parametersNotGivenTakeTheirDefaults() {
         MethodCatalogue.Choice sscam = choose("sscam", Map.of("samples", 3));
-        assertThat(sscam.parameters()).containsExactly(
-                Map.entry("samples", 3), Map.entry("noise", 2.0), Map.entry("seed", 0));
-        assertThat(sscam.method()).isInstanceOf(SmoothedScoreCam.class);
-        assertThat(choose("faster-scorecam", Map.of()).parameters()).containsExactly(Map.entry("max-channels", 16));
-        assertThat(choose("iscam", Map.of()).parameters()).containsExactly(Map.entry("steps", 10));
-        assertThat(choose("gradcam", Map.of()).parameters()).isEmpty();
+        assertThat(values(sscam)).containsExactly(
+                Map.entry("samples", 3), Map.entry("noise", 2.0), Map.entry("seed", 0L));
+        assertThat(sscam.cam()).isInstanceOf(SmoothedScoreCam.class);
+        assertThat(values(choose("faster-scorecam", Map.of()))).containsExactly(Map.entry("max-channels", 16));
+        assertThat(values(choose("iscam", Map.of()))).containsExactly(Map.entry("steps", 10));
+        assertThat(values(choose("gradcam", Map.of()))).isEmpty();
     }
 
     @Test
     void aNullValueCountsAsNotGiven() {
         Map<String, Number> given = new HashMap<>();
         given.put("steps", null);
-        assertThat(choose("gradcam", given).method()).isInstanceOf(GradCam.class);
+        assertThat(choose("gradcam", given).cam()).isInstanceOf(GradCam.class);
     }
 
     @Test
@@ -62,7 +77,7 @@ class MethodCatalogueTest {
                 .hasMessageContaining("not Infinity");
         assertThatThrownBy(() -> choose("sscam", Map.of("seed", -1L))).hasMessageContaining("'seed'");
         assertThatThrownBy(() -> choose("iscam", Map.of("steps", 2.5))).hasMessageContaining("an integer");
-        assertThat(choose("iscam", Map.of("steps", 100)).parameters()).containsEntry("steps", 100);
-        assertThat(choose("sscam", Map.of("noise", 0.0)).parameters()).containsEntry("noise", 0.0);
+        assertThat(values(choose("iscam", Map.of("steps", 100)))).containsEntry("steps", 100);
+        assertThat(values(choose("sscam", Map.of("noise", 0.0)))).containsEntry("noise", 0.0);
     }
 }

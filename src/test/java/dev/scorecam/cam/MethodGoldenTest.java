@@ -78,7 +78,7 @@ class MethodGoldenTest {
                 ModelPackageReader.read(Path.of(manifest.packagePath())), Device.cpu(), 16, 0));
         Path dir = ScoreCamGoldenTest.GOLDEN.resolve(manifest.model());
         CamMethod method = MethodCatalogue.choose(MethodCatalogue.find(golden.method()).orElseThrow(),
-                golden.parameters()).method();
+                MethodCatalogueTest.given(golden.parameters())).cam();
         float[] expectedMap = GoldenCase.floats(dir.resolve(golden.saliency()));
         float[] expectedWeights = GoldenCase.floats(dir.resolve(golden.weights()));
         float[] input = GoldenCase.floats(dir.resolve(golden.input()));
@@ -88,15 +88,15 @@ class MethodGoldenTest {
             try (NDManager manager = model.newRequestManager()) {
                 NDArray x = manager.create(input, new Shape(1, 3, side, side));
                 CountingNetwork network = new CountingNetwork(model.network());
-                ScoreCamResult result = method.explain(network, x, Targets.of(golden.target()),
-                        ScoreType.parse(golden.score()), batchSize, Progress.NONE);
+                CamResult result = method.explain(network, x, Targets.of(golden.target()),
+                        ScoreKind.parse(golden.score()), batchSize, Progress.NONE);
 
                 assertThat(network.images()).as("forward images").isEqualTo(golden.forwardPasses());
                 assertThat(network.backwardImages()).as("backward images").isEqualTo(golden.backwardPasses());
                 assertThat(result.forwardPasses()).isEqualTo(network.images());
                 assertThat(result.backwardPasses()).isEqualTo(network.backwardImages());
                 assertThat(result.liveChannels()).isEqualTo(golden.liveChannels());
-                Saliency saliency = result.explanations().get(0).saliency();
+                Saliency saliency = result.maps().get(0).saliency();
                 assertThat(saliency.allZero()).isEqualTo(golden.allZero());
                 double mapDifference = ScoreCamGoldenTest.maxAbsDifference(saliency.values(), expectedMap);
                 double weightDifference = ScoreCamGoldenTest.maxAbsDifference(saliency.weights(), expectedWeights);

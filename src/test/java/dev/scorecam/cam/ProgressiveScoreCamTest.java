@@ -55,7 +55,7 @@ class ProgressiveScoreCamTest {
     /** Collects what a progressive run publishes. */
     static final class Partials implements Progress {
 
-        final List<ScoreCamResult> partials = new ArrayList<>();
+        final List<CamResult> partials = new ArrayList<>();
         final List<Integer> done = new ArrayList<>();
 
         @Override
@@ -69,18 +69,18 @@ class ProgressiveScoreCamTest {
         }
 
         @Override
-        public void partial(ScoreCamResult soFar) {
+        public void partial(CamResult soFar) {
             partials.add(soFar);
         }
     }
 
-    static ScoreCamResult explain(String sample, Targets targets, Progress progress) throws IOException {
+    static CamResult explain(String sample, Targets targets, Progress progress) throws IOException {
         ModelInput input = Preprocessor.prepare(
                 new ImageDecoder(1_000_000).decode(Files.readAllBytes(Path.of("samples", sample + ".png"))),
                 model.modelPackage().input());
         try (NDManager manager = model.newRequestManager()) {
             NDArray x = manager.create(input.chw(), new Shape(1, 3, input.height(), input.width()));
-            return new ScoreCam().explain(model.network(), x, targets, ScoreType.LOGIT, BATCH, progress);
+            return new ScoreCam().explain(model.network(), x, targets, ScoreKind.LOGIT, BATCH, progress);
         }
     }
 
@@ -88,18 +88,18 @@ class ProgressiveScoreCamTest {
     @ValueSource(strings = {"sneaker", "bag", "trouser", "dress"})
     void theFinalMapIsThePlainRunsMap(String sample) throws IOException {
         Targets targets = Targets.topK(2);
-        ScoreCamResult plain = explain(sample, targets, Progress.NONE);
+        CamResult plain = explain(sample, targets, Progress.NONE);
         Partials partials = new Partials();
-        ScoreCamResult progressive = explain(sample, targets, partials);
+        CamResult progressive = explain(sample, targets, partials);
 
-        assertThat(progressive.explanations()).hasSameSizeAs(plain.explanations());
-        for (int t = 0; t < plain.explanations().size(); t++) {
-            Saliency exact = plain.explanations().get(t).saliency();
-            Saliency refined = progressive.explanations().get(t).saliency();
-            assertThat(progressive.explanations().get(t).target()).isEqualTo(plain.explanations().get(t).target());
+        assertThat(progressive.maps()).hasSameSizeAs(plain.maps());
+        for (int t = 0; t < plain.maps().size(); t++) {
+            Saliency exact = plain.maps().get(t).saliency();
+            Saliency refined = progressive.maps().get(t).saliency();
+            assertThat(progressive.maps().get(t).target()).isEqualTo(plain.maps().get(t).target());
             assertThat(maxDifference(refined.values(), exact.values())).isLessThanOrEqualTo(FINAL_TOLERANCE);
             // The last partial is the final map itself: the same scores, the same steps 4 and 5.
-            Saliency last = partials.partials.get(partials.partials.size() - 1).explanations().get(t).saliency();
+            Saliency last = partials.partials.get(partials.partials.size() - 1).maps().get(t).saliency();
             assertThat(last.values()).isEqualTo(refined.values());
         }
         assertThat(progressive.forwardPasses()).isEqualTo(plain.forwardPasses());
@@ -108,14 +108,14 @@ class ProgressiveScoreCamTest {
     @Test
     void aPartialMapFollowsEveryBatch() throws IOException {
         Partials partials = new Partials();
-        ScoreCamResult result = explain("sneaker", Targets.of(7), partials);
+        CamResult result = explain("sneaker", Targets.of(7), partials);
 
         int maskedInputs = result.liveChannels() + 1;
         int batches = (maskedInputs + BATCH - 1) / BATCH;
         assertThat(partials.partials).hasSize(batches);
         assertThat(partials.done).hasSize(batches).last().isEqualTo(maskedInputs);
         // The forward passes so far grow by one batch each time: the map is from the channels scored by then.
-        List<Integer> passes = partials.partials.stream().map(ScoreCamResult::forwardPasses).toList();
+        List<Integer> passes = partials.partials.stream().map(CamResult::forwardPasses).toList();
         for (int i = 1; i < passes.size(); i++) {
             assertThat(passes.get(i) - passes.get(i - 1)).isBetween(1, BATCH);
         }
@@ -128,8 +128,8 @@ class ProgressiveScoreCamTest {
 
         // After the first batch (the baseline and BATCH - 1 channels), the unscored channels have
         // S_k - S_b = 0 like a dead one: one softmax weight, shared by all of them.
-        double[] first = partials.partials.get(0).explanations().get(0).saliency().weights();
-        double[] exact = partials.partials.get(partials.partials.size() - 1).explanations().get(0).saliency().weights();
+        double[] first = partials.partials.get(0).maps().get(0).saliency().weights();
+        double[] exact = partials.partials.get(partials.partials.size() - 1).maps().get(0).saliency().weights();
         long distinct = Arrays.stream(first).distinct().count();
         assertThat(distinct).as("BATCH - 1 scored weights and one shared by every unscored channel")
                 .isLessThanOrEqualTo(BATCH);
@@ -148,9 +148,9 @@ class ProgressiveScoreCamTest {
                     0, 4, 0, 4,
                     1, 2, 1, 2,
                     0, 2, 2, 0}, new Shape(4, 2, 2));
-            int[] live = ScoreCam.liveChannels(activations);
+            int[] live = CamMath.liveChannels(activations);
             assertThat(live).containsExactly(1, 2, 3);
-            assertThat(ScoreCam.byVarianceDescending(activations, live)).containsExactly(1, 3, 2);
+            assertThat(CamMath.byVarianceDescending(CamMath.variance(activations), live)).containsExactly(1, 3, 2);
         }
     }
 

@@ -43,17 +43,17 @@ class ScoreCamAnalyticTest {
     }
 
     /** One Score-CAM run with the test's own count of what it asked of the network. */
-    record Run(ScoreCamResult result, CountingNetwork network) {}
+    record Run(CamResult result, CountingNetwork network) {}
 
     private Run explain(float[] chw, Targets targets) {
         CountingNetwork network = new CountingNetwork(model.network());
         try (NDManager manager = model.newRequestManager()) {
             NDArray x = manager.create(chw, new Shape(1, 3, SIZE, SIZE));
-            return new Run(scoreCam.explain(network, x, targets, ScoreType.LOGIT, 5, Progress.NONE), network);
+            return new Run(scoreCam.explain(network, x, targets, ScoreKind.LOGIT, 5, Progress.NONE), network);
         }
     }
 
-    private ScoreCamResult explain(float pixel, int... targets) {
+    private CamResult explain(float pixel, int... targets) {
         return explain(uniform(pixel), Targets.of(targets)).result();
     }
 
@@ -76,7 +76,7 @@ class ScoreCamAnalyticTest {
     @ParameterizedTest(name = "class {0}")
     @ValueSource(ints = {0, 1, 2, 3})
     void lightsTheQuadrantTheClassReads(int quadrant) {
-        Saliency map = explain(1f, quadrant).explanations().get(0).saliency();
+        Saliency map = explain(1f, quadrant).maps().get(0).saliency();
 
         double inside = 0;
         double outside = 0;
@@ -122,16 +122,16 @@ class ScoreCamAnalyticTest {
     @Test
     void deadChannelsWeighAsMuchAsTheBaseline() {
         // A dead channel's masked input is the baseline: its weight is exp(0) / sum.
-        double[] weights = explain(1f, 0).explanations().get(0).saliency().weights();
+        double[] weights = explain(1f, 0).maps().get(0).saliency().weights();
         assertThat(weights[16]).isEqualTo(weights[17]);
         assertThat(sum(weights)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-12));
     }
 
     @Test
     void aBlankImageGivesAnAllZeroMapWithAFlag() {
-        ScoreCamResult result = explain(0f, 2);
+        CamResult result = explain(0f, 2);
         assertThat(result.liveChannels()).isZero();
-        Saliency map = result.explanations().get(0).saliency();
+        Saliency map = result.maps().get(0).saliency();
         assertThat(map.allZero()).isTrue();
         assertThat(map.values()).containsOnly(0f);
     }
@@ -142,15 +142,15 @@ class ScoreCamAnalyticTest {
         Run three = explain(uniform(1f), Targets.of(3, 0, 3));
         Run all = explain(uniform(1f), Targets.topK(4));
 
-        assertThat(three.result().explanations()).extracting(ClassExplanation::target).containsExactly(3, 0, 3);
-        assertThat(all.result().explanations()).hasSize(4);
+        assertThat(three.result().maps()).extracting(m -> m.target().classIndex()).containsExactly(3, 0, 3);
+        assertThat(all.result().maps()).hasSize(4);
         for (Run run : List.of(three, all)) {
             assertThat(run.network().images()).isEqualTo(one.network().images());
             assertThat(run.network().calls()).isEqualTo(one.network().calls());
             assertThat(run.result().forwardPasses()).isEqualTo(run.network().images());
         }
-        assertThat(three.result().explanations().get(0).saliency().values())
-                .containsExactly(three.result().explanations().get(2).saliency().values());
+        assertThat(three.result().maps().get(0).saliency().values())
+                .containsExactly(three.result().maps().get(2).saliency().values());
     }
 
     static int quadrantOf(int x, int y) {

@@ -65,15 +65,15 @@ class ScoreCamGoldenTest {
                 float[] input = GoldenCase.floats(dir.resolve(golden.input()));
                 NDArray x = manager.create(input, new Shape(1, 3, manifest.inputShape().get(1), manifest.inputShape().get(2)));
                 CountingNetwork network = new CountingNetwork(model.network());
-                ScoreCamResult result = SCORE_CAM.explain(network, x, Targets.of(golden.target()),
-                        ScoreType.parse(golden.score()), batchSize, Progress.NONE);
+                CamResult result = SCORE_CAM.explain(network, x, Targets.of(golden.target()),
+                        ScoreKind.parse(golden.score()), batchSize, Progress.NONE);
 
                 assertThat(result.channels()).isEqualTo(manifest.channels());
                 assertThat(result.liveChannels()).isEqualTo(golden.liveChannels());
                 // The reference's live channels, one pass each, plus the baseline and the input's own.
                 assertThat(network.images()).isEqualTo(golden.liveChannels() + 2);
                 assertThat(result.forwardPasses()).isEqualTo(network.images());
-                Saliency saliency = result.explanations().get(0).saliency();
+                Saliency saliency = result.maps().get(0).saliency();
                 double mapDifference = maxAbsDifference(saliency.values(), expectedMap);
                 double weightDifference = maxAbsDifference(saliency.weights(), expectedWeights);
                 System.out.printf("golden %s/%s batch %d: max |map diff| %.2e, max |weight diff| %.2e%n",

@@ -18,7 +18,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
 import dev.scorecam.explain.Explainer;
-import dev.scorecam.explain.ExplanationJobs;
+import dev.scorecam.queue.ExplanationJobs;
 import dev.scorecam.model.ModelRegistry;
 
 /** Browsers on other origins: preflight and actual requests, with and without allowed origins. */

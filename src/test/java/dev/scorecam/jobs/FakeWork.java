@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  */
 public record FakeWork(String name, int batches, long batchMillis, CountDownLatch release, boolean fails) {
 
-    static FakeWork quick(String name) {
+    public static FakeWork quick(String name) {
         return new FakeWork(name, 1, 0, null, false);
     }
 

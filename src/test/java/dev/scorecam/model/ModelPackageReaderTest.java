@@ -58,6 +58,7 @@ class ModelPackageReaderTest {
         assertThat(p.input().std()).containsExactly(1f, 1f, 1f);
         assertThat(p.batchSize()).isEqualTo(BatchSize.AUTO);
         assertThat(p.precision()).isEqualTo(Precision.FP32);
+        assertThat(p.engine()).isEqualTo(ModelEngine.TORCHSCRIPT);
     }
 
     @Test
@@ -110,5 +111,29 @@ class ModelPackageReaderTest {
         Files.delete(dir.resolve("model.pt"));
         assertThatThrownBy(() -> ModelPackageReader.read(dir))
                 .hasMessageContaining(dir.resolve("model.pt").toString()).hasMessageContaining("missing");
+    }
+
+    @Test
+    void namesItsEngine() throws IOException {
+        ModelPackage p = ModelPackageReader.read(write("""
+                name: m
+                engine: TorchScript
+                input: {width: 32, height: 32}
+                labels: [a]
+                """));
+        assertThat(p.engine()).isEqualTo(ModelEngine.TORCHSCRIPT);
+    }
+
+    @Test
+    void anUnknownEngineIsRefusedNamingTheFileAndTheEnginesThereAre() throws IOException {
+        Path packageDir = write("""
+                name: m
+                engine: tensorflow
+                input: {width: 32, height: 32}
+                labels: [a]
+                """);
+        assertThatThrownBy(() -> ModelPackageReader.read(packageDir))
+                .isInstanceOf(ModelPackageException.class)
+                .hasMessage(dir.resolve("model.yaml") + ": 'engine' must be one of torchscript, not 'tensorflow'");
     }
 }

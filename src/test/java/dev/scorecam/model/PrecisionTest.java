@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.scorecam.cam.Progress;
 import dev.scorecam.cam.Saliency;
-import dev.scorecam.cam.ScoreCamResult;
-import dev.scorecam.cam.ScoreType;
+import dev.scorecam.cam.CamResult;
+import dev.scorecam.cam.ScoreKind;
 import dev.scorecam.cam.Targets;
 import dev.scorecam.imaging.ImageDecoder;
 import dev.scorecam.imaging.Preprocessor;
@@ -37,13 +37,13 @@ class PrecisionTest {
         float[] chw = Preprocessor.prepare(new ImageDecoder(1_000_000).decode(
                 Files.readAllBytes(Path.of("samples", sample + ".png"))), demo.input()).chw();
         try (ServedModel fp32 = load(demo, Precision.FP32); ServedModel bf16 = load(demo, Precision.BF16)) {
-            ScoreCamResult full = explain(fp32, chw, Targets.topK(1));
-            int target = full.explanations().get(0).target();
-            ScoreCamResult reduced = explain(bf16, chw, Targets.of(target));
+            CamResult full = explain(fp32, chw, Targets.topK(1));
+            int target = full.maps().get(0).target().classIndex();
+            CamResult reduced = explain(bf16, chw, Targets.of(target));
 
             assertThat(bf16.precision()).isEqualTo(Precision.BF16);
-            assertThat(correlation(full.explanations().get(0).saliency().values(),
-                    reduced.explanations().get(0).saliency().values())).isGreaterThanOrEqualTo(0.99);
+            assertThat(correlation(full.maps().get(0).saliency().values(),
+                    reduced.maps().get(0).saliency().values())).isGreaterThanOrEqualTo(0.99);
             assertThat(reduced.forwardPasses()).isEqualTo(full.forwardPasses());
         }
     }
@@ -55,7 +55,7 @@ class PrecisionTest {
         float[] ink = new float[3 * size * size];
         Arrays.fill(ink, 1f);
         try (ServedModel bf16 = load(ModelPackageReader.read(QUADRANTS), Precision.BF16)) {
-            Saliency map = explain(bf16, ink, Targets.of(quadrant)).explanations().get(0).saliency();
+            Saliency map = explain(bf16, ink, Targets.of(quadrant)).maps().get(0).saliency();
             double inside = 0;
             double outside = 0;
             for (int i = 0; i < map.values().length; i++) {
@@ -120,8 +120,8 @@ class PrecisionTest {
                 new ServingOptions(precision, BatchSize.of(16), 1, 16, Duration.ZERO, true));
     }
 
-    static ScoreCamResult explain(ServedModel model, float[] chw, Targets targets) {
-        return model.explain(chw, targets, ScoreType.LOGIT, 16, Progress.NONE, ForwardPassListener.NONE);
+    static CamResult explain(ServedModel model, float[] chw, Targets targets) {
+        return model.explain(chw, targets, ScoreKind.LOGIT, 16, Progress.NONE, ForwardPassListener.NONE);
     }
 
     static double correlation(float[] a, float[] b) {

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.scorecam.cam.Progress;
-import dev.scorecam.cam.ScoreCamResult;
-import dev.scorecam.cam.ScoreType;
+import dev.scorecam.cam.CamResult;
+import dev.scorecam.cam.ScoreKind;
 import dev.scorecam.cam.Targets;
 
 /** The model as the service sees it: plain values in and out, every pass told to the listener. */
@@ -50,13 +50,13 @@ class ServedModelTest {
         List<String> models = new ArrayList<>();
         long[] images = {0};
 
-        ScoreCamResult result = quadrants.explain(ones, Targets.of(1), ScoreType.LOGIT, 5, Progress.NONE,
+        CamResult result = quadrants.explain(ones, Targets.of(1), ScoreKind.LOGIT, 5, Progress.NONE,
                 (model, batch) -> {
                     models.add(model);
                     images[0] += batch;
                 });
 
-        assertThat(result.explanations()).hasSize(1);
+        assertThat(result.maps()).hasSize(1);
         assertThat(images[0]).isEqualTo(result.forwardPasses()).isEqualTo(16 + 2);
         // The input's own pass, then 17 masked inputs in batches of 5.
         assertThat(models).hasSize(1 + 4).containsOnly("quadrants");
@@ -64,7 +64,7 @@ class ServedModelTest {
 
     @Test
     void refusesAnInputOfTheWrongSize() {
-        assertThatThrownBy(() -> quadrants.explain(new float[3 * 16 * 16], Targets.of(0), ScoreType.LOGIT, 5,
+        assertThatThrownBy(() -> quadrants.explain(new float[3 * 16 * 16], Targets.of(0), ScoreKind.LOGIT, 5,
                 Progress.NONE, ForwardPassListener.NONE))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("3x32x32");

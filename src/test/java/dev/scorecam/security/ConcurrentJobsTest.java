@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.scorecam.config.TestProperties;
 import dev.scorecam.explain.Explanation;
-import dev.scorecam.explain.ExplanationJobs;
-import dev.scorecam.explain.PreparedExplanation;
+import dev.scorecam.queue.ExplanationJobs;
+import dev.scorecam.explain.PreparedRequest;
 import dev.scorecam.jobs.Computation;
 import dev.scorecam.jobs.InMemoryJobSystem;
 import dev.scorecam.jobs.JobListener;
@@ -46,16 +46,16 @@ class ConcurrentJobsTest {
 
     final CountDownLatch release = new CountDownLatch(1);
     final Explanation result = mock(Explanation.class);
-    final Computation<PreparedExplanation, Explanation> held = (work, progress) -> {
+    final Computation<PreparedRequest, Explanation> held = (work, progress) -> {
         release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
         return result;
     };
-    final InMemoryJobSystem<PreparedExplanation, Explanation> system = new InMemoryJobSystem<>(
+    final InMemoryJobSystem<PreparedRequest, Explanation> system = new InMemoryJobSystem<>(
             List.of(new JobQueue<>(MODEL, 8, List.of(held, held, held), JobListener.NONE, Clock.systemUTC())),
             new JobStore<>(Duration.ofMinutes(1), 10, Ticker.systemTicker()), Clock.systemUTC());
     final ExplanationJobs jobs = new ExplanationJobs(system, TestProperties.cpu(), new JobQuota(new LocalBuckets(),
             new SecurityProperties.Limits(0, Duration.ofMinutes(1), 2, Map.of())));
-    final PreparedExplanation prepared = prepared();
+    final PreparedRequest prepared = prepared();
     final ExecutorService callers = Executors.newCachedThreadPool();
 
     @AfterEach
@@ -65,10 +65,10 @@ class ConcurrentJobsTest {
         system.shutdown(Duration.ofSeconds(2));
     }
 
-    static PreparedExplanation prepared() {
+    static PreparedRequest prepared() {
         ServedModel model = mock(ServedModel.class);
         when(model.name()).thenReturn(MODEL);
-        return new PreparedExplanation(model, "scorecam", null, null, 1, null, null, null, null, false);
+        return new PreparedRequest(model, null, null, null, 1, null, null, null, false);
     }
 
     @Test
@@ -96,7 +96,7 @@ class ConcurrentJobsTest {
     void aRefusedSubmissionTakesNoSlot() {
         JobQuota quota = new JobQuota(new LocalBuckets(), new SecurityProperties.Limits(0, Duration.ofMinutes(1), 1, Map.of()));
         ExplanationJobs full = new ExplanationJobs(system, TestProperties.cpu(), quota);
-        PreparedExplanation unknown = new PreparedExplanation(mockModel("no-such-model"), "scorecam", null, null, 1, null, null, null, null, false);
+        PreparedRequest unknown = new PreparedRequest(mockModel("no-such-model"), null, null, null, 1, null, null, null, false);
 
         for (int i = 0; i < 3; i++) {
             assertThatThrownBy(() -> full.submit(unknown, "alice")).isInstanceOf(IllegalArgumentException.class);

@@ -1,4 +1,4 @@
-package dev.scorecam.explain;
+package dev.scorecam.queue;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -16,11 +16,15 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.scorecam.config.ScaleOutProperties;
 import dev.scorecam.config.ScoreCamProperties;
+import dev.scorecam.explain.Explainer;
+import dev.scorecam.explain.Explanation;
+import dev.scorecam.explain.PreparedRequest;
 import dev.scorecam.jobs.JobListener;
 import dev.scorecam.jobs.redis.ModelQueue;
 import dev.scorecam.jobs.redis.RedisJobSettings;
 import dev.scorecam.jobs.redis.RedisJobSystem;
 import dev.scorecam.model.ModelRegistry;
+import dev.scorecam.wire.ExplanationCodecs;
 
 /**
  * The job system shared through Redis ({@code scorecam.queue.backend=redis}): every instance
@@ -46,10 +50,10 @@ class RedisJobsConfiguration {
     }
 
     @Bean
-    RedisJobSystem<PreparedExplanation, Explanation> explanationJobSystem(RedisClient client, ModelRegistry models,
+    RedisJobSystem<PreparedRequest, Explanation> explanationJobSystem(RedisClient client, ModelRegistry models,
             Explainer explainer, ScoreCamProperties properties, ScaleOutProperties scaleOut,
             ObjectProvider<JobListener> listeners) {
-        List<ModelQueue<PreparedExplanation, Explanation>> queues = models.pools().stream()
+        List<ModelQueue<PreparedRequest, Explanation>> queues = models.pools().stream()
                 .map(pool -> new ModelQueue<>(pool.name(), properties.queueCapacityFor(pool.name()),
                         scaleOut.computes() ? InMemoryJobsConfiguration.workers(pool, explainer) : List.of()))
                 .toList();

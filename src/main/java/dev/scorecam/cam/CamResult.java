@@ -6,24 +6,23 @@ import java.util.List;
  * What one run of a CAM method produced.
  *
  * @param logits the input's own logits, for the predictions
- * @param explanations one map per target class, in the order asked
+ * @param maps one per target, in the order asked
  * @param channels K, the channels of the target layer
  * @param liveChannels channels whose activation map is not constant: one masked forward each
  * @param forwardPasses images run through the whole network, counted as the calls were made
  *     (for Score-CAM: the input, the baseline and one masked input per live channel, whatever the targets)
  * @param backwardPasses images back-propagated through {@code head} (the gradient methods: one per target)
  */
-public record ScoreCamResult(
+public record CamResult(
         float[] logits,
-        List<ClassExplanation> explanations,
+        List<TargetMap> maps,
         int channels,
         int liveChannels,
         int forwardPasses,
         int backwardPasses) {
 
-    /** A run with no backward pass: the Score-CAM family. */
-    public ScoreCamResult(float[] logits, List<ClassExplanation> explanations, int channels, int liveChannels,
-            int forwardPasses) {
-        this(logits, explanations, channels, liveChannels, forwardPasses, 0);
+    /** The softmax of the input's logits: each class's probability. */
+    public float[] probabilities() {
+        return CamMath.probabilities(logits);
     }
 }

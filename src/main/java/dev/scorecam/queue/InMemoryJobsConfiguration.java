@@ -1,4 +1,4 @@
-package dev.scorecam.explain;
+package dev.scorecam.queue;
 
 import java.time.Clock;
 import java.util.List;
@@ -12,6 +12,9 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.scorecam.config.ScaleOutProperties;
 import dev.scorecam.config.ScoreCamProperties;
+import dev.scorecam.explain.Explainer;
+import dev.scorecam.explain.Explanation;
+import dev.scorecam.explain.PreparedRequest;
 import dev.scorecam.jobs.Computation;
 import dev.scorecam.jobs.InMemoryJobSystem;
 import dev.scorecam.jobs.JobListener;
@@ -28,10 +31,10 @@ import dev.scorecam.model.ModelRegistry;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "scorecam.queue.backend", havingValue = "memory", matchIfMissing = true)
-class InMemoryJobsConfiguration {
+public class InMemoryJobsConfiguration {
 
     @Bean
-    JobSystem<PreparedExplanation, Explanation> explanationJobSystem(ModelRegistry models, Explainer explainer,
+    JobSystem<PreparedRequest, Explanation> explanationJobSystem(ModelRegistry models, Explainer explainer,
             ScoreCamProperties properties, ScaleOutProperties scaleOut, ObjectProvider<JobListener> listeners) {
         if (scaleOut.role() != ScaleOutProperties.Role.ALL) {
             throw new IllegalStateException("scorecam.role=" + scaleOut.role().name().toLowerCase()
@@ -39,7 +42,7 @@ class InMemoryJobsConfiguration {
         }
         JobListener listener = listeners.getIfAvailable(() -> JobListener.NONE);
         Clock clock = Clock.systemUTC();
-        List<JobQueue<PreparedExplanation, Explanation>> queues = models.pools().stream()
+        List<JobQueue<PreparedRequest, Explanation>> queues = models.pools().stream()
                 .map(pool -> queue(pool, explainer, properties.queueCapacityFor(pool.name()), listener, clock))
                 .toList();
         return new InMemoryJobSystem<>(queues,
@@ -48,15 +51,15 @@ class InMemoryJobsConfiguration {
                 clock);
     }
 
-    private static JobQueue<PreparedExplanation, Explanation> queue(
+    private static JobQueue<PreparedRequest, Explanation> queue(
             ModelPool pool, Explainer explainer, int capacity, JobListener listener, Clock clock) {
         return new JobQueue<>(pool.name(), capacity, workers(pool, explainer), listener, clock);
     }
 
     /** One computation per worker slot of the pool: devices x workers per device. */
-    static List<Computation<PreparedExplanation, Explanation>> workers(ModelPool pool, Explainer explainer) {
+    public static List<Computation<PreparedRequest, Explanation>> workers(ModelPool pool, Explainer explainer) {
         return pool.slots().stream()
-                .<Computation<PreparedExplanation, Explanation>>map(replica -> (prepared, progress) ->
+                .<Computation<PreparedRequest, Explanation>>map(replica -> (prepared, progress) ->
                         explainer.compute(prepared.on(replica), progress::report, progress::partial))
                 .toList();
     }

@@ -1,4 +1,4 @@
-package dev.scorecam.explain;
+package dev.scorecam.queue;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -10,6 +10,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import dev.scorecam.config.ScoreCamProperties;
+import dev.scorecam.explain.Explanation;
+import dev.scorecam.explain.PreparedRequest;
 import dev.scorecam.jobs.JobError;
 import dev.scorecam.jobs.JobEvents;
 import dev.scorecam.jobs.JobFailedException;
@@ -30,13 +32,13 @@ public class ExplanationJobs implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ExplanationJobs.class);
 
-    private final JobSystem<PreparedExplanation, Explanation> jobs;
+    private final JobSystem<PreparedRequest, Explanation> jobs;
     private final Duration requestTimeout;
     private final Duration shutdownGrace;
     private final JobQuota quota;
     private volatile boolean running;
 
-    public ExplanationJobs(JobSystem<PreparedExplanation, Explanation> jobs, ScoreCamProperties properties,
+    public ExplanationJobs(JobSystem<PreparedRequest, Explanation> jobs, ScoreCamProperties properties,
             JobQuota quota) {
         this.jobs = jobs;
         this.quota = quota;
@@ -53,7 +55,7 @@ public class ExplanationJobs implements SmartLifecycle {
      * @throws QueueFullException at once when the model's queue is full
      * @throws JobFailedException when the job failed, was cancelled or timed out
      */
-    public Explanation explain(PreparedExplanation prepared, String client) {
+    public Explanation explain(PreparedRequest prepared, String client) {
         String model = prepared.model().name();
         try (JobQuota.Permit permit = quota.acquire(client, model)) {
             return jobs.call(model, prepared, requestTimeout, JobError.timedOut(requestTimeout));
@@ -66,7 +68,7 @@ public class ExplanationJobs implements SmartLifecycle {
      *
      * @throws RateLimitedException when the client has as many jobs as it may
      */
-    public JobSnapshot<Explanation> submit(PreparedExplanation prepared, String client) {
+    public JobSnapshot<Explanation> submit(PreparedRequest prepared, String client) {
         String model = prepared.model().name();
         JobQuota.Permit permit = quota.acquire(client, model);
         JobSnapshot<Explanation> job;

@@ -2,14 +2,14 @@ package dev.scorecam.cam;
 
 import java.util.Locale;
 
-/** What Score-CAM reads as the class score S^c of a masked input. */
-public enum ScoreType {
-    /** The class logit, as in the formula. */
+/** What is read as a class's score S^c from the network's logits. */
+public enum ScoreKind {
+    /** The class logit, as in the formulas. */
     LOGIT,
-    /** The softmax probability of the class, as the authors' code does. */
+    /** The softmax probability of the class, as Score-CAM's authors' code does. */
     PROBABILITY;
 
-    public static ScoreType parse(String value) {
+    public static ScoreKind parse(String value) {
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "logit" -> LOGIT;
             case "probability" -> PROBABILITY;

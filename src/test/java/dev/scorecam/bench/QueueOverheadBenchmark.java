@@ -1,4 +1,4 @@
-package dev.scorecam.jobs;
+package dev.scorecam.bench;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -10,9 +10,18 @@ import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.lettuce.core.RedisClient;
 
+import dev.scorecam.jobs.Computation;
+import dev.scorecam.jobs.FakeWork;
+import dev.scorecam.jobs.FakeWorkCodec;
+import dev.scorecam.jobs.InMemoryJobSystem;
+import dev.scorecam.jobs.JobError;
+import dev.scorecam.jobs.JobListener;
+import dev.scorecam.jobs.JobQueue;
+import dev.scorecam.jobs.JobStore;
+import dev.scorecam.jobs.JobSystem;
 import dev.scorecam.jobs.redis.ModelQueue;
-import dev.scorecam.jobs.redis.RedisJobSystem;
 import dev.scorecam.jobs.redis.RedisJobSettings;
+import dev.scorecam.jobs.redis.RedisJobSystem;
 import dev.scorecam.jobs.redis.RedisServer;
 
 /**

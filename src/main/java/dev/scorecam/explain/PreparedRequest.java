@@ -3,35 +3,34 @@ package dev.scorecam.explain;
 import java.awt.image.BufferedImage;
 
 import dev.scorecam.cam.MethodCatalogue;
-import dev.scorecam.cam.ScoreType;
+import dev.scorecam.cam.ScoreKind;
 import dev.scorecam.cam.Targets;
 import dev.scorecam.imaging.ModelInput;
 import dev.scorecam.model.ServedModel;
 
 /**
- * A checked request with its image decoded and prepared: everything the device work needs.
- * Made on the caller's thread, so bad input is refused before anything is queued.
+ * A checked request with its image decoded and prepared: everything the device work needs, and
+ * what its result is rendered and reported with. Made on the caller's thread, so bad input is
+ * refused before anything is queued.
  *
- * @param method the method's name
  * @param choice the method with its parameters checked and bound
  * @param metricsSteps the deletion/insertion steps when the faithfulness is asked for; null: not asked
  * @param progressive publish a partial explanation after each batch (progressive refinement)
  */
-public record PreparedExplanation(
+public record PreparedRequest(
         ServedModel model,
-        String method,
+        MethodCatalogue.Choice choice,
         Targets targets,
-        ScoreType score,
+        ScoreKind score,
         int batchSize,
         BufferedImage original,
         ModelInput input,
-        MethodCatalogue.Choice choice,
         Integer metricsSteps,
         boolean progressive) {
 
     /** The same request on another device's copy of its model. */
-    PreparedExplanation on(ServedModel replica) {
-        return replica == model ? this : new PreparedExplanation(replica, method, targets, score, batchSize, original,
-                input, choice, metricsSteps, progressive);
+    public PreparedRequest on(ServedModel replica) {
+        return replica == model ? this : new PreparedRequest(replica, choice, targets, score, batchSize, original,
+                input, metricsSteps, progressive);
     }
 }

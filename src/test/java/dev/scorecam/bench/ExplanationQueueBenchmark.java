@@ -1,4 +1,4 @@
-package dev.scorecam.explain;
+package dev.scorecam.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -14,6 +15,10 @@ import io.lettuce.core.RedisClient;
 
 import dev.scorecam.config.ScoreCamProperties;
 import dev.scorecam.config.TestProperties;
+import dev.scorecam.explain.Explainer;
+import dev.scorecam.explain.Explanation;
+import dev.scorecam.explain.ExplanationRequest;
+import dev.scorecam.explain.PreparedRequest;
 import dev.scorecam.jobs.InMemoryJobSystem;
 import dev.scorecam.jobs.JobError;
 import dev.scorecam.jobs.JobListener;
@@ -27,6 +32,8 @@ import dev.scorecam.jobs.redis.RedisServer;
 import dev.scorecam.model.ModelPool;
 import dev.scorecam.model.ModelRegistry;
 import dev.scorecam.model.TorchEngine;
+import dev.scorecam.queue.InMemoryJobsConfiguration;
+import dev.scorecam.wire.ExplanationCodecs;
 
 /**
  * The demo model's explanation through each job system in one JVM, without HTTP: what the Redis
@@ -42,10 +49,10 @@ public final class ExplanationQueueBenchmark {
         ModelRegistry models = new ModelRegistry(properties, new TorchEngine(properties));
         Explainer explainer = new Explainer(models, properties);
         ModelPool pool = models.pool("fashion-cnn").orElseThrow();
-        PreparedExplanation prepared = explainer.prepare(new ExplanationRequest("fashion-cnn",
-                Files.readAllBytes(Path.of("samples/sneaker.png")), List.of(), null, null, null, null));
+        PreparedRequest prepared = explainer.prepare(new ExplanationRequest("fashion-cnn",
+                Files.readAllBytes(Path.of("samples/sneaker.png")), List.of(), null, null, null, null, Map.of(), false, 20, false));
 
-        JobSystem<PreparedExplanation, Explanation> memory = new InMemoryJobSystem<>(
+        JobSystem<PreparedRequest, Explanation> memory = new InMemoryJobSystem<>(
                 List.of(new JobQueue<>("fashion-cnn", 64, InMemoryJobsConfiguration.workers(pool, explainer),
                         JobListener.NONE, Clock.systemUTC())),
                 new JobStore<>(Duration.ofMinutes(1), 100, Ticker.systemTicker()), Clock.systemUTC());
@@ -53,10 +60,10 @@ public final class ExplanationQueueBenchmark {
         RedisClient client = RedisJobSystem.client(redis.uri(), Duration.ofSeconds(5));
         RedisJobSettings settings = new RedisJobSettings("bench-" + System.nanoTime(), Duration.ofSeconds(30), 3,
                 Duration.ofMinutes(1));
-        RedisJobSystem<PreparedExplanation, Explanation> api = new RedisJobSystem<>(client, settings,
-                List.of(new ModelQueue<PreparedExplanation, Explanation>("fashion-cnn", 64, List.of())),
+        RedisJobSystem<PreparedRequest, Explanation> api = new RedisJobSystem<>(client, settings,
+                List.of(new ModelQueue<PreparedRequest, Explanation>("fashion-cnn", 64, List.of())),
                 ExplanationCodecs.works(models), ExplanationCodecs.results(models), JobListener.NONE, Clock.systemUTC());
-        RedisJobSystem<PreparedExplanation, Explanation> worker = new RedisJobSystem<>(client, settings,
+        RedisJobSystem<PreparedRequest, Explanation> worker = new RedisJobSystem<>(client, settings,
                 List.of(new ModelQueue<>("fashion-cnn", 64, InMemoryJobsConfiguration.workers(pool, explainer))),
                 ExplanationCodecs.works(models), ExplanationCodecs.results(models), JobListener.NONE, Clock.systemUTC());
         try {
@@ -89,8 +96,8 @@ public final class ExplanationQueueBenchmark {
         }
     }
 
-    private static void report(int round, String path, JobSystem<PreparedExplanation, Explanation> jobs,
-            PreparedExplanation prepared, int calls) {
+    private static void report(int round, String path, JobSystem<PreparedRequest, Explanation> jobs,
+            PreparedRequest prepared, int calls) {
         double[] millis = new double[calls];
         for (int i = 0; i < calls; i++) {
             long start = System.nanoTime();

@@ -1,0 +1,61 @@
+package dev.scorecam.api;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.web.context.request.NativeWebRequest;
+
+import dev.scorecam.cam.Faithfulness;
+import dev.scorecam.cam.MethodCatalogue;
+import dev.scorecam.cam.MethodParameter;
+import dev.scorecam.explain.ExplanationRequest;
+
+/**
+ * What an explanation request asks besides its model and image, bound once ({@link FormBinding})
+ * for the synchronous and the job endpoints. The fields are declared here; the methods' own
+ * parameters come from their declarations in the catalogue.
+ */
+record ExplanationForm(List<String> targets, Integer topK, String method, String score, Integer batchSize,
+        Map<MethodParameter, Number> parameters, boolean metrics, int metricsSteps) {
+
+    static final FormField<List<String>> TARGET = FormField.strings("target");
+    static final FormField<Integer> TOP_K = FormField.of("top-k", Integer.class, null);
+    static final FormField<String> METHOD = FormField.of("method", String.class, null);
+    static final FormField<String> SCORE = FormField.of("score", String.class, null);
+    static final FormField<Integer> BATCH_SIZE = FormField.of("batch-size", Integer.class, null);
+    static final FormField<Boolean> METRICS = FormField.of("metrics", Boolean.class, false);
+    static final FormField<Integer> METRICS_STEPS = FormField.of("metrics-steps", Integer.class,
+            Faithfulness.DEFAULT_STEPS);
+
+    /** Every field in the order the API document lists them. */
+    static List<FormField<?>> fields() {
+        List<FormField<?>> fields = new java.util.ArrayList<>(List.of(TARGET, TOP_K, METHOD, SCORE, BATCH_SIZE));
+        MethodCatalogue.parameters().forEach(p -> fields.add(parameter(p)));
+        fields.addAll(List.of(METRICS, METRICS_STEPS));
+        return fields;
+    }
+
+    static ExplanationForm bind(NativeWebRequest request) {
+        Map<MethodParameter, Number> parameters = new LinkedHashMap<>();
+        for (MethodParameter p : MethodCatalogue.parameters()) {
+            Number value = parameter(p).read(request);
+            if (value != null) {
+                parameters.put(p, value);
+            }
+        }
+        return new ExplanationForm(TARGET.read(request), TOP_K.read(request), METHOD.read(request),
+                SCORE.read(request), BATCH_SIZE.read(request), parameters, METRICS.read(request),
+                METRICS_STEPS.read(request));
+    }
+
+    /** @param metrics whether to measure the faithfulness (asked for, and the response can show it) */
+    ExplanationRequest request(String model, byte[] image, boolean metrics, boolean progressive) {
+        return new ExplanationRequest(model, image, targets, topK, method, score, batchSize, parameters, metrics,
+                metricsSteps, progressive);
+    }
+
+    private static FormField<? extends Number> parameter(MethodParameter p) {
+        return FormField.of(p.name(), p.type().javaType(), null);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.scorecam.api;
+
+import java.util.List;
+
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.MethodParameter;
+import org.springframework.web.bind.support.WebDataBinderFactory;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.method.support.ModelAndViewContainer;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/** Binds the request forms ({@link ExplanationForm}, {@link Rendering}) wherever a controller takes one. */
+@Configuration(proxyBeanMethods = false)
+class FormBinding implements WebMvcConfigurer {
+
+    @Override
+    public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+        resolvers.add(new HandlerMethodArgumentResolver() {
+            @Override
+            public boolean supportsParameter(MethodParameter parameter) {
+                return parameter.getParameterType() == ExplanationForm.class
+                        || parameter.getParameterType() == Rendering.class;
+            }
+
+            @Override
+            public Object resolveArgument(MethodParameter parameter, ModelAndViewContainer mavContainer,
+                    NativeWebRequest request, WebDataBinderFactory binderFactory) {
+                return parameter.getParameterType() == ExplanationForm.class
+                        ? ExplanationForm.bind(request) : Rendering.bind(request);
+            }
+        });
+    }
+}

@@ -1,4 +1,0 @@
-package dev.scorecam.cam;
-
-/** The Score-CAM map for one target class. */
-public record ClassExplanation(int target, Saliency saliency) {}

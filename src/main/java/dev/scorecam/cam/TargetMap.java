@@ -1,0 +1,4 @@
+package dev.scorecam.cam;
+
+/** The map a CAM method made for one target. */
+public record TargetMap(Target target, Saliency saliency) {}

@@ -1,0 +1,323 @@
+package dev.scorecam.wire;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.scorecam.cam.CamResult;
+import dev.scorecam.cam.ClassFaithfulness;
+import dev.scorecam.cam.ClassTarget;
+import dev.scorecam.cam.FaithfulnessResult;
+import dev.scorecam.cam.MethodArguments;
+import dev.scorecam.cam.MethodCatalogue;
+import dev.scorecam.cam.MethodParameter;
+import dev.scorecam.cam.Saliency;
+import dev.scorecam.cam.ScoreKind;
+import dev.scorecam.cam.TargetMap;
+import dev.scorecam.cam.Targets;
+import dev.scorecam.explain.ChosenTargets;
+import dev.scorecam.explain.Explanation;
+import dev.scorecam.explain.PreparedRequest;
+import dev.scorecam.imaging.ModelInput;
+import dev.scorecam.imaging.Placement;
+import dev.scorecam.jobs.redis.Codec;
+import dev.scorecam.model.ModelRegistry;
+import dev.scorecam.model.ServedModel;
+
+/**
+ * Prepared requests and explanations as bytes, for the Redis queue: the fields in order, each
+ * once, floats and pixels as they are (exact, nothing re-encoded lossily, arrays in bulk), the
+ * whole deflated at its fastest level. A model travels by name and is found again in the reading
+ * node's registry (every node serves the same model packages); a method by name and its arguments,
+ * bound again by the reading node's catalogue. Each payload starts with a version byte: this
+ * version reads its own payloads and those of the version before, so that jobs queued before a
+ * rolling upgrade are still computed and answered after it.
+ */
+public final class ExplanationCodecs {
+
+    /** 3: an explanation holds its request (each field written once); 2 is still read. */
+    static final int VERSION = 3;
+    static final int PREVIOUS_VERSION = 2;
+
+    private ExplanationCodecs() {}
+
+    public static Codec<PreparedRequest> works(ModelRegistry models) {
+        return new Codec<>() {
+            @Override
+            public byte[] encode(PreparedRequest request) {
+                return WireWriter.write(VERSION, out -> writeRequest(out, request, true));
+            }
+
+            @Override
+            public PreparedRequest decode(byte[] bytes) {
+                return WireReader.read(bytes, List.of(VERSION, PREVIOUS_VERSION), (version, in) -> version == VERSION
+                        ? readRequest(in, models) : PreviousVersion.readRequest(in, models));
+            }
+        };
+    }
+
+    public static Codec<Explanation> results(ModelRegistry models) {
+        return new Codec<>() {
+            @Override
+            public byte[] encode(Explanation explanation) {
+                return WireWriter.write(VERSION, out -> {
+                    writeRequest(out, explanation.request(), false);
+                    out.writeUTF(explanation.precision());
+                    writeResult(out, explanation.result());
+                    out.writeLong(explanation.computeMillis());
+                    writeFaithfulness(out, explanation.faithfulness());
+                    out.writeLong(explanation.faithfulnessMillis());
+                });
+            }
+
+            @Override
+            public Explanation decode(byte[] bytes) {
+                return WireReader.read(bytes, List.of(VERSION, PREVIOUS_VERSION), (version, in) -> {
+                    if (version == PREVIOUS_VERSION) {
+                        return PreviousVersion.readExplanation(in, models);
+                    }
+                    PreparedRequest request = readRequest(in, models);
+                    return new Explanation(request, in.readUTF(), readResult(in, request.score()), in.readLong(),
+                            readFaithfulness(in), in.readLong());
+                });
+            }
+        };
+    }
+
+    /**
+     * @param toCompute a request to compute: the model's own batch size then travels as such, to be
+     *     the computing node's (tuned for its device); a result's is the one it was computed with
+     */
+    private static void writeRequest(WireWriter out, PreparedRequest request, boolean toCompute) {
+        out.writeUTF(request.model().name());
+        out.writeUTF(request.choice().name());
+        writeArguments(out, request.choice().arguments());
+        writeTargets(out, request.targets());
+        out.writeUTF(request.score().name());
+        out.writeInt(request.batchSize());
+        out.writeBoolean(toCompute && request.batchSize() == request.model().batchSize());
+        writeImage(out, request.original());
+        writePlacement(out, request.input().placement());
+        out.writeFloats(request.input().chw());
+        out.writeBoolean(request.metricsSteps() != null);
+        out.writeInt(request.metricsSteps() == null ? 0 : request.metricsSteps());
+        out.writeBoolean(request.progressive());
+    }
+
+    private static PreparedRequest readRequest(WireReader in, ModelRegistry models) {
+        ServedModel model = model(models, in.readUTF());
+        MethodCatalogue.Choice choice = choice(in.readUTF(), readArguments(in));
+        Targets targets = readTargets(in);
+        ScoreKind score = ScoreKind.valueOf(in.readUTF());
+        int asked = in.readInt();
+        int batchSize = in.readBoolean() ? model.batchSize() : asked;
+        BufferedImage original = readImage(in);
+        Placement placement = readPlacement(in);
+        ModelInput input = new ModelInput(in.readFloats(), placement);
+        boolean metrics = in.readBoolean();
+        int steps = in.readInt();
+        return new PreparedRequest(model, choice, targets, score, batchSize, original, input,
+                metrics ? Integer.valueOf(steps) : null, in.readBoolean());
+    }
+
+    private static void writeResult(WireWriter out, CamResult result) {
+        out.writeFloats(result.logits());
+        out.writeInt(result.maps().size());
+        for (TargetMap map : result.maps()) {
+            out.writeInt(map.target().classIndex());
+            writeSaliency(out, map.saliency());
+        }
+        out.writeInt(result.channels());
+        out.writeInt(result.liveChannels());
+        out.writeInt(result.forwardPasses());
+        out.writeInt(result.backwardPasses());
+    }
+
+    private static CamResult readResult(WireReader in, ScoreKind score) {
+        float[] logits = in.readFloats();
+        List<TargetMap> maps = readMaps(in, score);
+        return new CamResult(logits, maps, in.readInt(), in.readInt(), in.readInt(), in.readInt());
+    }
+
+    static List<TargetMap> readMaps(WireReader in, ScoreKind score) {
+        int count = in.readInt();
+        List<TargetMap> maps = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int target = in.readInt();
+            maps.add(new TargetMap(new ClassTarget(target, score), readSaliency(in)));
+        }
+        return maps;
+    }
+
+    private static void writeSaliency(WireWriter out, Saliency saliency) {
+        out.writeInt(saliency.width());
+        out.writeInt(saliency.height());
+        out.writeFloats(saliency.values());
+        out.writeBoolean(saliency.allZero());
+        out.writeDoubles(saliency.weights());
+    }
+
+    private static Saliency readSaliency(WireReader in) {
+        return new Saliency(in.readInt(), in.readInt(), in.readFloats(), in.readBoolean(), in.readDoubles());
+    }
+
+    static ServedModel model(ModelRegistry models, String name) {
+        return models.find(name).orElseThrow(() -> new IllegalStateException(
+                "model '" + name + "' came through the queue but is not served here; every node needs the same models"));
+    }
+
+    /** The method as the catalogue binds it here (the same catalogue on every node). */
+    static MethodCatalogue.Choice choice(String name, Map<MethodParameter, Number> given) {
+        MethodCatalogue.Method method = MethodCatalogue.find(name).orElseThrow(() -> new IllegalStateException(
+                "method '" + name + "' came through the queue but is not known here; every node needs the same version"));
+        return MethodCatalogue.choose(method, given);
+    }
+
+    /** Each value by its parameter's name, with its type (an integer parameter stays an integer in the response). */
+    private static void writeArguments(WireWriter out, MethodArguments arguments) {
+        out.writeInt(arguments.values().size());
+        for (MethodArguments.Argument argument : arguments.values()) {
+            out.writeUTF(argument.parameter().name());
+            switch (argument.parameter().type()) {
+                case INT32 -> {
+                    out.writeByte('I');
+                    out.writeInt(argument.value().intValue());
+                }
+                case INT64 -> {
+                    out.writeByte('L');
+                    out.writeLong(argument.value().longValue());
+                }
+                case DOUBLE -> {
+                    out.writeByte('D');
+                    out.writeDouble(argument.value().doubleValue());
+                }
+            }
+        }
+    }
+
+    /** What {@link #writeArguments} wrote (version 2 wrote its parameters the same way). */
+    static Map<MethodParameter, Number> readArguments(WireReader in) {
+        int count = in.readInt();
+        Map<MethodParameter, Number> given = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            String name = in.readUTF();
+            MethodParameter parameter = MethodCatalogue.parameter(name).orElseThrow(() -> new IllegalStateException(
+                    "parameter '" + name + "' came through the queue but is not known here"));
+            byte type = in.readByte();
+            given.put(parameter, switch (type) {
+                case 'I' -> in.readInt();
+                case 'L' -> in.readLong();
+                case 'F', 'D' -> in.readDouble();
+                default -> throw new IllegalStateException("a queued parameter of unknown type " + type);
+            });
+        }
+        return given;
+    }
+
+    static void writeFaithfulness(WireWriter out, FaithfulnessResult faithfulness) {
+        out.writeBoolean(faithfulness != null);
+        if (faithfulness == null) {
+            return;
+        }
+        out.writeInt(faithfulness.forwardPasses());
+        out.writeInt(faithfulness.classes().size());
+        for (ClassFaithfulness c : faithfulness.classes()) {
+            out.writeInt(c.target());
+            out.writeDouble(c.score());
+            out.writeDouble(c.maskedScore());
+            out.writeDouble(c.averageDrop());
+            out.writeBoolean(c.increase());
+            out.writeDouble(c.deletion());
+            out.writeDouble(c.insertion());
+            out.writeInt(c.steps());
+            out.writeDoubles(c.deletionCurve());
+            out.writeDoubles(c.insertionCurve());
+        }
+    }
+
+    static FaithfulnessResult readFaithfulness(WireReader in) {
+        if (!in.readBoolean()) {
+            return null;
+        }
+        int forwardPasses = in.readInt();
+        int count = in.readInt();
+        List<ClassFaithfulness> classes = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            classes.add(new ClassFaithfulness(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(),
+                    in.readBoolean(), in.readDouble(), in.readDouble(), in.readInt(), in.readDoubles(), in.readDoubles()));
+        }
+        return new FaithfulnessResult(List.copyOf(classes), forwardPasses);
+    }
+
+    private static void writeTargets(WireWriter out, Targets targets) {
+        if (!(targets instanceof ChosenTargets chosen)) {
+            throw new IllegalArgumentException("only targets chosen from a request can be queued");
+        }
+        out.writeInt(chosen.topK());
+        out.writeInt(chosen.classes() == null ? -1 : chosen.classes().length);
+        if (chosen.classes() != null) {
+            for (int c : chosen.classes()) {
+                out.writeInt(c);
+            }
+        }
+    }
+
+    static Targets readTargets(WireReader in) {
+        int topK = in.readInt();
+        int count = in.readInt();
+        if (count < 0) {
+            return ChosenTargets.top(topK);
+        }
+        int[] classes = new int[count];
+        for (int i = 0; i < count; i++) {
+            classes[i] = in.readInt();
+        }
+        return ChosenTargets.of(classes);
+    }
+
+    /** ARGB pixels and whether the image has alpha (the decoder makes INT_RGB or INT_ARGB). */
+    private static void writeImage(WireWriter out, BufferedImage image) {
+        int width = image.getWidth();
+        int height = image.getHeight();
+        out.writeInt(width);
+        out.writeInt(height);
+        out.writeBoolean(image.getColorModel().hasAlpha());
+        int[] row = new int[width];
+        for (int y = 0; y < height; y++) {
+            image.getRGB(0, y, width, 1, row, 0, width);
+            out.writeInts(row);
+        }
+    }
+
+    static BufferedImage readImage(WireReader in) {
+        int width = in.readInt();
+        int height = in.readInt();
+        boolean alpha = in.readBoolean();
+        BufferedImage image = new BufferedImage(width, height, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+        int[] row = new int[width];
+        for (int y = 0; y < height; y++) {
+            in.readInts(row);
+            image.setRGB(0, y, width, 1, row, 0, width);
+        }
+        return image;
+    }
+
+    private static void writePlacement(WireWriter out, Placement p) {
+        out.writeInt(p.originalWidth());
+        out.writeInt(p.originalHeight());
+        out.writeInt(p.inputWidth());
+        out.writeInt(p.inputHeight());
+        out.writeDouble(p.scaleX());
+        out.writeDouble(p.scaleY());
+        out.writeDouble(p.offsetX());
+        out.writeDouble(p.offsetY());
+    }
+
+    static Placement readPlacement(WireReader in) {
+        return new Placement(in.readInt(), in.readInt(), in.readInt(), in.readInt(),
+                in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble());
+    }
+
+}

@@ -1,0 +1,248 @@
+package dev.scorecam.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.scorecam.cam.FasterScoreCam;
+import dev.scorecam.cam.GradCam;
+import dev.scorecam.cam.MethodCatalogue;
+import dev.scorecam.cam.ScoreKind;
+import dev.scorecam.cam.TargetMap;
+import dev.scorecam.config.ScoreCamProperties;
+import dev.scorecam.config.TestProperties;
+import dev.scorecam.explain.Explainer;
+import dev.scorecam.explain.Explanation;
+import dev.scorecam.explain.ExplanationRequest;
+import dev.scorecam.explain.PreparedRequest;
+import dev.scorecam.jobs.redis.Codec;
+import dev.scorecam.model.ModelRegistry;
+import dev.scorecam.model.TorchEngine;
+
+/**
+ * What crosses Redis comes back as it left: a prepared request of the demo model and its
+ * explanation, every pixel, float and field equal after encoding and decoding.
+ */
+class ExplanationCodecsTest {
+
+    /** What a result's trip changes: the image (compared pixel by pixel) and the model (found again). */
+    private static final String[] IGNORED = {"request.original", "request.model"};
+
+    private static ModelRegistry models;
+    private static Explainer explainer;
+
+    @BeforeAll
+    static void load() {
+        ScoreCamProperties properties = TestProperties.cpu();
+        models = new ModelRegistry(properties, new TorchEngine(properties));
+        explainer = new Explainer(models, properties);
+    }
+
+    @AfterAll
+    static void close() {
+        models.close();
+    }
+
+    @Test
+    void aPreparedRequestAndItsExplanationSurviveTheTrip() throws Exception {
+        byte[] image = Files.readAllBytes(Path.of("samples/sneaker.png"));
+        PreparedRequest prepared = explainer.prepare(
+                new ExplanationRequest("fashion-cnn", image, List.of("Sneaker", "Sandal"), null, null, "probability", 8,
+                        Map.of(), false, 20, false));
+        Codec<PreparedRequest> works = ExplanationCodecs.works(models);
+
+        PreparedRequest back = works.decode(works.encode(prepared));
+
+        assertThat(back.model()).isSameAs(prepared.model());
+        assertThat(back.choice().name()).isEqualTo(prepared.choice().name());
+        assertThat(back.score()).isEqualTo(prepared.score());
+        assertThat(back.batchSize()).isEqualTo(8);
+        assertThat(back.targets().select(new float[10])).containsExactly(7, 5);
+        assertSamePixels(back.original(), prepared.original());
+        assertThat(back.input().placement()).isEqualTo(prepared.input().placement());
+        assertThat(back.input().chw()).containsExactly(prepared.input().chw());
+        assertThat(back.choice().name()).isEqualTo("scorecam");
+        assertThat(back.metricsSteps()).isNull();
+        assertThat(back.progressive()).isFalse();
+
+        Explanation explanation = explainer.compute(back, (done, total) -> {});
+        Codec<Explanation> results = ExplanationCodecs.results(models);
+        Explanation returned = results.decode(results.encode(explanation));
+
+        assertThat(returned.model()).isEqualTo(explanation.model());
+        assertThat(returned).usingRecursiveComparison().ignoringFields(IGNORED).isEqualTo(explanation);
+        assertSamePixels(returned.request().original(), explanation.request().original());
+        assertThat(returned.result().maps()).extracting(m -> m.target().classIndex()).containsExactly(7, 5);
+    }
+
+    /**
+     * A method with parameters, the faithfulness asked for and progressive refinement: the choice
+     * comes back bound as it was, and the explanation with its parameters and faithfulness (every
+     * curve).
+     */
+    @Test
+    void aMethodsChoiceTheFaithfulnessAndProgressiveSurviveTheTrip() throws Exception {
+        byte[] image = Files.readAllBytes(Path.of("samples/sneaker.png"));
+        PreparedRequest prepared = explainer.prepare(new ExplanationRequest("fashion-cnn", image, List.of("Sneaker"),
+                null, "faster-scorecam", "logit", 4, Map.of(MethodCatalogue.parameter("max-channels").orElseThrow(), 5),
+                true, 6, true));
+        Codec<PreparedRequest> works = ExplanationCodecs.works(models);
+
+        PreparedRequest back = works.decode(works.encode(prepared));
+
+        assertThat(back.choice().name()).isEqualTo("faster-scorecam");
+        assertThat(back.choice().arguments()).isEqualTo(prepared.choice().arguments());
+        assertThat(back.choice().arguments().values()).extracting(a -> a.value()).containsExactly(5);
+        assertThat(back.choice().cam()).isInstanceOf(FasterScoreCam.class)
+                .usingRecursiveComparison().isEqualTo(prepared.choice().cam());
+        assertThat(back.metricsSteps()).isEqualTo(6);
+        assertThat(back.progressive()).isTrue();
+
+        Explanation explanation = explainer.compute(back, (done, total) -> {});
+        Codec<Explanation> results = ExplanationCodecs.results(models);
+        Explanation returned = results.decode(results.encode(explanation));
+
+        assertThat(explanation.faithfulness()).isNotNull();
+        assertThat(explanation.faithfulness().classes()).singleElement()
+                .satisfies(c -> assertThat(c.deletionCurve()).hasSize(7));
+        assertThat(returned.faithfulnessMillis()).isEqualTo(explanation.faithfulnessMillis());
+        assertThat(returned).usingRecursiveComparison().ignoringFields(IGNORED).isEqualTo(explanation);
+    }
+
+    /** What a progressive job's worker publishes after each batch: a partial explanation, decoded on any node. */
+    @Test
+    void partialExplanationsSurviveTheTrip() throws Exception {
+        byte[] image = Files.readAllBytes(Path.of("samples/sneaker.png"));
+        PreparedRequest prepared = explainer.prepare(new ExplanationRequest("fashion-cnn", image, List.of("Sneaker"),
+                null, "scorecam", "logit", 8, Map.of(), false, 20, true));
+        List<Explanation> partials = new ArrayList<>();
+
+        explainer.compute(prepared, (done, total) -> {}, partials::add);
+
+        assertThat(partials).as("partial explanations, one per batch").hasSizeGreaterThan(1);
+        Codec<Explanation> results = ExplanationCodecs.results(models);
+        for (Explanation partial : List.of(partials.get(0), partials.get(partials.size() - 1))) {
+            assertThat(results.decode(results.encode(partial))).usingRecursiveComparison()
+                    .ignoringFields(IGNORED).isEqualTo(partial);
+        }
+    }
+
+    /** A gradient method: no parameters, no metrics, and its backward passes counted through the trip. */
+    @Test
+    void aGradientMethodsBackwardPassesSurviveTheTrip() throws Exception {
+        byte[] image = Files.readAllBytes(Path.of("samples/sneaker.png"));
+        PreparedRequest prepared = explainer.prepare(new ExplanationRequest("fashion-cnn", image,
+                List.of("Sneaker", "Sandal"), null, "gradcam", "logit", null, Map.of(), false, 20, false));
+        Codec<PreparedRequest> works = ExplanationCodecs.works(models);
+
+        PreparedRequest back = works.decode(works.encode(prepared));
+
+        assertThat(back.choice().name()).isEqualTo("gradcam");
+        assertThat(back.choice().arguments().values()).isEmpty();
+        assertThat(back.choice().cam()).isInstanceOf(GradCam.class);
+        assertThat(back.metricsSteps()).isNull();
+        assertThat(back.progressive()).isFalse();
+
+        Explanation explanation = explainer.compute(back, (done, total) -> {});
+        Codec<Explanation> results = ExplanationCodecs.results(models);
+        Explanation returned = results.decode(results.encode(explanation));
+
+        assertThat(explanation.result().backwardPasses()).isEqualTo(2);
+        assertThat(returned.result().backwardPasses()).isEqualTo(2);
+        assertThat(returned.faithfulness()).isNull();
+        assertThat(returned).usingRecursiveComparison().ignoringFields(IGNORED).isEqualTo(explanation);
+    }
+
+    @Test
+    void topKAndTheModelsOwnBatchSizeAreDecidedWhereTheJobIsComputed() {
+        byte[] image = Uploads.png();
+        PreparedRequest prepared = explainer.prepare(
+                new ExplanationRequest("fashion-cnn", image, List.of(), 3, null, null, null, Map.of(), false, 20, false));
+        Codec<PreparedRequest> works = ExplanationCodecs.works(models);
+
+        PreparedRequest back = works.decode(works.encode(prepared));
+
+        float[] logits = {0, 5, 1, 9, 0, 0, 7, 0, 0, 0};
+        assertThat(back.targets().select(logits)).containsExactly(3, 6, 1);
+        assertThat(back.batchSize()).isEqualTo(back.model().batchSize());
+    }
+
+    /**
+     * A node reads what a node of its own version and of the version before queued (a rolling
+     * upgrade): the committed payloads, a faster-scorecam request for Sneaker and Sandal with its
+     * metrics, and its result, written by each version's codec (WirePayloadWriter).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {ExplanationCodecs.PREVIOUS_VERSION, ExplanationCodecs.VERSION})
+    void theCommittedPayloadsOfThisVersionAndThePreviousAreRead(int version) throws Exception {
+        Path wire = Path.of("src/test/resources/wire");
+        PreparedRequest request = ExplanationCodecs.works(models)
+                .decode(Files.readAllBytes(wire.resolve("request-v" + version + ".bin")));
+
+        assertThat(request.model().name()).isEqualTo("fashion-cnn");
+        assertThat(request.choice().name()).isEqualTo("faster-scorecam");
+        assertThat(request.choice().arguments().values()).extracting(a -> a.parameter().name(), a -> a.value())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("max-channels", 5));
+        assertThat(request.targets().select(new float[10])).containsExactly(7, 5);
+        assertThat(request.score()).isEqualTo(ScoreKind.PROBABILITY);
+        assertThat(request.batchSize()).isEqualTo(4);
+        assertThat(request.metricsSteps()).isEqualTo(6);
+        assertThat(request.progressive()).isTrue();
+        assertThat(request.input().chw()).hasSize(3 * 96 * 96);
+        assertThat(request.original().getWidth()).isEqualTo(request.input().placement().originalWidth());
+
+        Explanation explanation = ExplanationCodecs.results(models)
+                .decode(Files.readAllBytes(wire.resolve("result-v" + version + ".bin")));
+
+        assertThat(explanation.model().name()).isEqualTo("fashion-cnn");
+        assertThat(explanation.request().choice().name()).isEqualTo("faster-scorecam");
+        assertThat(explanation.request().score()).isEqualTo(ScoreKind.PROBABILITY);
+        assertThat(explanation.request().batchSize()).isEqualTo(4);
+        assertThat(explanation.precision()).isEqualTo("fp32");
+        assertThat(explanation.result().maps()).extracting(m -> m.target().classIndex()).containsExactly(7, 5);
+        assertThat(explanation.result().maps()).allSatisfy(m -> {
+            assertThat(m.saliency().values()).hasSize(96 * 96);
+            assertThat(m.saliency().weights()).hasSize(explanation.result().channels());
+        });
+        assertThat(explanation.result().channels()).isEqualTo(64);
+        assertThat(explanation.faithfulness().classes()).hasSize(2)
+                .allSatisfy(c -> assertThat(c.deletionCurve()).hasSize(7));
+        // Computed again from the request: the payload's maps, within the goldens' 1e-6 (version 2's were
+        // computed by that version's code).
+        Explanation again = explainer.compute(request, (done, total) -> {});
+        for (int t = 0; t < 2; t++) {
+            assertThat(again.result().maps().get(t).saliency().values())
+                    .containsExactly(explanation.result().maps().get(t).saliency().values(), within(1e-6f));
+        }
+    }
+
+    private static void assertSamePixels(BufferedImage actual, BufferedImage expected) {
+        assertThat(actual.getType()).isEqualTo(expected.getType());
+        int w = expected.getWidth();
+        int h = expected.getHeight();
+        assertThat(actual.getRGB(0, 0, w, h, null, 0, w)).containsExactly(expected.getRGB(0, 0, w, h, null, 0, w));
+    }
+
+    /** A small opaque PNG. */
+    private static final class Uploads {
+        static byte[] png() {
+            try {
+                return Files.readAllBytes(Path.of("samples/bag.png"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+}
