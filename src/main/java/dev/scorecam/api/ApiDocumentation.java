@@ -75,7 +75,7 @@ class ApiDocumentation implements OpenApiCustomizer {
                 .version("v1")
                 .license(new License().name("Apache-2.0").identifier("Apache-2.0"))
                 .description("""
-                        Score-CAM saliency maps for image classifiers. Upload an image (PNG, JPEG, GIF or BMP, \
+                        Score-CAM saliency maps for image classifiers. Upload an image (PNG, JPEG, GIF, BMP, WebP or TIFF, \
                         sniffed from its bytes) and get, for each target class, a map of where the model looked: \
                         as a PNG heatmap, or as JSON with the raw float32 map. Long jobs can run asynchronously \
                         under /v1/jobs and be followed as Server-Sent Events.

@@ -48,7 +48,7 @@ public enum ProblemType {
     IMAGE_TOO_LARGE(413, "image-too-large", "Image too large",
             "Scale the image down before sending it; the detail gives the limit in pixels."),
     UNSUPPORTED_IMAGE(415, "unsupported-image", "Unsupported image format",
-            "Send a PNG, JPEG, GIF or BMP image."),
+            "Send a PNG, JPEG, GIF, BMP, WebP or TIFF image."),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type",
             "Send the request as multipart/form-data with the image as a file part."),
     RATE_LIMITED(429, "rate-limited", "Rate limit exceeded",
