@@ -98,7 +98,7 @@ export function plainWords(problem) {
     case 'shutting-down': return 'The server is shutting down; try again in a moment.';
     case 'upload-too-large': return 'That file is too large to upload.';
     case 'image-too-large': return 'That image has too many pixels for this server.';
-    case 'unsupported-image': return 'That file is not an image this server can read (PNG, JPEG, BMP or GIF).';
+    case 'unsupported-image': return 'That file is not an image this server can read (PNG, JPEG, BMP, GIF, WebP or TIFF).';
     case 'unsupported-media-type': return 'The upload was not sent as a form; this page should not do that.';
     case 'invalid-image': return 'That file looks like an image but is damaged or cannot be decoded.';
     case 'unknown-target': return 'The model has no such class.';

@@ -5,9 +5,11 @@ import static dev.scorecam.problem.ProblemType.*;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -20,6 +22,7 @@ import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.examples.Example;
 import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.BinarySchema;
 import io.swagger.v3.oas.models.media.BooleanSchema;
@@ -33,6 +36,7 @@ import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.servers.Server;
 import io.swagger.v3.oas.models.tags.Tag;
 
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -59,6 +63,11 @@ class ApiDocumentation implements OpenApiCustomizer {
     static final String PNG = "image/png";
     static final String NPY = NpyFormat.MEDIA_TYPE_VALUE;
     private static final String EXAMPLES = "#/components/examples/";
+    /**
+     * The answer to an operation that does not exist: the contract would hold its example unused
+     * (docs/api.md and its page at /problems/method-not-allowed describe it).
+     */
+    static final Set<ProblemType> NO_OPERATION_ANSWERS = EnumSet.of(METHOD_NOT_ALLOWED);
 
     private static final String RENDERING = """
             Rendering of the PNG (and of heatmapPng in JSON): `colormap` (jet, turbo, viridis, inferno, gray), \
@@ -69,14 +78,17 @@ class ApiDocumentation implements OpenApiCustomizer {
         api.info(new Info()
                 .title("Score-CAM server")
                 .version("v1")
+                .license(new License().name("Apache-2.0").identifier("Apache-2.0"))
                 .description("""
-                        Score-CAM saliency maps for image classifiers. Upload an image (PNG, JPEG, GIF or BMP, \
+                        Score-CAM saliency maps for image classifiers. Upload an image (PNG, JPEG, GIF, BMP, WebP or TIFF, \
                         sniffed from its bytes) and get, for each target class, a map of where the model looked: \
                         as a PNG heatmap, or as JSON with the raw float32 map. Long jobs can run asynchronously \
                         under /v1/jobs and be followed as Server-Sent Events.
 
                         Every error is an RFC 9457 problem (`application/problem+json`) whose `type` \
                         (`/problems/<slug>`) is stable: branch on it, not on the text. See docs/api.md."""))
+                // Relative: each server serves this document (/v3/api-docs) and the API it describes
+                .servers(List.of(new Server().url("/").description("The server that serves this document")))
                 .tags(List.of(
                         new Tag().name("models").description("The models this server explains"),
                         new Tag().name("methods").description("The CAM methods, their cost and parameters"),
@@ -197,7 +209,7 @@ class ApiDocumentation implements OpenApiCustomizer {
         });
     }
 
-    private static void operation(OpenAPI api, String path, PathItem.HttpMethod method, Consumer<Operation> edit) {
+    static void operation(OpenAPI api, String path, PathItem.HttpMethod method, Consumer<Operation> edit) {
         PathItem item = api.getPaths().get(path);
         Operation operation = item == null ? null : item.readOperationsMap().get(method);
         if (operation == null) {
@@ -291,7 +303,7 @@ class ApiDocumentation implements OpenApiCustomizer {
     }
 
     /** The problems an operation answers with, by status; each example is the catalogue's, by reference. */
-    private static void errors(Operation op, ProblemType... types) {
+    static void errors(Operation op, ProblemType... types) {
         ApiResponses responses = op.getResponses();
         Map<Integer, List<ProblemType>> byStatus = Arrays.stream(types)
                 .collect(Collectors.groupingBy(ProblemType::status, LinkedHashMap::new, Collectors.toList()));
@@ -309,9 +321,12 @@ class ApiDocumentation implements OpenApiCustomizer {
         });
     }
 
-    /** Every problem type once, whether or not an operation names it (not-found, method-not-allowed). */
+    /** Every problem type once, but those no operation can answer. */
     private static void problemExamples(Components components) {
         for (ProblemType type : ProblemType.values()) {
+            if (NO_OPERATION_ANSWERS.contains(type)) {
+                continue;
+            }
             components.addExamples(type.slug(), new Example().summary(type.title()).value(exampleBody(type)));
         }
     }

@@ -16,7 +16,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * {@code TYPE_INT_ARGB} (straight alpha) when some pixels are not, or throws an
  * {@link ImageException}. Thread-safe: every call uses its own {@link ImageReader}.
  *
- * <p>Only the first frame of a GIF is decoded, at that frame's own size. Transparency is kept:
+ * <p>Only the first frame of a GIF or an animated WebP, and the first page of a TIFF, is decoded;
+ * a GIF's first frame at that frame's own size. Transparency is kept:
  * the {@link Preprocessor} composites it over the model's mean colour, which is 0 after
  * normalisation, so a transparent region is "no signal" to the model like a letterbox border,
  * whatever the model's mean. EXIF orientation is honoured for JPEG, so the saliency map lines up

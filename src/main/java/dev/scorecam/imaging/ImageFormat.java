@@ -1,6 +1,7 @@
 package dev.scorecam.imaging;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Optional;
 
 /** The formats we decode, recognised by their leading bytes only. */
@@ -8,11 +9,17 @@ public enum ImageFormat {
     PNG("PNG", "png"),
     JPEG("JPEG", "jpeg"),
     GIF("GIF", "gif"),
-    BMP("BMP", "bmp");
+    BMP("BMP", "bmp"),
+    WEBP("WebP", "webp"),
+    TIFF("TIFF", "tiff");
 
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     private static final byte[] GIF87A = "GIF87a".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] GIF89A = "GIF89a".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RIFF = "RIFF".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] WEBP_FORM = "WEBP".getBytes(StandardCharsets.US_ASCII);
+    /** Byte order (II little-endian, MM big-endian), then 42 (TIFF) or 43 (BigTIFF) in that order. */
+    private static final byte[][] TIFF_HEADERS = {{'I', 'I', 42, 0}, {'M', 'M', 0, 42}, {'I', 'I', 43, 0}, {'M', 'M', 0, 43}};
 
     private final String displayName;
     private final String imageIoName;
@@ -44,6 +51,13 @@ public enum ImageFormat {
         }
         if (isBmp(bytes)) {
             return Optional.of(BMP);
+        }
+        // A RIFF container (a WAV or an AVI is one too) whose form type is WEBP.
+        if (startsWith(bytes, RIFF) && bytes.length >= 12 && Arrays.equals(bytes, 8, 12, WEBP_FORM, 0, 4)) {
+            return Optional.of(WEBP);
+        }
+        if (Arrays.stream(TIFF_HEADERS).anyMatch(header -> startsWith(bytes, header))) {
+            return Optional.of(TIFF);
         }
         return Optional.empty();
     }

@@ -2,10 +2,10 @@ package dev.scorecam.imaging;
 
 import dev.scorecam.problem.ProblemType;
 
-/** The bytes are not PNG, JPEG, GIF or BMP (judged from their content, not a declared type). */
+/** The bytes are not PNG, JPEG, GIF, BMP, WebP or TIFF (judged from their content, not a declared type). */
 public final class UnsupportedImageException extends ImageException {
 
     public UnsupportedImageException() {
-        super(ProblemType.UNSUPPORTED_IMAGE, "The content is not a supported image; send PNG, JPEG, GIF or BMP.", null);
+        super(ProblemType.UNSUPPORTED_IMAGE, "The content is not a supported image; send PNG, JPEG, GIF, BMP, WebP or TIFF.", null);
     }
 }

@@ -17,9 +17,9 @@ import org.springframework.validation.annotation.Validated;
  * Who may call the API and how much ({@code scorecam.security.*}). See docs/security.md.
  *
  * @param mode {@code none} (the default: the API is open), {@code api-key} or {@code jwt}
- * @param apiKeysFile lines {@code name:sha256hex}, one key a line ({@code #} comments); read at start-up
- * @param apiKeys more keys, client name to the SHA-256 of its key in hex (e.g. from
+ * @param apiKeys keys beside the file's, client name to the SHA-256 of its key in hex (e.g. from
  *     {@code SCORECAM_SECURITY_APIKEYS_ALICE}: Spring Boot drops the dash of {@code api-keys} in environment names)
+ * @param apiKeysFile lines {@code name:sha256hex}, one key a line ({@code #} comments); read at start-up
  * @param jwt how a token names its client
  * @param limits what one client may ask for
  */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +46,7 @@ class GeneratedClientTest {
 
     @BeforeEach
     void client() throws IOException {
-        client = new ApiClient().setHost("localhost").setPort(port).setReadTimeout(Duration.ofSeconds(60));
+        client = new ApiClient(HttpClient.newBuilder(), ApiClient.createDefaultObjectMapper(), "http://localhost:" + port).setReadTimeout(Duration.ofSeconds(60));
         image = Files.write(dir.resolve("upload.png"), Uploads.png(48, 40)).toFile();
     }
 

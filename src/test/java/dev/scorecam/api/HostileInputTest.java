@@ -23,6 +23,7 @@ import org.springframework.beans.factory.annotation.Value;
 
 import dev.scorecam.Multipart;
 import dev.scorecam.ServerTest;
+import dev.scorecam.imaging.TestImages;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -71,6 +72,9 @@ class HostileInputTest {
         for (int i = 2; i < 40; i++) {
             corruptJpegHeader[i] = (byte) 0xFF;
         }
+        byte[] webp = TestImages.fixture("lossy.webp");
+        byte[] animatedWebp = TestImages.fixture("animated.webp");
+        byte[] tiff = TestImages.fixture("rgb-lzw.tiff");
         byte[] tenTargetsAndOne = Multipart.image(png, "image/png")
                 .with(Map.of("target", List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "0"))).build();
         return Stream.of(
@@ -100,6 +104,17 @@ class HostileInputTest {
                 named("PNG whose header lies about a small size",
                         Hostile.upload(Uploads.withPngSize(png, 4000, 3000), 400, "invalid-image")),
                 named("upload over the size limit", Hostile.upload(new byte[400 * 1024], 413, "upload-too-large")),
+                // WebP and TIFF (tools/make_image_fixtures.sh): cut short, or 7000x7000 in a few kilobytes
+                named("truncated WebP", Hostile.upload(Uploads.truncated(webp, webp.length / 2), 400, "invalid-image")),
+                named("truncated animated WebP, inside its first frame",
+                        Hostile.upload(Uploads.truncated(animatedWebp, animatedWebp.length / 4), 400, "invalid-image")),
+                named("WebP RIFF header only", Hostile.upload(Uploads.truncated(webp, 12), 400, "invalid-image")),
+                named("truncated TIFF", Hostile.upload(Uploads.truncated(tiff, tiff.length / 2), 400, "invalid-image")),
+                named("TIFF header only", Hostile.upload(Uploads.truncated(tiff, 8), 400, "invalid-image")),
+                named("WebP bomb: 7000x7000", Hostile.upload(TestImages.fixture("huge.webp"), 413, "image-too-large")),
+                named("TIFF bomb: 7000x7000", Hostile.upload(TestImages.fixture("huge.tiff"), 413, "image-too-large")),
+                named("a RIFF that is not WebP (WAVE)", Hostile.upload("RIFF\u0024\0\0\0WAVEfmt \u0010\0\0\0"
+                        .getBytes(StandardCharsets.ISO_8859_1), 415, "unsupported-image")),
                 // The request as a whole
                 named("multipart without a boundary", new Hostile(EXPLAIN, "multipart/form-data",
                         Multipart.image(png, "image/png").build(), Map.of(), 400, "invalid-request")),
@@ -178,6 +193,13 @@ class HostileInputTest {
                 Arguments.of(Named.of("BMP", Uploads.encode(Uploads.picture(40, 30, BufferedImage.TYPE_INT_RGB), "bmp")),
                         "image/bmp", 40, 30),
                 Arguments.of(Named.of("animated GIF", Uploads.animatedGif(40, 30, 3)), "image/gif", 40, 30),
+                Arguments.of(Named.of("lossy WebP", TestImages.fixture("lossy.webp")), "image/webp", 40, 30),
+                Arguments.of(Named.of("lossless WebP with alpha", TestImages.fixture("lossless-alpha.webp")), "image/webp", 40, 30),
+                Arguments.of(Named.of("animated WebP", TestImages.fixture("animated.webp")), "image/webp", 40, 30),
+                Arguments.of(Named.of("LZW TIFF", TestImages.fixture("rgb-lzw.tiff")), "image/tiff", 40, 30),
+                Arguments.of(Named.of("CMYK TIFF", TestImages.fixture("cmyk.tiff")), "image/tiff", 40, 30),
+                Arguments.of(Named.of("16-bit grey TIFF", TestImages.fixture("grey16.tiff")), "image/tiff", 40, 30),
+                Arguments.of(Named.of("TIFF of two pages", TestImages.fixture("two-pages.tiff")), "image/tiff", 40, 30),
                 // Orientation 6: stored landscape, shown portrait; the heatmap follows what people see.
                 Arguments.of(Named.of("EXIF-rotated JPEG", Uploads.withExifOrientation(Uploads.jpeg(40, 30), 6)),
                         "image/jpeg", 30, 40),

@@ -425,7 +425,8 @@ class HelmChartTest {
         RenderedChart chart = render("queue.backend", "redis", "redis.enabled", "true");
 
         Map<String, Object> redis = map(list(chart.podSpec("demo-scorecam-server-redis").get("containers")).get(0));
-        assertThat((String) redis.get("image")).matches("redis:\\d+\\.\\d+\\.\\d+");
+        // Valkey (BSD-licensed) unless redis.image says otherwise
+        assertThat((String) redis.get("image")).matches("valkey/valkey:\\d+\\.\\d+\\.\\d+");
         assertThat(at(chart.podSpec("demo-scorecam-server-redis"), "securityContext.runAsNonRoot")).isEqualTo(true);
         assertThat(at(redis, "securityContext.readOnlyRootFilesystem")).isEqualTo(true);
         assertThat(mount(redis, "data")).containsEntry("mountPath", "/data");
@@ -440,6 +441,70 @@ class HelmChartTest {
         assertThat(env(chart.server(API), "SPRING_DATA_REDIS_HOST")).isEqualTo("demo-scorecam-server-redis");
         assertThat(env(chart.server(WORKER), "SPRING_DATA_REDIS_PORT")).isEqualTo("6379");
         assertThat(chart.named("Service", "demo-scorecam-server").get("spec")).isNotNull();
+    }
+
+    @Test
+    void redisImageIsTheAlternativeToValkeyAndTheProbeFindsEitherCli() {
+        RenderedChart valkey = render("queue.backend", "redis", "redis.enabled", "true");
+        RenderedChart redis = render("queue.backend", "redis", "redis.enabled", "true",
+                "redis.image.repository", "redis", "redis.image.tag", "7.4.5");
+
+        Map<String, Object> container = map(list(redis.podSpec("demo-scorecam-server-redis").get("containers")).get(0));
+        assertThat(container.get("image")).isEqualTo("redis:7.4.5");
+        for (RenderedChart chart : List.of(valkey, redis)) {
+            Map<String, Object> store = map(list(chart.podSpec("demo-scorecam-server-redis").get("containers")).get(0));
+            assertThat(String.join(" ", list(at(store, "readinessProbe.exec.command")).stream().map(String::valueOf).toList()))
+                    .contains("valkey-cli", "redis-cli", "PONG");
+        }
+    }
+
+    @Test
+    void ingressIsOffByDefaultAndWhenOnRoutesTheHostsToTheApiPortOnly() {
+        assertThat(render().find("Ingress")).isEmpty();
+
+        RenderedChart chart = render("ingress.enabled", "true", "ingress.className", "nginx",
+                "ingress.hosts[0].host", "scorecam.example.org", "ingress.hosts[0].paths[0].path", "/",
+                "ingress.tls[0].secretName", "scorecam-tls", "ingress.tls[0].hosts[0]", "scorecam.example.org",
+                "ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-body-size", "21m");
+        Map<String, Object> ingress = chart.only("Ingress");
+
+        assertThat(at(ingress, "apiVersion")).isEqualTo("networking.k8s.io/v1");
+        assertThat(at(ingress, "spec.ingressClassName")).isEqualTo("nginx");
+        assertThat(map(at(ingress, "metadata.annotations"))).containsEntry("nginx.ingress.kubernetes.io/proxy-body-size", "21m");
+        Map<String, Object> rule = map(list(at(ingress, "spec.rules")).get(0));
+        assertThat(rule.get("host")).isEqualTo("scorecam.example.org");
+        Map<String, Object> path = map(list(at(rule, "http.paths")).get(0));
+        assertThat(path).containsEntry("path", "/").containsEntry("pathType", "Prefix");
+        assertThat(at(path, "backend.service.name")).isEqualTo(at(chart.only("Service"), "metadata.name"));
+        assertThat(at(path, "backend.service.port")).isEqualTo(Map.of("name", "http"));
+        assertThat(list(at(chart.only("Service"), "spec.ports")).stream().map(Yamls::map)
+                .filter(port -> "http".equals(port.get("name"))).map(port -> port.get("port")).toList()).containsExactly(8080);
+        assertThat(map(list(at(ingress, "spec.tls")).get(0)))
+                .isEqualTo(Map.of("secretName", "scorecam-tls", "hosts", List.of("scorecam.example.org")));
+    }
+
+    @Test
+    void ingressValuesThatCannotWorkAreRefused() {
+        assertThatThrownBy(() -> render("ingress.enabled", "true", "ingress.hosts[0].host", "a.example.org",
+                "ingress.hosts[0].paths[0].path", "no-slash")).hasMessageContaining("path");
+        assertThatThrownBy(() -> render("ingress.enabled", "true", "ingress.port", "8081"))
+                .hasMessageContaining("port");
+    }
+
+    /** What helm install prints: the metrics are on the management port, and the Ingress's URL when there is one. */
+    @Test
+    void notesPointAtTheManagementPortForMetrics() {
+        String notes = install().call().getOutput();
+        String withIngress = install().set("ingress.enabled", "true").set("ingress.hosts[0].host", "scorecam.example.org")
+                .set("ingress.hosts[0].paths[0].path", "/").call().getOutput();
+
+        assertThat(notes).contains("http://localhost:8081/actuator/prometheus", "8081:8081")
+                .doesNotContain(":8080/actuator").doesNotContain("scorecam.example.org");
+        assertThat(withIngress).contains("curl -s http://scorecam.example.org/v1/models");
+    }
+
+    private com.marcnuri.helm.InstallCommand install() {
+        return helm.install().withName("demo").withNamespace("ml").withKubeVersion("1.30.0").dryRun().clientOnly();
     }
 
     @Test
@@ -639,12 +704,13 @@ class HelmChartTest {
                 .orElse(Map.of())).as("compose's demo key binds to the server's key map").containsKey("demo");
     }
 
+    /** The chart's default store (Valkey), or Redis 7.4, the alternative its values and docs/deploy.md name. */
     @Test
     void theInChartRedisIsTheImageTheScaledComposeStackRuns() {
         Map<String, Object> values = Yamls.read(CHART.resolve("values.yaml"));
         String compose = (String) at(Yamls.read(Path.of("docker-compose.scale.yml")), "services.redis.image");
 
-        assertThat(at(values, "redis.image.repository") + ":" + at(values, "redis.image.tag")).isEqualTo(compose);
+        assertThat(compose).isIn(at(values, "redis.image.repository") + ":" + at(values, "redis.image.tag"), "redis:7.4.5");
     }
 
     @Test

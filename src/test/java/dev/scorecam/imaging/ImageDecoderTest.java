@@ -7,6 +7,7 @@ import static dev.scorecam.imaging.TestImages.red;
 import static dev.scorecam.imaging.TestImages.solid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
@@ -19,9 +20,12 @@ import java.awt.image.WritableRaster;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
+
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.scorecam.problem.ProblemType;
@@ -194,6 +198,114 @@ class ImageDecoderTest {
         }
     }
 
+    /**
+     * WebP and TIFF through TwelveMonkeys' plugins, on the files of tools/make_image_fixtures.sh:
+     * 40x30 pictures whose pixel (x, y) is ((6x) mod 256, 8y, 128), a yellow (250, 250, 40) square
+     * over x 10..24, y 8..20.
+     */
+    @Nested
+    class WebpAndTiff {
+
+        /** Pixel (30, 12) of the gradient. */
+        static final int GRADIENT = (180 << 16) | (96 << 8) | 128;
+        static final int SQUARE = 0xFAFA28;
+
+        @Test
+        void tiffIsReadByTwelveMonkeysPluginAheadOfTheJdks() {
+            assertThat(ImageIO.getImageReadersByFormatName("tiff").next().getClass().getName())
+                    .startsWith("com.twelvemonkeys.imageio.plugins.tiff");
+            assertThat(ImageIO.getImageReadersByFormatName("webp").next().getClass().getName())
+                    .startsWith("com.twelvemonkeys.imageio.plugins.webp");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"lossy.webp", "lossless-alpha.webp", "animated.webp", "rgb-lzw.tiff", "two-pages.tiff"})
+        void picturesDecodeToTheirColours(String name) {
+            BufferedImage decoded = decoder.decode(TestImages.fixture(name));
+
+            assertThat(decoded.getWidth()).isEqualTo(40);
+            assertThat(decoded.getHeight()).isEqualTo(30);
+            assertNear(decoded.getRGB(30, 12), GRADIENT);
+            assertNear(decoded.getRGB(17, 14), SQUARE);
+        }
+
+        @Test
+        void losslessWebpAndLzwTiffAreExact() {
+            for (String name : new String[] {"lossless-alpha.webp", "rgb-lzw.tiff"}) {
+                BufferedImage decoded = decoder.decode(TestImages.fixture(name));
+                assertThat(decoded.getRGB(30, 12) & 0xFFFFFF).as(name).isEqualTo(GRADIENT);
+                assertThat(decoded.getRGB(17, 14) & 0xFFFFFF).as(name).isEqualTo(SQUARE);
+            }
+        }
+
+        @Test
+        void webpTransparencyIsKept() {
+            BufferedImage decoded = decoder.decode(TestImages.fixture("lossless-alpha.webp"));
+
+            assertThat(decoded.getType()).isEqualTo(BufferedImage.TYPE_INT_ARGB);
+            assertThat(decoded.getRGB(20, 2) >>> 24).as("alpha in the transparent stripe").isZero();
+            assertThat(decoded.getRGB(20, 10) >>> 24).isEqualTo(255);
+        }
+
+        /** Its later frames move the square right and shift the gradient by 40: pixel (30, 12) tells them apart. */
+        @Test
+        void animatedWebpGivesItsFirstFrame() {
+            BufferedImage decoded = decoder.decode(TestImages.fixture("animated.webp"));
+
+            assertNear(decoded.getRGB(30, 12), GRADIENT);
+        }
+
+        @Test
+        void cmykTiffBecomesRgb() {
+            int square = decoder.decode(TestImages.fixture("cmyk.tiff")).getRGB(17, 14);
+
+            assertThat(red(square)).as("red of %06x", square).isGreaterThan(200);
+            assertThat(green(square)).as("green of %06x", square).isGreaterThan(200);
+            assertThat(blue(square)).as("blue of %06x", square).isLessThan(100);
+        }
+
+        /** Samples (1600x + 50y) mod 65536, scaled to 8 bits. */
+        @Test
+        void sixteenBitGreyTiffIsScaledTo8Bits() {
+            BufferedImage decoded = decoder.decode(TestImages.fixture("grey16.tiff"));
+
+            for (int[] at : new int[][] {{0, 0}, {10, 5}, {39, 29}}) {
+                int expected = Math.round(((1600 * at[0] + 50 * at[1]) % 65536) / 257f);
+                assertThat(red(decoded.getRGB(at[0], at[1]))).as("at %d,%d", at[0], at[1]).isCloseTo(expected, within(1));
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"huge.webp", "huge.tiff"})
+        void decompressionBombsAreRefusedFromTheirHeader(String name) {
+            assertThatThrownBy(() -> decoder.decode(TestImages.fixture(name)))
+                    .isInstanceOfSatisfying(ImageTooLargeException.class,
+                            e -> assertThat(e.getMessage()).contains("7000x7000"));
+        }
+
+        /**
+         * Cut in half, or a quarter for the animated WebP: only its first frame is decoded, and that
+         * frame ends before the half.
+         */
+        @ParameterizedTest
+        @CsvSource({"lossy.webp, 2", "lossless-alpha.webp, 2", "animated.webp, 4", "rgb-lzw.tiff, 2", "cmyk.tiff, 2"})
+        void truncatedFilesAreInvalid(String name, int divisor) {
+            byte[] whole = TestImages.fixture(name);
+
+            for (int length : new int[] {whole.length / divisor, 16}) {
+                assertThatThrownBy(() -> decoder.decode(Arrays.copyOf(whole, length))).as("%s cut to %d", name, length)
+                        .isInstanceOf(InvalidImageException.class);
+            }
+        }
+
+        @Test
+        void otherRiffFilesAreUnsupported() {
+            byte[] wave = "RIFF\u0024\0\0\0WAVEfmt \u0010\0\0\0".getBytes(StandardCharsets.ISO_8859_1);
+
+            assertThatThrownBy(() -> decoder.decode(wave)).isInstanceOf(UnsupportedImageException.class);
+        }
+    }
+
     @Nested
     class Orientation {
 
@@ -267,7 +379,7 @@ class ImageDecoderTest {
         void nonImagesAreUnsupported(String content) {
             assertThatThrownBy(() -> decoder.decode(content.getBytes(StandardCharsets.UTF_8)))
                     .isInstanceOf(UnsupportedImageException.class)
-                    .hasMessageContaining("PNG, JPEG, GIF or BMP")
+                    .hasMessageContaining("PNG, JPEG, GIF, BMP, WebP or TIFF")
                     .extracting(e -> ((ImageException) e).problemType()).isEqualTo(ProblemType.UNSUPPORTED_IMAGE);
         }
 

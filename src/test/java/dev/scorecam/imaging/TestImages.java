@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Random;
@@ -138,6 +139,18 @@ public final class TestImages {
         crc.update(patched, 12, 4 + 13);               // chunk type and data
         buffer.putInt(29, (int) crc.getValue());
         return patched;
+    }
+
+    /** A file that tools/make_image_fixtures.sh wrote to src/test/resources/images/. */
+    public static byte[] fixture(String name) {
+        try (InputStream in = TestImages.class.getResourceAsStream("/images/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no fixture images/" + name + "; tools/make_image_fixtures.sh writes them");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static int red(int rgb) {

@@ -40,6 +40,16 @@ class ApiKeyServerTest {
     }
 
     @Test
+    void aProblemTypesPageNeedsNoCredentials() {
+        HttpResponse<String> page = http.get("/problems/unauthenticated", "Accept", "text/html");
+        HttpResponse<String> unknown = http.get("/problems/no-such-problem");
+
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("<h1>Unauthenticated</h1>");
+        assertProblem(unknown, 404, "not-found");
+    }
+
+    @Test
     void aWrongKeyIs401InEitherHeader() {
         HttpResponse<String> header = http.get("/v1/models", "X-API-Key", "alice-test-kez");
         HttpResponse<String> bearer = http.get("/v1/models", "Authorization", "Bearer " + TestKeys.ALICE + "x");

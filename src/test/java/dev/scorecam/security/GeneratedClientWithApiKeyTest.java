@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +37,7 @@ class GeneratedClientWithApiKeyTest {
     Path dir;
 
     ApiClient client(String key) {
-        ApiClient client = new ApiClient().setHost("localhost").setPort(port).setReadTimeout(Duration.ofSeconds(60));
+        ApiClient client = new ApiClient(HttpClient.newBuilder(), ApiClient.createDefaultObjectMapper(), "http://localhost:" + port).setReadTimeout(Duration.ofSeconds(60));
         return key == null ? client : client.setRequestInterceptor(request -> request.header("X-API-Key", key));
     }
 

@@ -93,6 +93,16 @@ class JwtServerTest {
     }
 
     @Test
+    void aProblemTypesPageNeedsNoCredentials() {
+        HttpResponse<String> page = http.get("/problems/unauthenticated", "Accept", "text/html");
+        HttpResponse<String> unknown = http.get("/problems/no-such-problem");
+
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("<h1>Unauthenticated</h1>");
+        assertProblem(unknown, 404, "not-found");
+    }
+
+    @Test
     void aTokenWithoutTheScopeIs403() {
         HttpResponse<String> response = http.get("/v1/models", bearer(token(ISSUER, "alice", "other", 60)));
 

@@ -142,7 +142,7 @@ class WebPageTest {
         new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("problem")));
         assertThat(byId("problem").getText())
                 .contains("not an image this server can read")
-                .contains("The content is not a supported image; send PNG, JPEG, GIF or BMP.");
+                .contains("The content is not a supported image; send PNG, JPEG, GIF, BMP, WebP or TIFF.");
         assertThat(status()).isEqualTo("Not explained.");
     }
 
