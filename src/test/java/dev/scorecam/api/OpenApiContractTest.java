@@ -16,6 +16,7 @@ import org.springframework.web.client.RestClient;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import dev.scorecam.ServerTest;
