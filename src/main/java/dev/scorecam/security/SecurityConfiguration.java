@@ -130,8 +130,8 @@ class SecurityConfiguration {
     }
 
     @Bean
-    JobQuota jobQuota(BucketStore buckets, SecurityProperties properties) {
-        return new JobQuota(buckets, properties.limits());
+    JobQuota jobQuota(JobSlots slots, SecurityProperties properties) {
+        return new JobQuota(slots, properties.limits());
     }
 
     /**
