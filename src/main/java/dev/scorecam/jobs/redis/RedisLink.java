@@ -54,10 +54,12 @@ final class RedisLink implements AutoCloseable {
      * and {@code timeout} for the handshake (the URI's own timeout, a minute by default, would hold
      * a caller that long on a link that accepts and then says nothing).
      *
+     * @param uri where to connect; its timeout is set to {@code timeout}
      * @param ssl keys and trust for TLS, or null for the JVM's defaults
      */
     static RedisClient client(RedisURI uri, Duration timeout, Duration connectTimeout, SslOptions ssl) {
-        RedisClient client = RedisClient.create(RedisURI.builder(uri).withTimeout(timeout).build());
+        uri.setTimeout(timeout); // on the URI itself: Lettuce's copy of a URI leaves its sentinels out
+        RedisClient client = RedisClient.create(uri);
         ClientOptions.Builder options = ClientOptions.builder()
                 .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
                 .autoReconnect(false)
