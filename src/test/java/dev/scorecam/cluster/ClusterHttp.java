@@ -88,14 +88,18 @@ final class ClusterHttp {
         return job;
     }
 
-    /** The job's event stream, one "name data" line per event, until the server ends it (bounded by the timeout). */
+    /**
+     * The job's event stream, one "name data" line per event, until the server ends it (bounded by
+     * the timeout: then the last line is "hang"); a refused stream is one line "http STATUS BODY".
+     */
     List<String> events(Node api, String id) throws Exception {
         HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(api.url("/v1/jobs/" + id + "/events")))
                 .timeout(timeout).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
         List<String> events = new ArrayList<>();
         if (response.statusCode() != 200) {
-            events.add("http " + response.statusCode());
-            response.body().close();
+            try (InputStream body = response.body()) {
+                events.add("http " + response.statusCode() + " " + new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            }
             return events;
         }
         long deadline = System.nanoTime() + timeout.toNanos();

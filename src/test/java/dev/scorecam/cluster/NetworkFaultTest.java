@@ -241,6 +241,10 @@ class NetworkFaultTest {
                             record(response, start);
                             long following = System.nanoTime();
                             List<String> events = http.events(api, id);
+                            if (events.size() == 1 && events.get(0).startsWith("http ")) {
+                                refusedStream(events.get(0), following);
+                                return; // refused before it began (the queue was away): an answer like any other
+                            }
                             followed.add(events);
                             if (events.contains("hang")) {
                                 wrong.add("SSE of " + id + " never ended: " + events);
@@ -261,6 +265,20 @@ class NetworkFaultTest {
             record(response, start);
         } catch (Exception e) {
             wrong.add("no answer within " + REQUEST_TIMEOUT.plus(MARGIN).toSeconds() + " s: " + e);
+        }
+    }
+
+    /** "http STATUS BODY": the event stream refused, counted as an answer. */
+    private void refusedStream(String line, long start) {
+        long millis = slowest(start);
+        String[] parts = line.split(" ", 3);
+        int status = Integer.parseInt(parts[1]);
+        statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+        if (status != 503 || !parts[2].contains("\"type\"")) {
+            wrong.add("events: " + line);
+        }
+        if (millis > REQUEST_TIMEOUT.plus(MARGIN).toMillis()) {
+            wrong.add("events: " + status + " after " + millis + " ms");
         }
     }
 
