@@ -11,22 +11,22 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.security.config.Customizer;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtDecoderInitializationException;
 import org.springframework.security.oauth2.jwt.JwtException;
-import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
-import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.cors.CorsUtils;
@@ -123,7 +123,7 @@ class SecurityConfiguration {
                 AuthenticationEntryPointFailureHandler failures = new AuthenticationEntryPointFailureHandler(problems);
                 failures.setRethrowAuthenticationServiceException(false);
                 http.oauth2ResourceServer(server -> server
-                        .jwt(jwt -> jwt.decoder(issuerReachedOrService(decoder)).jwtAuthenticationConverter(clients))
+                        .jwt(jwt -> jwt.decoder(unreachableIssuerAsServiceFailure(decoder)).jwtAuthenticationConverter(clients))
                         .authenticationEntryPoint(problems)
                         .accessDeniedHandler(problems)
                         .withObjectPostProcessor(new ObjectPostProcessor<BearerTokenAuthenticationFilter>() {
@@ -151,7 +151,7 @@ class SecurityConfiguration {
      * is: a {@link JwtException} that is not about the token, which Spring answers as a service
      * failure (503 here) instead of letting it escape as a 500.
      */
-    static JwtDecoder issuerReachedOrService(JwtDecoder decoder) {
+    static JwtDecoder unreachableIssuerAsServiceFailure(JwtDecoder decoder) {
         return token -> {
             try {
                 return decoder.decode(token);
