@@ -40,11 +40,16 @@ public record ScaleOutProperties(
      *     worker (workers tell every third of it that they are alive)
      * @param maxDeliveries workers that may take one job; if the last also stops while computing it,
      *     the job fails with /problems/job-abandoned
+     * @param waitForReplicas replicas that must hold a job before it is accepted (202); 0 (the
+     *     default) accepts it once the primary has it, which a failover can lose
+     * @param replicaTimeout how long a submission waits for them; unconfirmed, it is refused (503)
      */
     public record Redis(
             @DefaultValue("scorecam") @NotBlank String keyPrefix,
             @DefaultValue("30s") @NotNull Duration claimAfter,
-            @DefaultValue("3") @Min(1) int maxDeliveries) {}
+            @DefaultValue("3") @Min(1) int maxDeliveries,
+            @DefaultValue("0") @Min(0) int waitForReplicas,
+            @DefaultValue("1s") @NotNull Duration replicaTimeout) {}
 
     public boolean computes() {
         return role != Role.API;

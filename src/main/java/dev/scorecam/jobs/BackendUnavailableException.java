@@ -13,4 +13,14 @@ public class BackendUnavailableException extends ProblemException {
         super(ProblemType.BACKEND_UNAVAILABLE,
                 "the job queue cannot be reached; jobs already accepted are kept. Retry in a few seconds", cause);
     }
+
+    private BackendUnavailableException(String detail) {
+        super(ProblemType.BACKEND_UNAVAILABLE, detail);
+    }
+
+    /** The primary took the job but too few replicas confirmed it in time: it was withdrawn, not accepted. */
+    public static BackendUnavailableException unconfirmed(java.time.Duration timeout) {
+        return new BackendUnavailableException("no replica of the job queue confirmed the job within "
+                + timeout.toMillis() + " ms, so it was not accepted; retry in a few seconds");
+    }
 }

@@ -1,19 +1,19 @@
 package dev.scorecam.queue;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.scorecam.cluster.RedisClients;
 import dev.scorecam.config.ScaleOutProperties;
 import dev.scorecam.config.ScoreCamProperties;
 import dev.scorecam.explain.Explainer;
@@ -30,23 +30,18 @@ import dev.scorecam.wire.ExplanationCodecs;
  * The job system shared through Redis ({@code scorecam.queue.backend=redis}): every instance
  * queues and reads jobs there; those whose role computes ({@code all}, {@code worker}) run workers
  * for each served model, an {@code api} instance runs none. The connection is Spring Boot's
- * {@code spring.data.redis.*} (url, or host, port, username, password, database, ssl, timeout);
- * Spring's own Redis auto-configuration stays off (application.yml), so that an instance without
- * Redis neither connects nor reports it.
+ * {@code spring.data.redis.*}, Sentinel and TLS included ({@link RedisClients}); Spring's own
+ * Redis auto-configuration stays off (application.yml), so that an instance without Redis neither
+ * connects nor reports it.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "scorecam.queue.backend", havingValue = "redis")
 @EnableConfigurationProperties(DataRedisProperties.class)
 class RedisJobsConfiguration {
 
-    /** How long a command (and connecting) may wait for Redis unless spring.data.redis.timeout says otherwise. */
-    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
-
     @Bean(destroyMethod = "shutdown")
-    RedisClient scorecamRedisClient(DataRedisProperties redis) {
-        Duration timeout = redis.getTimeout() != null ? redis.getTimeout() : DEFAULT_TIMEOUT;
-        return RedisJobSystem.client(uri(redis), timeout,
-                redis.getConnectTimeout() != null ? redis.getConnectTimeout() : timeout);
+    RedisClient scorecamRedisClient(DataRedisProperties redis, ObjectProvider<SslBundles> bundles) {
+        return RedisClients.create(redis, bundles.getIfAvailable());
     }
 
     @Bean
@@ -60,28 +55,8 @@ class RedisJobsConfiguration {
         ScaleOutProperties.Redis settings = scaleOut.redis();
         return new RedisJobSystem<>(client,
                 new RedisJobSettings(settings.keyPrefix(), settings.claimAfter(), settings.maxDeliveries(),
-                        properties.jobs().ttl()),
+                        properties.jobs().ttl(), settings.waitForReplicas(), settings.replicaTimeout()),
                 queues, ExplanationCodecs.works(models), ExplanationCodecs.results(models),
                 listeners.getIfAvailable(() -> JobListener.NONE), Clock.systemUTC());
-    }
-
-    static RedisURI uri(DataRedisProperties redis) {
-        RedisURI uri;
-        if (redis.getUrl() != null && !redis.getUrl().isBlank()) {
-            uri = RedisURI.create(redis.getUrl());
-        } else {
-            uri = RedisURI.Builder.redis(redis.getHost(), redis.getPort()).withDatabase(redis.getDatabase())
-                    .withSsl(redis.getSsl().isEnabled()).build();
-            if (redis.getPassword() != null) {
-                if (redis.getUsername() != null) {
-                    uri.setUsername(redis.getUsername());
-                }
-                uri.setPassword(redis.getPassword().toCharArray());
-            }
-        }
-        if (redis.getClientName() != null) {
-            uri.setClientName(redis.getClientName());
-        }
-        return uri;
     }
 }

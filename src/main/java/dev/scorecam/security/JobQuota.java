@@ -3,30 +3,21 @@ package dev.scorecam.security;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.BucketConfiguration;
-
 /**
- * Concurrent jobs per client, in all and per model: a bucket of slots, one taken when a job is
- * queued and given back when it ends. With Redis the slots are shared by every pod. A pod that
- * dies with jobs never gives theirs back, so a bucket also refills slowly on its own
- * ({@link #LEAK_REFILL}): a lost slot returns within the hour; a job that runs that long may let
- * its client start one more than the limit.
+ * Concurrent jobs per client, in all and per model: a slot taken when a job is queued and given
+ * back when it ends. With Redis the slots are leases shared by every pod ({@link RedisSlots}): a
+ * pod that dies holding some stops renewing them, and they come back within claim-after.
  */
 public final class JobQuota {
 
-    /** Slots lost with a pod come back over this time. */
-    static final Duration LEAK_REFILL = Duration.ofHours(1);
     /** When to try again: the limit frees when one of the client's jobs ends, which nobody knows. */
     static final Duration RETRY_HINT = Duration.ofSeconds(5);
 
-
-    private final BucketStore buckets;
+    private final JobSlots slots;
     private final SecurityProperties.Limits limits;
 
-    JobQuota(BucketStore buckets, SecurityProperties.Limits limits) {
-        this.buckets = buckets;
+    JobQuota(JobSlots slots, SecurityProperties.Limits limits) {
+        this.slots = slots;
         this.limits = limits;
     }
 
@@ -68,13 +59,11 @@ public final class JobQuota {
         if (limit <= 0) {
             return Permit.NONE;
         }
-        Bucket bucket = buckets.bucket(key, () -> BucketConfiguration.builder()
-                .addLimit(Bandwidth.builder().capacity(limit).refillGreedy(limit, LEAK_REFILL).build())
-                .build());
-        if (!StoreOutage.reach(() -> bucket.tryConsume(1))) {
+        JobSlots.Lease lease = slots.take(key, limit);
+        if (lease == null) {
             throw new RateLimitedException(new Quota(name, limit, null, 0, RETRY_HINT));
         }
-        return once(() -> bucket.addTokens(1));
+        return once(lease::release);
     }
 
     private static Permit once(Runnable release) {

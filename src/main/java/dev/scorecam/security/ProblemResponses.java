@@ -11,6 +11,7 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
@@ -37,10 +38,17 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
         this.requiredScope = requiredScope;
     }
 
-    /** No credentials, or credentials that were refused. */
+    /**
+     * No credentials, or credentials that were refused; or a token that could not be checked
+     * because the issuer is out of reach ({@link AuthenticationServiceException}: 503).
+     */
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
             throws IOException {
+        if (e instanceof AuthenticationServiceException) {
+            write(request, response, new IssuerUnavailableException());
+            return;
+        }
         metrics.rejected(RejectionMetrics.Reason.UNAUTHENTICATED);
         boolean presented = e instanceof BadCredentialsException || e instanceof OAuth2AuthenticationException;
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, presented ? REALM + ", error=\"invalid_token\"" : REALM);

@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.security.config.Customizer;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -18,10 +19,14 @@ import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoderInitializationException;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.cors.CorsUtils;
@@ -98,7 +103,8 @@ class SecurityConfiguration {
                         AbstractPreAuthenticatedProcessingFilter.class);
             }
             case JWT -> {
-                if (decoders.getIfAvailable() == null) {
+                JwtDecoder decoder = decoders.getIfAvailable();
+                if (decoder == null) {
                     throw new IllegalStateException("scorecam.security.mode=jwt needs a key to check tokens with: "
                             + "spring.security.oauth2.resourceserver.jwt.issuer-uri, jwk-set-uri or public-key-location");
                 }
@@ -113,10 +119,20 @@ class SecurityConfiguration {
                     }
                     return named.convert(jwt);
                 };
+                // An issuer out of reach is the service's trouble, not the token's: 503, never a 500.
+                AuthenticationEntryPointFailureHandler failures = new AuthenticationEntryPointFailureHandler(problems);
+                failures.setRethrowAuthenticationServiceException(false);
                 http.oauth2ResourceServer(server -> server
-                        .jwt(jwt -> jwt.jwtAuthenticationConverter(clients))
+                        .jwt(jwt -> jwt.decoder(unreachableIssuerAsServiceFailure(decoder)).jwtAuthenticationConverter(clients))
                         .authenticationEntryPoint(problems)
-                        .accessDeniedHandler(problems));
+                        .accessDeniedHandler(problems)
+                        .withObjectPostProcessor(new ObjectPostProcessor<BearerTokenAuthenticationFilter>() {
+                            @Override
+                            public <O extends BearerTokenAuthenticationFilter> O postProcess(O filter) {
+                                filter.setAuthenticationFailureHandler(failures);
+                                return filter;
+                            }
+                        }));
                 log.info("JWT bearer tokens; the client is the claim '{}'{}", properties.jwt().clientClaim(),
                         scope == null ? "" : ", scope '" + scope + "' required");
             }
@@ -129,9 +145,25 @@ class SecurityConfiguration {
         return http.build();
     }
 
+    /**
+     * The decoder, with a failure to fetch the issuer's discovery document (made lazily, at the
+     * first token) told as the issuer being out of reach, as a failure to fetch its keys already
+     * is: a {@link JwtException} that is not about the token, which Spring answers as a service
+     * failure (503 here) instead of letting it escape as a 500.
+     */
+    static JwtDecoder unreachableIssuerAsServiceFailure(JwtDecoder decoder) {
+        return token -> {
+            try {
+                return decoder.decode(token);
+            } catch (JwtDecoderInitializationException e) {
+                throw new JwtException("the issuer's configuration cannot be fetched", e);
+            }
+        };
+    }
+
     @Bean
-    JobQuota jobQuota(BucketStore buckets, SecurityProperties properties) {
-        return new JobQuota(buckets, properties.limits());
+    JobQuota jobQuota(JobSlots slots, SecurityProperties properties) {
+        return new JobQuota(slots, properties.limits());
     }
 
     /**

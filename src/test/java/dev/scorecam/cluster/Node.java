@@ -65,6 +65,8 @@ final class Node implements AutoCloseable {
                 "scorecam.engine.warmup-passes=0",
                 "scorecam.models.fashion-cnn.batch-size=64",
                 "scorecam.shutdown-grace=5s"));
+        // an extra setting replaces the default of the same name (repeated arguments would join as a list)
+        properties.removeIf(property -> extra.containsKey(property.substring(0, property.indexOf('='))));
         extra.forEach((key, value) -> properties.add(key + "=" + value));
         // as arguments: default properties would lose to application.yml
         ConfigurableApplicationContext context = new SpringApplicationBuilder(ScoreCamApplication.class)

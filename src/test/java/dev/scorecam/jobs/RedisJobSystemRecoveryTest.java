@@ -53,10 +53,14 @@ class RedisJobSystemRecoveryTest {
     }
 
     private RedisJobSystem<FakeWork, String> node(RedisServer redis, int maxDeliveries, int workers) {
+        return node(redis, new RedisJobSettings(prefix, Duration.ofMillis(300), maxDeliveries, Duration.ofMinutes(1)),
+                workers);
+    }
+
+    private RedisJobSystem<FakeWork, String> node(RedisServer redis, RedisJobSettings settings, int workers) {
         RedisClient client = RedisJobSystem.client(redis.uri(), Duration.ofSeconds(2));
         clients.add(client);
-        RedisJobSystem<FakeWork, String> node = new RedisJobSystem<>(client,
-                new RedisJobSettings(prefix, Duration.ofMillis(300), maxDeliveries, Duration.ofMinutes(1)),
+        RedisJobSystem<FakeWork, String> node = new RedisJobSystem<>(client, settings,
                 List.of(new ModelQueue<>(MODEL, 16, java.util.Collections.nCopies(workers, engine))),
                 new FakeWorkCodec(), FakeWorkCodec.TEXT, listener, Clock.systemUTC());
         nodes.add(node);
@@ -156,6 +160,27 @@ class RedisJobSystemRecoveryTest {
             assertThat(job.status()).as("%s", job).isEqualTo(JobStatus.SUCCEEDED);
         }
         assertThatThrownBy(() -> jobs.queue("other")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * A job must be held by a replica before it counts as accepted: on a Redis without replicas
+     * none confirms it, so the submission is refused as the backend being unavailable (503), after
+     * the replica timeout and not later, and the job is withdrawn rather than left to run unseen.
+     */
+    @Test
+    void aJobNoReplicaConfirmsIsRefusedAndWithdrawn() {
+        RedisServer redis = RedisServer.shared();
+        Duration replicaTimeout = Duration.ofMillis(300);
+        RedisJobSystem<FakeWork, String> api = node(redis, new RedisJobSettings(prefix, Duration.ofSeconds(30), 3,
+                Duration.ofMinutes(1), 1, replicaTimeout), 0);
+
+        long start = System.nanoTime();
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> api.submit(MODEL, FakeWork.quick("alone")));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(refused).isInstanceOf(BackendUnavailableException.class).hasMessageContaining("replica");
+        assertThat(took).isBetween(replicaTimeout, replicaTimeout.plusSeconds(2));
+        assertThat(api.queue(MODEL).waiting()).as("the unconfirmed job was withdrawn").isZero();
     }
 
     private static void awaitReachable(RedisJobSystem<?, ?> jobs) throws InterruptedException {

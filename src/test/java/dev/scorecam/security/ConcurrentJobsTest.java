@@ -53,7 +53,7 @@ class ConcurrentJobsTest {
     final InMemoryJobSystem<PreparedRequest, Explanation> system = new InMemoryJobSystem<>(
             List.of(new JobQueue<>(MODEL, 8, List.of(held, held, held), JobListener.NONE, Clock.systemUTC())),
             new JobStore<>(Duration.ofMinutes(1), 10, Ticker.systemTicker()), Clock.systemUTC());
-    final ExplanationJobs jobs = new ExplanationJobs(system, TestProperties.cpu(), new JobQuota(new LocalBuckets(),
+    final ExplanationJobs jobs = new ExplanationJobs(system, TestProperties.cpu(), new JobQuota(new LocalSlots(),
             new SecurityProperties.Limits(0, Duration.ofMinutes(1), 2, Map.of())));
     final PreparedRequest prepared = prepared();
     final ExecutorService callers = Executors.newCachedThreadPool();
@@ -94,7 +94,7 @@ class ConcurrentJobsTest {
 
     @Test
     void aRefusedSubmissionTakesNoSlot() {
-        JobQuota quota = new JobQuota(new LocalBuckets(), new SecurityProperties.Limits(0, Duration.ofMinutes(1), 1, Map.of()));
+        JobQuota quota = new JobQuota(new LocalSlots(), new SecurityProperties.Limits(0, Duration.ofMinutes(1), 1, Map.of()));
         ExplanationJobs full = new ExplanationJobs(system, TestProperties.cpu(), quota);
         PreparedRequest unknown = new PreparedRequest(mockModel("no-such-model"), null, null, null, 1, null, null, null, false);
 

@@ -1,5 +1,6 @@
 package dev.scorecam.security;
 
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -13,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A throw-away redis-server for a test: a child process on a free port, no persistence, stopped
  * on close. A test that needs one is skipped, saying how to get it, where the binary is missing
- * (.ci/run installs it: apt-get install redis-server).
+ * (.ci/run installs it: apt-get install redis-server), and fails there with
+ * {@code SCORECAM_REQUIRE_REDIS=true}, as CI sets it.
  */
 final class LocalRedis implements AutoCloseable {
 
@@ -29,7 +31,13 @@ final class LocalRedis implements AutoCloseable {
     }
 
     static LocalRedis start() throws IOException, InterruptedException {
-        assumeTrue(Files.isExecutable(BINARY), "no " + BINARY + ": apt-get install redis-server to run this test");
+        if (!Files.isExecutable(BINARY)) {
+            String why = "no " + BINARY + ": apt-get install redis-server to run this test";
+            if ("true".equalsIgnoreCase(System.getenv("SCORECAM_REQUIRE_REDIS"))) {
+                fail(why + "; SCORECAM_REQUIRE_REDIS=true makes this a failure, not a skip");
+            }
+            assumeTrue(false, why);
+        }
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();

@@ -63,7 +63,7 @@ class RateLimiterTest {
 
     @Test
     void concurrentJobsAreSlotsTakenAndGivenBackOnce() {
-        JobQuota quota = new JobQuota(new LocalBuckets(),
+        JobQuota quota = new JobQuota(new LocalSlots(),
                 limits(0, Duration.ofMinutes(1), 2, Map.of("resnet", new SecurityProperties.ModelLimits(0, 1))));
 
         JobQuota.Permit one = quota.acquire("alice", "fashion-cnn");
@@ -94,7 +94,7 @@ class RateLimiterTest {
 
     @Test
     void aModelRefusalGivesTheGlobalSlotBack() {
-        JobQuota quota = new JobQuota(new LocalBuckets(),
+        JobQuota quota = new JobQuota(new LocalSlots(),
                 limits(0, Duration.ofMinutes(1), 2, Map.of("resnet", new SecurityProperties.ModelLimits(0, 1))));
         quota.acquire("alice", "resnet");
         for (int i = 0; i < 5; i++) {

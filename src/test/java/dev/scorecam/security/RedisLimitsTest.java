@@ -60,14 +60,61 @@ class RedisLimitsTest {
 
     @Test
     void concurrentJobsCountAcrossNodes() {
-        JobQuota a = new JobQuota(new RedisBuckets(podA), limits(0, 1));
-        JobQuota b = new JobQuota(new RedisBuckets(podB), limits(0, 1));
+        try (RedisSlots slotsA = new RedisSlots(podA, Duration.ofSeconds(30));
+                RedisSlots slotsB = new RedisSlots(podB, Duration.ofSeconds(30))) {
+            JobQuota a = new JobQuota(slotsA, limits(0, 1));
+            JobQuota b = new JobQuota(slotsB, limits(0, 1));
 
-        JobQuota.Permit running = a.acquire("finn", "fashion-cnn");
-        assertThatThrownBy(() -> b.acquire("finn", "fashion-cnn")).isInstanceOf(RateLimitedException.class);
-        running.close(); // the job ended on node A
-        b.acquire("finn", "fashion-cnn");
-        assertThatThrownBy(() -> a.acquire("finn", "fashion-cnn")).isInstanceOf(RateLimitedException.class);
+            JobQuota.Permit running = a.acquire("finn", "fashion-cnn");
+            assertThatThrownBy(() -> b.acquire("finn", "fashion-cnn")).isInstanceOf(RateLimitedException.class);
+            running.close(); // the job ended on node A
+            b.acquire("finn", "fashion-cnn");
+            assertThatThrownBy(() -> a.acquire("finn", "fashion-cnn")).isInstanceOf(RateLimitedException.class);
+        }
+    }
+
+    /**
+     * Slots are leases: a live pod keeps its client's slots however long the job runs (it renews
+     * them), and a pod that dies holding slots gives them back within the lease (claim-after),
+     * without anyone releasing them.
+     */
+    @Test
+    void aDeadPodsSlotsComeBackWithinClaimAfter() throws InterruptedException {
+        Duration claimAfter = Duration.ofSeconds(1);
+        RedisClient dying = RedisClient.create(redis.url());
+        RedisSlots slotsA = new RedisSlots(dying, claimAfter);
+        try (RedisSlots slotsB = new RedisSlots(podB, claimAfter)) {
+            JobQuota a = new JobQuota(slotsA, limits(0, 2));
+            JobQuota b = new JobQuota(slotsB, limits(0, 2));
+            a.acquire("gwen", "fashion-cnn");
+            a.acquire("gwen", "fashion-cnn");
+
+            Thread.sleep(claimAfter.multipliedBy(3).toMillis()); // three lease lengths: renewed, still held
+            assertThatThrownBy(() -> b.acquire("gwen", "fashion-cnn")).isInstanceOf(RateLimitedException.class);
+
+            slotsA.close(); // the pod dies: no renewal, nothing given back
+            dying.shutdown();
+            long died = System.nanoTime();
+            JobQuota.Permit first = null;
+            while (first == null && System.nanoTime() - died < claimAfter.multipliedBy(5).toNanos()) {
+                try {
+                    first = b.acquire("gwen", "fashion-cnn");
+                } catch (RateLimitedException e) {
+                    Thread.sleep(20);
+                }
+            }
+            Duration back = Duration.ofNanos(System.nanoTime() - died);
+            assertThat(first).as("a slot of the dead pod came back").isNotNull();
+            assertThat(back).as("slots back within claim-after (and a margin for renewal timing)")
+                    .isLessThanOrEqualTo(claimAfter.plusMillis(500));
+            b.acquire("gwen", "fashion-cnn"); // both of the dead pod's slots
+            assertThatThrownBy(() -> b.acquire("gwen", "fashion-cnn")).isInstanceOf(RateLimitedException.class);
+            System.out.printf("RedisLimitsTest: a dead pod's job slots came back %d ms after it died (claim-after %d ms)%n",
+                    back.toMillis(), claimAfter.toMillis());
+        } finally {
+            slotsA.close();
+            dying.shutdown();
+        }
     }
 
     /**
@@ -78,12 +125,16 @@ class RedisLimitsTest {
     @Test
     void theRedisBackendPutsTheBucketsInRedis() {
         ApplicationContextRunner runner = new ApplicationContextRunner().withUserConfiguration(BucketStoreConfiguration.class);
-        runner.run(context -> assertThat(context).getBean(BucketStore.class).isInstanceOf(LocalBuckets.class));
+        runner.run(context -> {
+            assertThat(context).getBean(BucketStore.class).isInstanceOf(LocalBuckets.class);
+            assertThat(context).getBean(JobSlots.class).isInstanceOf(LocalSlots.class);
+        });
         runner.withPropertyValues("scorecam.queue.backend=redis")
                 .withBean("scorecamRedisClient", RedisClient.class, () -> RedisClient.create(redis.url()))
                 .withBean("someOtherRedisClient", RedisClient.class, () -> RedisClient.create("redis://127.0.0.1:1"))
                 .run(context -> {
                     assertThat(context).getBean(BucketStore.class).isInstanceOf(RedisBuckets.class);
+                    assertThat(context).getBean(JobSlots.class).isInstanceOf(RedisSlots.class);
                     RateLimiter limiter = new RateLimiter(context.getBean(BucketStore.class), limits(1, 0));
                     limiter.request("gus", null);
                     RateLimiter elsewhere = new RateLimiter(new RedisBuckets(podA), limits(1, 0));
@@ -117,12 +168,14 @@ class RedisLimitsTest {
         nowhere.setDefaultTimeout(Duration.ofSeconds(2));
         try {
             RateLimiter limiter = new RateLimiter(new RedisBuckets(nowhere), limits(2, 0));
-            JobQuota quota = new JobQuota(new RedisBuckets(nowhere), limits(0, 1));
+            RedisSlots slots = new RedisSlots(nowhere, Duration.ofSeconds(30));
+            JobQuota quota = new JobQuota(slots, limits(0, 1));
 
             assertThatThrownBy(() -> limiter.request("jo", null))
                     .isInstanceOf(dev.scorecam.jobs.BackendUnavailableException.class);
             assertThatThrownBy(() -> quota.acquire("jo", "fashion-cnn"))
                     .isInstanceOf(dev.scorecam.jobs.BackendUnavailableException.class);
+            slots.close();
         } finally {
             nowhere.shutdown();
         }

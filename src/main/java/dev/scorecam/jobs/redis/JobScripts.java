@@ -45,10 +45,28 @@ final class JobScripts {
         return keys;
     }
 
-    /** @return the job's place in the queue, or -1 when the model's queue is full */
+    /** What {@link #submit} answers when the model's queue is full. */
+    static final long FULL = -1;
+    /** What {@link #submit} answers when fewer replicas than asked confirmed the job in time. */
+    static final long UNCONFIRMED = -2;
+
+    /**
+     * Queues the job; where replicas must confirm it, then waits (bounded) until they hold it.
+     *
+     * @return the job's place in the queue, {@link #FULL} or {@link #UNCONFIRMED}
+     */
     long submit(UUID id, String model, String owner, int capacity, byte[] work, Instant now) {
-        return link.<Long>eval(Scripts.SUBMIT, ScriptOutputType.INTEGER, keys.job(id),
-                args(id, now, model, capacity, work, owner));
+        Object[] args = args(id, now, model, capacity, work, owner);
+        if (settings.waitForReplicas() == 0) {
+            return link.<Long>eval(Scripts.SUBMIT, ScriptOutputType.INTEGER, keys.job(id), args);
+        }
+        RedisCommands<String, byte[]> commands = link.confirming();
+        long place = link.<Long>eval(commands, Scripts.SUBMIT, ScriptOutputType.INTEGER, keys.job(id), args);
+        if (place < 0) {
+            return place;
+        }
+        Long replicas = commands.waitForReplication(settings.waitForReplicas(), settings.replicaTimeout().toMillis());
+        return replicas != null && replicas >= settings.waitForReplicas() ? place : UNCONFIRMED;
     }
 
     Start start(RedisCommands<String, byte[]> commands, UUID id, String model, String entry, String consumer) {

@@ -26,11 +26,13 @@ import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.api.sync.RedisCommands;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.scorecam.jobs.BackendUnavailableException;
 import dev.scorecam.jobs.JobError;
 import dev.scorecam.jobs.JobEvents;
 import dev.scorecam.jobs.JobFailedException;
@@ -61,6 +63,8 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
     private static final Logger log = LoggerFactory.getLogger(RedisJobSystem.class);
     private static final JobError INTERRUPTED = new JobError(JobError.Kind.SHUT_DOWN,
             "the server stopped waiting for this request; the job was cancelled");
+    private static final JobError NOT_ACCEPTED = new JobError(JobError.Kind.CANCELLED,
+            "the job was not confirmed as accepted; its submitter was told to retry");
     private static final Duration SWEEP = Duration.ofSeconds(1);
 
     private final RedisLink link;
@@ -131,7 +135,12 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
 
     /** As {@link #client(RedisURI, Duration)}, connecting within {@code connectTimeout}. */
     public static RedisClient client(RedisURI uri, Duration timeout, Duration connectTimeout) {
-        return RedisLink.client(uri, timeout, connectTimeout);
+        return RedisLink.client(uri, timeout, connectTimeout, null);
+    }
+
+    /** As {@link #client(RedisURI, Duration, Duration)}, with TLS keys and trust of its own ({@code ssl} may be null). */
+    public static RedisClient client(RedisURI uri, Duration timeout, Duration connectTimeout, SslOptions ssl) {
+        return RedisLink.client(uri, timeout, connectTimeout, ssl);
     }
 
     @Override
@@ -150,16 +159,35 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
             place = guard(() -> scripts.submit(id, model, owner, queue.capacity(), bytes, now));
         } catch (RuntimeException e) {
             listener.rejected(model);
+            withdraw(id); // the script may have run with its answer lost on the way back
             throw e;
         }
-        if (place < 0) {
+        if (place == JobScripts.FULL) {
             listener.rejected(model);
             throw new QueueFullException(model, queue.capacity(), retryAfter(model));
+        }
+        if (place == JobScripts.UNCONFIRMED) {
+            listener.rejected(model);
+            withdraw(id);
+            throw BackendUnavailableException.unconfirmed(settings.replicaTimeout());
         }
         JobSnapshot<R> queued = new JobSnapshot<>(id, model, owner, JobStatus.QUEUED, (int) place, Optional.empty(), now,
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         listener.queued(queued);
         return queued;
+    }
+
+    /**
+     * Cancels a job whose submitter was told it was not accepted, so that it does not run unseen
+     * (its id was never given out). Best effort: where Redis cannot be reached now, a job the
+     * script did queue runs once, for nobody.
+     */
+    private void withdraw(UUID id) {
+        try {
+            scripts.cancel(id, NOT_ACCEPTED);
+        } catch (RuntimeException e) {
+            log.debug("Job {} could not be withdrawn", id, e);
+        }
     }
 
     /** The job is in Redis like any other (a worker elsewhere computes it); only its caller knows its id. */

@@ -16,6 +16,7 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -40,6 +41,8 @@ final class RedisLink implements AutoCloseable {
     private final RedisClient client;
     private final Map<String, String> digests = new ConcurrentHashMap<>();
     private StatefulRedisConnection<String, byte[]> shared;
+    private final Object confirmingLock = new Object();
+    private StatefulRedisConnection<String, byte[]> confirming;
 
     RedisLink(RedisClient client) {
         this.client = client;
@@ -47,16 +50,25 @@ final class RedisLink implements AutoCloseable {
 
     /**
      * A client as the job system needs it: commands fail fast while disconnected, and wait at most
-     * {@code timeout} for an answer; connecting waits at most {@code connectTimeout}.
+     * {@code timeout} for an answer; connecting waits at most {@code connectTimeout} for the socket
+     * and {@code timeout} for the handshake (the URI's own timeout, a minute by default, would hold
+     * a caller that long on a link that accepts and then says nothing).
+     *
+     * @param uri where to connect; its timeout is set to {@code timeout}
+     * @param ssl keys and trust for TLS, or null for the JVM's defaults
      */
-    static RedisClient client(RedisURI uri, Duration timeout, Duration connectTimeout) {
+    static RedisClient client(RedisURI uri, Duration timeout, Duration connectTimeout, SslOptions ssl) {
+        uri.setTimeout(timeout); // on the URI itself: Lettuce's copy of a URI leaves its sentinels out
         RedisClient client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
+        ClientOptions.Builder options = ClientOptions.builder()
                 .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
                 .autoReconnect(false)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .build());
+                .timeoutOptions(TimeoutOptions.enabled(timeout));
+        if (ssl != null) {
+            options.sslOptions(ssl);
+        }
+        client.setOptions(options.build());
         return client;
     }
 
@@ -70,6 +82,20 @@ final class RedisLink implements AutoCloseable {
             shared = client.connect(CODEC);
         }
         return shared.sync();
+    }
+
+    /**
+     * The connection for writes that replicas must confirm: {@code WAIT} holds the connection it
+     * is sent on until they do, so it is not the shared one. Each caller's {@code WAIT} follows its
+     * own write on this connection, so it covers that write.
+     */
+    RedisCommands<String, byte[]> confirming() {
+        synchronized (confirmingLock) {
+            if (confirming == null || !confirming.isOpen()) {
+                confirming = client.connect(CODEC);
+            }
+            return confirming.sync();
+        }
     }
 
     /** A connection of its own, for a worker's blocking reads. */
@@ -131,6 +157,12 @@ final class RedisLink implements AutoCloseable {
         if (shared != null) {
             shared.close();
             shared = null;
+        }
+        synchronized (confirmingLock) {
+            if (confirming != null) {
+                confirming.close();
+                confirming = null;
+            }
         }
     }
 }
