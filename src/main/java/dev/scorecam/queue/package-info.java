@@ -3,6 +3,7 @@
  * process or shared through Redis), their workers on each model's copies, and what the API asks of
  * it ({@link dev.scorecam.queue.ExplanationJobs}: wait with a timeout, submit, find, cancel). May
  * import {@code explain}, {@code wire}, {@code jobs} (and its Redis system), {@code model},
- * {@code config} and {@code security}'s job quota; {@code api} imports it.
+ * {@code config}, {@code cluster}'s Redis client and {@code security}'s job quota; {@code api}
+ * imports it.
  */
 package dev.scorecam.queue;
