@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
@@ -18,6 +19,7 @@ import dev.scorecam.cam.CamMethod;
 import dev.scorecam.cam.TargetMap;
 import dev.scorecam.cam.Faithfulness;
 import dev.scorecam.cam.FaithfulnessResult;
+import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.cam.Network;
 import dev.scorecam.cam.ObservedNetwork;
 import dev.scorecam.cam.Progress;
@@ -205,6 +207,26 @@ public final class ServedModel implements AutoCloseable {
             NDArray x = manager.create(chw, new Shape(1, 3, format.height(), format.width()));
             return FAITHFULNESS.measure(listened, x, explanations, steps, batchSize, progress);
         }
+    }
+
+    /** What runs the network, as model.yaml names it: {@code torchscript}, {@code onnxruntime}. */
+    public String engine() {
+        return modelPackage.engine().id();
+    }
+
+    /** What the network offers beyond features and forward passes. */
+    public Set<Network.Capability> capabilities() {
+        return network.capabilities();
+    }
+
+    /** Whether this model can run the method (its engine offers what the method needs). */
+    public boolean supports(MethodCatalogue.Method method) {
+        return method.runsOn(capabilities());
+    }
+
+    /** The catalogue's methods this model can run, in its order. */
+    public List<MethodCatalogue.Method> methods() {
+        return MethodCatalogue.runnableOn(capabilities());
     }
 
     public ModelPackage modelPackage() {

@@ -17,6 +17,7 @@ public enum ProblemType {
     INVALID_PARAMETER(400, "invalid-parameter", "Invalid parameter"),
     INVALID_IMAGE(400, "invalid-image", "Invalid image"),
     UNKNOWN_METHOD(400, "unknown-method", "Unknown explanation method"),
+    METHOD_UNSUPPORTED(400, "method-unsupported", "Method not supported by this model"),
     UNKNOWN_TARGET(400, "unknown-target", "Unknown target class"),
     TOO_MANY_TARGETS(400, "too-many-targets", "Too many target classes"),
     UNAUTHENTICATED(401, "unauthenticated", "Unauthenticated"),
