@@ -7,6 +7,8 @@ package and as its ONNX twin, and a broken .onnx.
 Writes (relative to the repository root):
   src/test/resources/models/twin/torchscript/{model.pt,model.yaml}
   src/test/resources/models/twin/onnxruntime/{model.onnx,head.onnx,model.yaml}
+  src/test/resources/models/twin/packaged/{model.onnx,head.onnx,model.yaml}   logits-only.onnx through
+                                          tools/package_onnx.py (target: the last MaxPool's output)
   src/test/resources/models/onnx-broken/logits-only.onnx   the network without the activations output
 The CNN (seeded random weights, 3x32x32 -> 12 channels at 8x8 -> 5 classes) is a few kB in each form.
 """
@@ -17,12 +19,14 @@ import torch
 import torch.nn as nn
 
 from model_package import SplitNetwork, descriptor, write_package
+import package_onnx
 from onnx_package import write_onnx_package, _export
 
 REPO = Path(__file__).resolve().parent.parent
 TWIN = REPO / "src/test/resources/models/twin"
 BROKEN = REPO / "src/test/resources/models/onnx-broken"
 LABELS = ["a", "b", "c", "d", "e"]
+PACKAGED_TARGET = "/feature_net/feature_net.6/MaxPool_output_0"
 
 
 def twin_network():
@@ -36,6 +40,12 @@ def twin_network():
     return SplitNetwork(features, head).eval()
 
 
+def write_labels():
+    labels = BROKEN.parent / "twin-labels.txt.tmp"
+    labels.write_text("\n".join(LABELS) + "\n")
+    return labels
+
+
 def main():
     network = twin_network()
     x = torch.rand(2, 3, 32, 32, generator=torch.Generator().manual_seed(0))
@@ -46,6 +56,10 @@ def main():
                        "test fixture by tools/make_onnx_test_models.py: the ONNX twin", x)
     BROKEN.mkdir(parents=True, exist_ok=True)
     _export(network, x, BROKEN / "logits-only.onnx", "input", ["logits"])
+    package_onnx.main([str(BROKEN / "logits-only.onnx"), "--target-tensor", PACKAGED_TARGET, "--name", "twin-packaged",
+                       "--mean", "0.5", "0.5", "0.5", "--std", "0.25", "0.25", "0.25", "--labels-file",
+                       str(write_labels()), "--batch-size", "8", "--out", str(TWIN / "packaged")])
+    (BROKEN.parent / "twin-labels.txt.tmp").unlink()
     for path in sorted([*TWIN.rglob("*"), *BROKEN.rglob("*")]):
         if path.is_file():
             print(f"{path.relative_to(REPO)}: {path.stat().st_size} bytes")

@@ -63,8 +63,8 @@ def output_ranks(model):
 
 
 def write_onnx_package(out_dir, package, meta, comment, x, with_head=True):
-    """Exports an eager ScoreCamPackage module (features/head) as model.onnx (+ head.onnx) and
-    writes model.yaml with engine: onnxruntime. Returns the activations' shape."""
+    """Exports a ScoreCamPackage module (features/head; eager, or a loaded model.pt) as model.onnx
+    (+ head.onnx) and writes model.yaml with engine: onnxruntime. Returns the activations' shape."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     package = package.eval()
@@ -73,12 +73,14 @@ def write_onnx_package(out_dir, package, meta, comment, x, with_head=True):
         logits = package.head(a)
     if a.dim() != 4:
         raise PackageError(f"the target layer gives shape {tuple(a.shape)}, not (N,K,h,w)")
-    model = _export(_LogitsAndActivations(package), x, out_dir / MODEL_FILE, "input", ["logits", "activations"])
+    # A TorchScript package (model.pt) cannot be traced through; scripted wrappers export its graphs.
+    wrap = torch.jit.script if isinstance(package, torch.jit.ScriptModule) else (lambda module: module)
+    model = _export(wrap(_LogitsAndActivations(package)), x, out_dir / MODEL_FILE, "input", ["logits", "activations"])
     ranks = output_ranks(model)
     if list(ranks.values()) != [2, 4]:
         raise PackageError(f"{MODEL_FILE} outputs {ranks}; expected the logits (rank 2) and the activations (rank 4)")
     if with_head:
-        _export(_Head(package), a, out_dir / HEAD_FILE, "activations", ["logits"])
+        _export(wrap(_Head(package)), a, out_dir / HEAD_FILE, "activations", ["logits"])
     elif (out_dir / HEAD_FILE).exists():
         (out_dir / HEAD_FILE).unlink()
     write_descriptor(out_dir, meta, comment)

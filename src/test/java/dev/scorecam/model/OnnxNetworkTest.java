@@ -40,17 +40,21 @@ class OnnxNetworkTest {
 
     static ServedModel torchScript;
     static ServedModel onnx;
+    /** The network exported without the activations, then packaged by tools/package_onnx.py. */
+    static ServedModel packaged;
 
     @BeforeAll
     static void load() {
         torchScript = ServedModel.load(ModelPackageReader.read(TWIN.resolve("torchscript")), Device.cpu(), 8, 0);
         onnx = ServedModel.load(ModelPackageReader.read(TWIN.resolve("onnxruntime")), Device.cpu(), 8, 0);
+        packaged = ServedModel.load(ModelPackageReader.read(TWIN.resolve("packaged")), Device.cpu(), 8, 0);
     }
 
     @AfterAll
     static void close() {
         torchScript.close();
         onnx.close();
+        packaged.close();
     }
 
     @Test
@@ -70,9 +74,14 @@ class OnnxNetworkTest {
         float[] image = image(7);
         CamResult expected = torchScript.explain(method, image, Targets.topK(2), ScoreKind.PROBABILITY, 8,
                 Progress.NONE, ForwardPassListener.NONE);
-        CamResult actual = onnx.explain(method, image, Targets.topK(2), ScoreKind.PROBABILITY, 8,
-                Progress.NONE, ForwardPassListener.NONE);
+        for (ServedModel model : new ServedModel[] {onnx, packaged}) {
+            CamResult actual = model.explain(method, image, Targets.topK(2), ScoreKind.PROBABILITY, 8,
+                    Progress.NONE, ForwardPassListener.NONE);
+            assertSameMaps(name + " on " + model.name(), actual, expected);
+        }
+    }
 
+    private static void assertSameMaps(String name, CamResult actual, CamResult expected) {
         assertThat(actual.forwardPasses()).isEqualTo(expected.forwardPasses());
         assertThat(maxAbsDifference(actual.logits(), expected.logits())).isLessThan(MAX_ABS_DIFFERENCE);
         for (int t = 0; t < expected.maps().size(); t++) {
