@@ -4,6 +4,13 @@
     /usr/bin/python3 tools/export_model.py --arch resnet50 --weights resnet50.pth \
         --labels-file imagenet_classes.txt --out models/resnet50
 
+--format onnx writes an onnxruntime package instead (model.onnx with the logits and the target
+layer's activations as outputs, head.onnx, model.yaml with engine: onnxruntime; tools/onnx_package.py);
+--from-package DIR --format onnx converts an existing TorchScript package (e.g. the demo model):
+
+    /usr/bin/python3 tools/export_model.py --from-package src/main/resources/demo-model/fashion-cnn \
+        --format onnx --name fashion-cnn-onnx --out models/fashion-cnn-onnx
+
 The model is traced with torch.fx (torchvision's NodePathTracer, the tracer behind
 create_feature_extractor) and its graph is cut at the target layer's output node:
   features(x) = every node up to and including the target layer's last node,
@@ -27,8 +34,10 @@ import torch
 import torch.fx as fx
 import torch.nn as nn
 import torchvision
+import yaml
 from torchvision.models import feature_extraction
 
+from onnx_package import write_onnx_package
 from model_package import (RESIZE_MODES, ChannelsLast, PackageError, SplitNetwork, check_split,
                            descriptor, freeze, write_package)
 
@@ -173,7 +182,35 @@ def read_labels(path, default_count):
     return labels
 
 
+def convert_package(args):
+    """An existing TorchScript package as an onnxruntime package, with its model.yaml."""
+    source = Path(args.from_package)
+    if not (source / "model.pt").is_file() or not (source / "model.yaml").is_file():
+        raise ExportError(f"--from-package {source} holds no model.pt and model.yaml")
+    meta = yaml.safe_load((source / "model.yaml").read_text())
+    meta.pop("engine", None)
+    if args.name:
+        meta["name"] = args.name
+    module = torch.jit.load(str(source / "model.pt")).eval()
+    size = meta["input"]
+    x = torch.randn(2, 3, size["height"], size["width"], generator=torch.Generator().manual_seed(args.seed))
+    check_split(module, x)
+    shape = write_onnx_package(args.out, module, meta, f"{source.name} converted by tools/export_model.py "
+                               f"--from-package; activations {list(shape_of(module, x)[1:])}", x)
+    print(f"wrote {args.out}/model.onnx, head.onnx, model.yaml: {source}, features {list(shape[1:])}")
+    return meta
+
+
+def shape_of(module, x):
+    with torch.no_grad():
+        return tuple(module.features(x).shape)
+
+
 def export(args):
+    if args.from_package:
+        if args.format != "onnx":
+            raise ExportError("--from-package converts a TorchScript package to --format onnx")
+        return convert_package(args)
     labels = read_labels(args.labels_file, None)
     model = build_model(args.arch, len(labels) if labels else None, args.weights, args.seed)
     if args.list_layers:
@@ -185,6 +222,8 @@ def export(args):
 
     generator = torch.Generator().manual_seed(args.seed)
     x = torch.randn(2, 3, args.input_size, args.input_size, generator=generator)
+    if args.format == "onnx":
+        return export_onnx(args, model, package, layer, split_name, labels, x)
     if args.freeze:
         scripted = freeze(to_torchscript(ChannelsLast(package).eval(), x))
     else:
@@ -209,9 +248,30 @@ def export(args):
     return meta
 
 
+def export_onnx(args, model, package, layer, split_name, labels, x):
+    with torch.no_grad():
+        expected = model(x)
+    classes = expected.shape[1]
+    labels = labels or [f"class_{i}" for i in range(classes)]
+    if len(labels) != classes:
+        raise ExportError(f"{len(labels)} labels for a model with {classes} outputs")
+    shape = check_split(package, x, expected)
+    meta = descriptor(args.name or args.arch, args.input_size, args.input_size, args.mean, args.std,
+                      args.resize, labels, layer, args.batch_size)
+    write_onnx_package(args.out, package, meta, f"{args.arch} exported by tools/export_model.py (onnx); the "
+                       f"activations output ends at fx node {split_name}, {list(shape[1:])} for a "
+                       f"{args.input_size} px input", x)
+    print(f"wrote {args.out}/model.onnx, head.onnx, model.yaml: {args.arch}, target layer {split_name} "
+          f"(requested {layer}), features {list(shape[1:])}, {classes} classes")
+    return meta
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description="Export a torchvision classifier as a model package.")
-    p.add_argument("--arch", required=True, help="any torchvision.models classifier name")
+    p.add_argument("--arch", help="any torchvision.models classifier name")
+    p.add_argument("--format", choices=("torchscript", "onnx"), default="torchscript",
+                   help="model.pt for the torchscript engine, or model.onnx + head.onnx for onnxruntime")
+    p.add_argument("--from-package", help="with --format onnx: convert this TorchScript package instead")
     p.add_argument("--weights", help="state_dict .pth (default: random weights, seeded)")
     p.add_argument("--target-layer", help="layer whose output is features() "
                    "(default: resnet layer4, vgg last ReLU, others features)")
@@ -231,6 +291,8 @@ def parse_args(argv=None):
     args = p.parse_args(argv)
     if not args.list_layers and not args.out:
         p.error("--out is required")
+    if not args.arch and not args.from_package:
+        p.error("--arch (or --from-package) is required")
     return args
 
 

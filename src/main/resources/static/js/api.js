@@ -103,6 +103,7 @@ export function plainWords(problem) {
     case 'invalid-image': return 'That file looks like an image but is damaged or cannot be decoded.';
     case 'unknown-target': return 'The model has no such class.';
     case 'unknown-method': return 'The server does not offer that method.';
+    case 'method-unsupported': return 'This model cannot run that method; choose another.';
     case 'unknown-model': return 'The server has no such model.';
     case 'invalid-parameter': return 'One of the settings is out of range.';
     case 'job-cancelled': return 'The explanation was cancelled.';

@@ -85,13 +85,23 @@ async function loadModels() {
 function describeModel() {
   const m = model();
   ui.modelHint.textContent = m ? `${m.labels.length} classes, ${m.input.width}x${m.input.height} input, `
-    + `${m.channels} channels at ${m.targetLayer}` : '';
+    + `${m.channels} channels at ${m.targetLayer}` + (m.engine ? ` (${m.engine})` : '') : '';
   fillTargets([]);
+  offerMethods();
 }
 
 async function loadMethods() {
   state.methods = await api.methods();
-  ui.method.replaceChildren(...state.methods.map((m) => new Option(m.title || m.name, m.name)));
+  offerMethods();
+}
+
+/** The methods the chosen model runs (a server that does not say offers them all); the choice kept when it still runs. */
+function offerMethods() {
+  const runs = model()?.methods;
+  const offered = state.methods.filter((m) => !runs || runs.includes(m.name));
+  const chosen = ui.method.value;
+  ui.method.replaceChildren(...offered.map((m) => new Option(m.title || m.name, m.name)));
+  if (offered.some((m) => m.name === chosen)) ui.method.value = chosen;
   showMethodParameters();
 }
 

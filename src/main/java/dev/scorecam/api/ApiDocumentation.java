@@ -129,8 +129,8 @@ class ApiDocumentation implements OpenApiCustomizer {
             removeAcceptHeader(op);
             formParameters(op, ExplanationForm.fields(), Rendering.fields());
             explanationContent(op.getResponses().get("200"));
-            errors(op, INVALID_REQUEST, INVALID_PARAMETER, INVALID_IMAGE, UNKNOWN_METHOD, UNKNOWN_TARGET,
-                    TOO_MANY_TARGETS, UNKNOWN_MODEL, NOT_ACCEPTABLE, UPLOAD_TOO_LARGE, IMAGE_TOO_LARGE,
+            errors(op, INVALID_REQUEST, INVALID_PARAMETER, INVALID_IMAGE, UNKNOWN_METHOD, METHOD_UNSUPPORTED,
+                    UNKNOWN_TARGET, TOO_MANY_TARGETS, UNKNOWN_MODEL, NOT_ACCEPTABLE, UPLOAD_TOO_LARGE, IMAGE_TOO_LARGE,
                     UNSUPPORTED_IMAGE, UNSUPPORTED_MEDIA_TYPE, INFERENCE_FAILED, INTERNAL_ERROR, QUEUE_FULL,
                     SHUTTING_DOWN, TIMEOUT, JOB_ABANDONED, BACKEND_UNAVAILABLE);
         });
@@ -149,8 +149,8 @@ class ApiDocumentation implements OpenApiCustomizer {
                     .addHeaderObject("Location", header("The job: /v1/jobs/{id}"));
             op.getResponses().addApiResponse("202", accepted);
             formParameters(op, ExplanationForm.fields(), List.of());
-            errors(op, INVALID_REQUEST, INVALID_PARAMETER, INVALID_IMAGE, UNKNOWN_METHOD, UNKNOWN_TARGET,
-                    TOO_MANY_TARGETS, UNKNOWN_MODEL, UPLOAD_TOO_LARGE, IMAGE_TOO_LARGE, UNSUPPORTED_IMAGE,
+            errors(op, INVALID_REQUEST, INVALID_PARAMETER, INVALID_IMAGE, UNKNOWN_METHOD, METHOD_UNSUPPORTED,
+                    UNKNOWN_TARGET, TOO_MANY_TARGETS, UNKNOWN_MODEL, UPLOAD_TOO_LARGE, IMAGE_TOO_LARGE, UNSUPPORTED_IMAGE,
                     UNSUPPORTED_MEDIA_TYPE, INTERNAL_ERROR, QUEUE_FULL, SHUTTING_DOWN, BACKEND_UNAVAILABLE);
         });
         operation(api, "/v1/jobs/{id}", PathItem.HttpMethod.GET, op -> {
@@ -335,6 +335,8 @@ class ApiDocumentation implements OpenApiCustomizer {
     private static void examples(Map<String, Schema> schemas) {
         schemas.get("ModelInfo").example(ordered(
                 "name", "fashion-cnn",
+                "engine", "torchscript",
+                "methods", MethodCatalogue.names(),
                 "input", ordered("width", 96, "height", 96, "mean", List.of(0.0, 0.0, 0.0), "std", List.of(1.0, 1.0, 1.0),
                         "resize", "stretch"),
                 "labels", List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",

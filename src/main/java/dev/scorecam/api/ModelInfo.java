@@ -2,17 +2,22 @@ package dev.scorecam.api;
 
 import java.util.List;
 
+import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.imaging.InputFormat;
 import dev.scorecam.model.ServedModel;
 
 /**
  * What a client needs to know to call a model.
  *
+ * @param engine what runs the network: torchscript or onnxruntime
+ * @param methods the methods this model runs (its engine offers what they need), by name
  * @param precision what the network computes in: fp32, bf16 or fp16
  * @param batchSizeFrom {@code auto} when the batch size was measured at warm-up, {@code configured} otherwise
  */
 record ModelInfo(
         String name,
+        String engine,
+        List<String> methods,
         Input input,
         List<String> labels,
         String targetLayer,
@@ -31,6 +36,8 @@ record ModelInfo(
         InputFormat input = model.modelPackage().input();
         return new ModelInfo(
                 model.name(),
+                model.engine(),
+                model.methods().stream().map(MethodCatalogue.Method::name).toList(),
                 new Input(input.width(), input.height(), input.mean(), input.std(),
                         input.resize().id()),
                 model.modelPackage().labels(),

@@ -54,6 +54,9 @@ final class ProblemExamples {
             case INVALID_IMAGE -> Problems.of(InvalidImageException.truncatedOrCorrupt(ImageFormat.PNG, null));
             // method=gradcam
             case UNKNOWN_METHOD -> Problems.of(Rejection.unknownMethod("lime", String.join(", ", MethodCatalogue.names())));
+            // method=gradcam on a model served by ONNX Runtime
+            case METHOD_UNSUPPORTED -> Problems.of(Rejection.methodUnsupported("gradcam", "resnet18-onnx", "onnxruntime",
+                    "gradients", "scorecam, faster-scorecam, sscam, iscam"));
             // target=Giraffe
             case UNKNOWN_TARGET -> Problems.of(Rejection.unknownTarget("Giraffe"));
             // eleven targets, scorecam.limits.max-targets=10

@@ -36,9 +36,10 @@ final class CamRun {
         this.input = input;
         this.height = (int) input.getShape().get(2);
         this.width = (int) input.getShape().get(3);
-        this.activations = network.features(input).squeeze(0);
+        Network.Pass pass = network.pass(input);
+        this.activations = pass.activations().squeeze(0);
         this.channels = (int) activations.getShape().get(0);
-        this.logits = network.head(activations.expandDims(0)).toFloatArray();
+        this.logits = pass.logits().toFloatArray();
         List<Target> chosen = new ArrayList<>();
         for (int c : targets.select(logits)) {
             if (c < 0 || c >= logits.length) {

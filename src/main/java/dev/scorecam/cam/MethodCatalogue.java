@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -15,9 +16,28 @@ public final class MethodCatalogue {
 
     public static final String DEFAULT = "scorecam";
 
-    /** A method as the catalogue lists it, with the parameters it takes and how it is made from their values. */
+    /**
+     * A method as the catalogue lists it, with the parameters it takes, how it is made from their
+     * values, and what it needs of the network beyond features and forward passes.
+     */
     public record Method(String name, String title, String description, String cost, List<MethodParameter> parameters,
-            Function<MethodArguments, CamMethod> factory) {}
+            Function<MethodArguments, CamMethod> factory, Set<Network.Capability> needs) {
+
+        public Method {
+            needs = Set.copyOf(needs);
+        }
+
+        /** A method that needs only features and forward passes, which every network offers. */
+        public Method(String name, String title, String description, String cost, List<MethodParameter> parameters,
+                Function<MethodArguments, CamMethod> factory) {
+            this(name, title, description, cost, parameters, factory, Set.of());
+        }
+
+        /** Whether a network offering these capabilities can run it. */
+        public boolean runsOn(Set<Network.Capability> offered) {
+            return offered.containsAll(needs);
+        }
+    }
 
     /** A method with its parameters checked and bound. */
     public record Choice(Method method, MethodArguments arguments, CamMethod cam) {
@@ -58,11 +78,12 @@ public final class MethodCatalogue {
                     p -> new IntegratedScoreCam(p.intValue(STEPS))),
             new Method("gradcam", "Grad-CAM",
                     "Selvaraju et al. 2017: channel weights are the spatial mean of the class score's gradient.",
-                    "1 forward + 1 backward pass", List.of(), p -> new GradCam()),
+                    "1 forward + 1 backward pass", List.of(), p -> new GradCam(), Set.of(Network.Capability.GRADIENTS)),
             new Method("gradcam++", "Grad-CAM++",
                     "Chattopadhay et al. 2018: positive gradients weighted by the closed-form alphas of the paper "
                             + "(exponential of the score).",
-                    "1 forward + 1 backward pass", List.of(), p -> new GradCamPlusPlus()));
+                    "1 forward + 1 backward pass", List.of(), p -> new GradCamPlusPlus(),
+                    Set.of(Network.Capability.GRADIENTS)));
 
     private MethodCatalogue() {}
 
@@ -72,6 +93,11 @@ public final class MethodCatalogue {
 
     public static Optional<Method> find(String name) {
         return METHODS.stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+
+    /** The methods a network offering these capabilities can run, in the catalogue's order. */
+    public static List<Method> runnableOn(Set<Network.Capability> offered) {
+        return METHODS.stream().filter(m -> m.runsOn(offered)).toList();
     }
 
     /** The names, in the catalogue's order, for messages. */

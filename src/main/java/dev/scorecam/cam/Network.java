@@ -1,5 +1,8 @@
 package dev.scorecam.cam;
 
+import java.util.EnumSet;
+import java.util.Set;
+
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -9,6 +12,17 @@ import ai.djl.ndarray.NDArray;
  * to the manager of the input.
  */
 public interface Network {
+
+    /** What a network can do beyond features and forward, and so which methods it can run. */
+    enum Capability {
+        /** {@link #head}: logits from activations the method changed. */
+        HEAD,
+        /** {@link #headGradient}: a backward pass. */
+        GRADIENTS
+    }
+
+    /** The activations and logits of one pass of the input. */
+    record Pass(NDArray activations, NDArray logits) {}
 
     /** The activations A of the target layer, (N,K,h,w). */
     NDArray features(NDArray input);
@@ -30,5 +44,16 @@ public interface Network {
      */
     default NDArray headGradient(NDArray activations, NDArray outputGradient) {
         throw new UnsupportedOperationException("this network computes no gradients");
+    }
+
+    /** One pass of the input that gives both A and the logits; by default {@code features} then {@code head}. */
+    default Pass pass(NDArray input) {
+        NDArray activations = features(input);
+        return new Pass(activations, head(activations));
+    }
+
+    /** What this network offers; by default everything (an engine that cannot do something says so). */
+    default Set<Capability> capabilities() {
+        return EnumSet.allOf(Capability.class);
     }
 }

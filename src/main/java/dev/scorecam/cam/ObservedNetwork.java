@@ -1,5 +1,6 @@
 package dev.scorecam.cam;
 
+import java.util.Set;
 import java.util.function.LongConsumer;
 
 import ai.djl.ndarray.NDArray;
@@ -33,6 +34,17 @@ public final class ObservedNetwork implements Network {
     public NDArray features(NDArray input) {
         passes.accept(input.getShape().get(0));
         return network.features(input);
+    }
+
+    @Override
+    public Pass pass(NDArray input) {
+        passes.accept(input.getShape().get(0));
+        return network.pass(input);
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return network.capabilities();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.scorecam.explain;
 
 import java.awt.image.BufferedImage;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -53,6 +54,13 @@ public class Explainer {
     public PreparedRequest prepare(ExplanationRequest request) {
         ServedModel model = model(request.model());
         MethodCatalogue.Choice method = method(request);
+        if (!model.supports(method.method())) {
+            throw Rejection.methodUnsupported(method.name(), model.name(), model.engine(),
+                    String.join(" and ", method.method().needs().stream()
+                            .filter(need -> !model.capabilities().contains(need))
+                            .map(need -> need.name().toLowerCase(Locale.ROOT)).sorted().toList()),
+                    String.join(", ", model.methods().stream().map(MethodCatalogue.Method::name).toList()));
+        }
         ScoreKind score = scoreKind(request.score());
         int batchSize = batchSize(request.batchSize(), model);
         Targets targets = TargetSelection.resolve(

@@ -9,6 +9,7 @@ import dev.scorecam.problem.ProblemType;
 public enum Rejection {
     UNKNOWN_MODEL(ProblemType.UNKNOWN_MODEL),
     UNKNOWN_METHOD(ProblemType.UNKNOWN_METHOD),
+    METHOD_UNSUPPORTED(ProblemType.METHOD_UNSUPPORTED),
     UNKNOWN_TARGET(ProblemType.UNKNOWN_TARGET),
     TOO_MANY_TARGETS(ProblemType.TOO_MANY_TARGETS),
     INVALID_PARAMETER(ProblemType.INVALID_PARAMETER);
@@ -35,6 +36,17 @@ public enum Rejection {
     public static RequestRejectedException unknownMethod(String method, String offered) {
         return UNKNOWN_METHOD.because("method '" + method + "' is not offered; use one of " + offered
                 + " (GET /v1/methods describes them)");
+    }
+
+    /**
+     * @param needs what the method needs that the model's engine does not offer, e.g. "gradients"
+     * @param supported the methods the model runs, e.g. "scorecam, sscam"
+     */
+    public static RequestRejectedException methodUnsupported(String method, String model, String engine, String needs,
+            String supported) {
+        return METHOD_UNSUPPORTED.because("method '" + method + "' needs " + needs + ", which model '" + model
+                + "' on engine " + engine + " does not offer; it runs " + supported
+                + " (GET /v1/models/" + model + " lists them)");
     }
 
     public static RequestRejectedException unknownTarget(String target) {

@@ -9,6 +9,8 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 
+import org.slf4j.LoggerFactory;
+
 import dev.scorecam.cam.Network;
 
 /**
@@ -18,10 +20,31 @@ import dev.scorecam.cam.Network;
  */
 public enum ModelEngine {
 
-    TORCHSCRIPT("torchscript", "TorchScript with forward/features/head", TorchScriptNetwork::load);
+    TORCHSCRIPT("torchscript", "TorchScript with forward/features/head", ".pt", TorchScriptNetwork::load),
+    ONNXRUNTIME("onnxruntime", "ONNX with the logits and the target layer's activations as outputs", ".onnx",
+            OnnxNetwork::load);
 
-    /** A network file loaded on a device: the model owns its native memory and makes each request's arrays. */
-    record Loaded(Model model, Network network) {}
+    /**
+     * A network file loaded on a device: the model makes each request's arrays; {@code engineResources}
+     * is what else the engine holds natively (nothing for libtorch, whose model owns its module).
+     */
+    record Loaded(Model model, Network network, AutoCloseable engineResources) {
+
+        Loaded(Model model, Network network) {
+            this(model, network, () -> {});
+        }
+
+        /** Frees the engine's resources and the model's arrays; never throws. */
+        void close() {
+            try {
+                engineResources.close();
+            } catch (Exception e) {
+                LoggerFactory.getLogger(ModelEngine.class).warn("Closing {} failed: {}", model.getName(), e.toString());
+            } finally {
+                model.close();
+            }
+        }
+    }
 
     @FunctionalInterface
     interface Loader {
@@ -32,12 +55,20 @@ public enum ModelEngine {
 
     private final String id;
     private final String expects;
+    private final String extension;
     private final Loader loader;
 
-    ModelEngine(String id, String expects, Loader loader) {
+    ModelEngine(String id, String expects, String extension, Loader loader) {
         this.id = id;
         this.expects = expects;
+        this.extension = extension;
         this.loader = loader;
+    }
+
+    /** The package's network file in a precision: model.pt, model-bf16.pt, model.onnx. */
+    String networkFile(Precision precision) {
+        String torchScript = precision.weightsFile();
+        return torchScript.substring(0, torchScript.length() - ".pt".length()) + extension;
     }
 
     /** As model.yaml writes it. */

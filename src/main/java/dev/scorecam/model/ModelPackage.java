@@ -26,11 +26,11 @@ public record ModelPackage(
 
     /** The float32 network, which every package has. */
     public Path weights() {
-        return directory.resolve(WEIGHTS_FILE);
+        return weights(Precision.FP32);
     }
 
-    /** The network in the given precision; only {@code model.pt} (fp32) is required. */
+    /** The network in the given precision; only the fp32 one ({@code model.pt}, {@code model.onnx}) is required. */
     public Path weights(Precision precision) {
-        return directory.resolve(precision.weightsFile());
+        return directory.resolve(engine.networkFile(precision));
     }
 }

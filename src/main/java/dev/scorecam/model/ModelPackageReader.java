@@ -36,15 +36,17 @@ public final class ModelPackageReader {
         if (!Files.isRegularFile(descriptorFile)) {
             throw new ModelPackageException(descriptorFile, "missing (a model package needs model.yaml and model.pt)");
         }
-        Path weights = directory.resolve(ModelPackage.WEIGHTS_FILE);
-        if (!Files.isRegularFile(weights)) {
-            throw new ModelPackageException(weights, "missing (a model package needs model.yaml and model.pt)");
-        }
         Descriptor descriptor = parse(descriptorFile);
+        ModelEngine engine = engine(descriptor, descriptorFile);
+        Path weights = directory.resolve(engine.networkFile(Precision.FP32));
+        if (!Files.isRegularFile(weights)) {
+            throw new ModelPackageException(weights, "missing (a model package needs model.yaml and "
+                    + weights.getFileName() + " for engine " + engine.id() + ")");
+        }
         return new ModelPackage(
                 name(descriptor, descriptorFile),
                 directory,
-                engine(descriptor, descriptorFile),
+                engine,
                 inputFormat(descriptor.input(), descriptorFile),
                 labels(descriptor, directory, descriptorFile),
                 descriptor.targetLayer() == null ? "" : descriptor.targetLayer(),

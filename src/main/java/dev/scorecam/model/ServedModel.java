@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
@@ -18,6 +19,7 @@ import dev.scorecam.cam.CamMethod;
 import dev.scorecam.cam.TargetMap;
 import dev.scorecam.cam.Faithfulness;
 import dev.scorecam.cam.FaithfulnessResult;
+import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.cam.Network;
 import dev.scorecam.cam.ObservedNetwork;
 import dev.scorecam.cam.Progress;
@@ -42,20 +44,20 @@ public final class ServedModel implements AutoCloseable {
     private final Precision precision;
     private final int batchSize;
     private final BatchTuner.Choice batchChoice;
-    private final Model model;
+    private final ModelEngine.Loaded loaded;
     private final Network network;
     private final Shape activationShape;
     private final Duration loadTime;
 
     private ServedModel(ModelPackage modelPackage, Device device, Precision precision, int batchSize,
-            BatchTuner.Choice batchChoice, Model model, Network network, Shape activationShape, Duration loadTime) {
+            BatchTuner.Choice batchChoice, ModelEngine.Loaded loaded, Shape activationShape, Duration loadTime) {
         this.modelPackage = modelPackage;
         this.device = device;
         this.precision = precision;
         this.batchSize = batchSize;
         this.batchChoice = batchChoice;
-        this.model = model;
-        this.network = network;
+        this.loaded = loaded;
+        this.network = loaded.network();
         this.activationShape = activationShape;
         this.loadTime = loadTime;
     }
@@ -74,10 +76,10 @@ public final class ServedModel implements AutoCloseable {
                             "tools/reduce_precision.py --precision " + options.precision().id() + " <package> writes it"));
         }
         ModelEngine engine = modelPackage.engine();
-        Model model = null;
+        ModelEngine.Loaded loaded = null;
         try {
-            ModelEngine.Loaded loaded = engine.load(modelPackage.name(), weights, device, options);
-            model = loaded.model();
+            loaded = engine.load(modelPackage.name(), weights, device, options);
+            Model model = loaded.model();
             Network network = loaded.network();
             Shape activations;
             int batchSize;
@@ -97,11 +99,11 @@ public final class ServedModel implements AutoCloseable {
                     warmUp(network, input, batchSize, options.warmupPasses(), manager);
                 }
             }
-            return new ServedModel(modelPackage, device, options.precision(), batchSize, choice, model, network,
+            return new ServedModel(modelPackage, device, options.precision(), batchSize, choice, loaded,
                     activations, Duration.ofNanos(System.nanoTime() - start));
         } catch (IOException | MalformedModelException | RuntimeException e) {
-            if (model != null) {
-                model.close();
+            if (loaded != null) {
+                loaded.close();
             }
             if (e instanceof ModelPackageException packageProblem) {
                 throw packageProblem;
@@ -115,13 +117,22 @@ public final class ServedModel implements AutoCloseable {
     }
 
     /**
-     * Runs features and head once on a blank input: shapes must agree with model.yaml, and both
-     * must give float32 (a reduced-precision network casts back itself). Returns (K,h,w).
+     * Runs the network once on a blank input (and its head on the activations, where it offers one):
+     * shapes must agree with model.yaml, and both must give float32 (a reduced-precision network casts
+     * back itself). Returns (K,h,w).
      */
     private static Shape checkShapes(Network network, ModelPackage modelPackage, Path weights, NDManager manager) {
         InputFormat input = modelPackage.input();
-        NDArray activations = network.features(manager.zeros(new Shape(1, 3, input.height(), input.width())));
-        NDArray logitsArray = network.head(activations);
+        Network.Pass pass = network.pass(manager.zeros(new Shape(1, 3, input.height(), input.width())));
+        NDArray activations = pass.activations();
+        NDArray logitsArray = pass.logits();
+        if (network.capabilities().contains(Network.Capability.HEAD)) {
+            NDArray rescored = network.head(activations);
+            if (!rescored.getShape().equals(logitsArray.getShape())) {
+                throw new ModelPackageException(weights, "head() gave " + rescored.getShape()
+                        + " from the activations, but the whole network gave " + logitsArray.getShape());
+            }
+        }
         Shape logits = logitsArray.getShape();
         int classes = modelPackage.labels().size();
         if (activations.getDataType() != DataType.FLOAT32 || logitsArray.getDataType() != DataType.FLOAT32) {
@@ -198,6 +209,26 @@ public final class ServedModel implements AutoCloseable {
         }
     }
 
+    /** What runs the network, as model.yaml names it: {@code torchscript}, {@code onnxruntime}. */
+    public String engine() {
+        return modelPackage.engine().id();
+    }
+
+    /** What the network offers beyond features and forward passes. */
+    public Set<Network.Capability> capabilities() {
+        return network.capabilities();
+    }
+
+    /** Whether this model can run the method (its engine offers what the method needs). */
+    public boolean supports(MethodCatalogue.Method method) {
+        return method.runsOn(capabilities());
+    }
+
+    /** The catalogue's methods this model can run, in its order. */
+    public List<MethodCatalogue.Method> methods() {
+        return MethodCatalogue.runnableOn(capabilities());
+    }
+
     public ModelPackage modelPackage() {
         return modelPackage;
     }
@@ -257,11 +288,11 @@ public final class ServedModel implements AutoCloseable {
      * when the request ends: it frees every array the request made.
      */
     public NDManager newRequestManager() {
-        return model.getNDManager().newSubManager(device);
+        return loaded.model().getNDManager().newSubManager(device);
     }
 
     @Override
     public void close() {
-        model.close();
+        loaded.close();
     }
 }

@@ -33,8 +33,8 @@ public class TorchEngine {
         int cores = Runtime.getRuntime().availableProcessors();
         int cpuWorkers = properties.cpuWorkersPerModel();
         EngineThreads threads = EngineThreads.choose(settings.threads(), settings.interopThreads(), cores, cpuWorkers);
-        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads.intraOp()));
-        System.setProperty("ai.djl.pytorch.num_interop_threads", Integer.toString(threads.interOp()));
+        System.setProperty(EngineThreads.INTRA_OP_PROPERTY, Integer.toString(threads.intraOp()));
+        System.setProperty(EngineThreads.INTER_OP_PROPERTY, Integer.toString(threads.interOp()));
         this.engine = Engine.getEngine(NAME);
         log.info("Engine {} {} ready, {} GPU(s); {} intra-op thread(s) per call and {} inter-op for {} core(s) and {} CPU worker(s)",
                 NAME, engine.getVersion(), engine.getGpuCount(), threads.intraOp(), threads.interOp(), cores, cpuWorkers);

@@ -2,7 +2,9 @@ package dev.scorecam.model;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
@@ -64,6 +66,11 @@ final class TorchScriptNetwork implements Network {
     public NDArray forward(NDArray input) {
         optimizeGraph();
         return IValueUtils.forward(module, new NDList(input), false).singletonOrThrow();
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.allOf(Capability.class);
     }
 
     /**

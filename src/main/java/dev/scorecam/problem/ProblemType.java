@@ -21,6 +21,8 @@ public enum ProblemType {
             "Send a complete, uncorrupted image file; the detail says what was wrong with its data."),
     UNKNOWN_METHOD(400, "unknown-method", "Unknown explanation method",
             "Use one of the methods GET /v1/methods lists."),
+    METHOD_UNSUPPORTED(400, "method-unsupported", "Method not supported by this model",
+            "Use one of the methods GET /v1/models/{model} lists for this model; its engine cannot run the others."),
     UNKNOWN_TARGET(400, "unknown-target", "Unknown target class",
             "Name a target by a class index or one of the labels GET /v1/models/{model} lists."),
     TOO_MANY_TARGETS(400, "too-many-targets", "Too many target classes",

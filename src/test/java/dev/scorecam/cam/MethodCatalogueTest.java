@@ -3,6 +3,7 @@ package dev.scorecam.cam;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -79,5 +80,15 @@ class MethodCatalogueTest {
         assertThatThrownBy(() -> choose("iscam", Map.of("steps", 2.5))).hasMessageContaining("an integer");
         assertThat(values(choose("iscam", Map.of("steps", 100)))).containsEntry("steps", 100);
         assertThat(values(choose("sscam", Map.of("noise", 0.0)))).containsEntry("noise", 0.0);
+    }
+
+    @Test
+    void aNetworkWithoutGradientsRunsTheScoreCamFamilyOnly() {
+        assertThat(MethodCatalogue.runnableOn(EnumSet.noneOf(Network.Capability.class)).stream().map(m -> m.name()))
+                .contains("scorecam", "faster-scorecam", "sscam", "iscam")
+                .doesNotContain("gradcam", "gradcam++");
+        assertThat(MethodCatalogue.find("gradcam").orElseThrow().needs()).containsExactly(Network.Capability.GRADIENTS);
+        assertThat(MethodCatalogue.runnableOn(EnumSet.allOf(Network.Capability.class)))
+                .isEqualTo(MethodCatalogue.methods());
     }
 }

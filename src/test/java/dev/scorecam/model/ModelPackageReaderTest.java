@@ -114,6 +114,16 @@ class ModelPackageReaderTest {
     }
 
     @Test
+    void anOnnxRuntimePackageNeedsModelOnnx() throws IOException {
+        write("name: m\nengine: onnxruntime\ninput: {width: 3, height: 3}\nlabels: [a]\n");
+        assertThatThrownBy(() -> ModelPackageReader.read(dir))
+                .hasMessage(dir.resolve("model.onnx") + ": missing (a model package needs model.yaml and model.onnx "
+                        + "for engine onnxruntime)");
+        Files.writeString(dir.resolve("model.onnx"), "");
+        assertThat(ModelPackageReader.read(dir).weights()).isEqualTo(dir.resolve("model.onnx"));
+    }
+
+    @Test
     void namesItsEngine() throws IOException {
         ModelPackage p = ModelPackageReader.read(write("""
                 name: m
@@ -134,6 +144,6 @@ class ModelPackageReaderTest {
                 """);
         assertThatThrownBy(() -> ModelPackageReader.read(packageDir))
                 .isInstanceOf(ModelPackageException.class)
-                .hasMessage(dir.resolve("model.yaml") + ": 'engine' must be one of torchscript, not 'tensorflow'");
+                .hasMessage(dir.resolve("model.yaml") + ": 'engine' must be one of torchscript, onnxruntime, not 'tensorflow'");
     }
 }
