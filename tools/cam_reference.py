@@ -23,8 +23,20 @@ gradcam          g = d score_c / dA through head; w_k = mean_ij g^k_ij (Selvaraj
 gradcam++        alpha_ij = g^2 / (2 g^2 + sum_ab A^k_ab g^3) (0 where g = 0), w_k = sum_ij alpha_ij
                  relu(g_ij) (Chattopadhay et al., Eq. 19 and 10 with Y = exp(S); the common factor
                  exp(S) is left out: it vanishes in the normalisation).
+eigencam         X = A as (h*w, K), each column centred; v = first right singular vector of X
+                 (numpy SVD), sign flipped when |min Xv| > |max Xv| (on a tie: when sum v < 0);
+                 L = relu(Xv) on the grid, upsampled and normalised; weights v (Muhammad & Yeasin).
+ablation-cam     S_k = score_c(head(A with channel k set to 0)) for every k; w_k = (S - S_k) / S
+                 (Desai & Ramaswamy, Eq. 1).
+recipro-cam      F^(i,j) = G placed at (i,j), cut at the grid's edges, times the vector A[:, i, j]
+                 (G = [1 2 1; 2 4 2; 1 2 1] / 16, as the authors' code); L[i,j] = score_c(head(F^(i,j)));
+                 L - min L upsampled and normalised; weights the h*w scores (Byun & Lee).
+layercam         L = relu(sum_k relu(g^k) * A^k) on the grid (Jiang et al., Eq. 6-7); weights the
+                 spatial means of relu(g).
+hirescam         L = relu(sum_k g^k * A^k) on the grid (Draelos & Carin); weights the spatial means of g.
 Every method also reports the passes it ran: forward images (the input's own, the baseline and
-each masked input; constant channels cost none) and backward images.
+each masked input; constant channels cost none), backward images and head-only images (the
+modified activations that Ablation-CAM and Recipro-CAM rescore through head).
 """
 
 import argparse
@@ -45,6 +57,7 @@ class CamResult:
     forward_images: int
     backward_images: int
     live_channels: int
+    head_images: int = 0
 
 
 MASK64 = (1 << 64) - 1
@@ -183,12 +196,100 @@ def grad_cam_pp(model, x, target, score="logit"):
     return CamResult(finish(activations, weights, size), weights, 1, 1, live)
 
 
+def finish_grid(cam, size):
+    """A map computed on the h x w grid: upsampled and normalised as every map."""
+    return normalise(upsample(cam[None, None], size)[0, 0])
+
+
+def _live(activations):
+    flat = activations[0].flatten(1)
+    return int((flat.amax(1) > flat.amin(1)).sum())
+
+
+@torch.no_grad()
+def eigen_cam(model, x, target, score="logit", sign_rule=True):
+    """sign_rule=False keeps the sign numpy's SVD gives v (as pytorch-grad-cam, for the comparison)."""
+    model, x, size = _prepare(model, x)
+    activations = model.features(x)
+    _, channels, h, w = activations.shape
+    centred = activations[0].reshape(channels, -1).t().numpy()
+    centred = centred - centred.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    v = vt[0]
+    projection = centred @ v
+    if sign_rule and (abs(projection.min()) > abs(projection.max()) or (
+            abs(projection.min()) == abs(projection.max()) and v.sum() < 0)):
+        v, projection = -v, -projection
+    cam = F.relu(torch.from_numpy(projection).reshape(h, w))
+    return CamResult(finish_grid(cam, size), torch.from_numpy(v.copy()), 1, 0, _live(activations))
+
+
+@torch.no_grad()
+def eigengap(model, x):
+    """(s_1^2 - s_2^2) / s_1^2 of the centred activations: how well the first component is defined."""
+    a = as_float64(model).features(x.double())[0]
+    centred = a.reshape(a.shape[0], -1).t().numpy()
+    s = np.linalg.svd(centred - centred.mean(axis=0), compute_uv=False)
+    return float((s[0] ** 2 - s[1] ** 2) / s[0] ** 2)
+
+
+@torch.no_grad()
+def ablation_cam(model, x, target, score="logit"):
+    model, x, size = _prepare(model, x)
+    activations = model.features(x)
+    y = class_score(model.head(activations), target, score).item()
+    channels = activations.shape[1]
+    ablated = activations.repeat(channels, 1, 1, 1)
+    for k in range(channels):
+        ablated[k, k] = 0
+    scores = class_score(model.head(ablated), target, score)
+    weights = (y - scores) / y
+    return CamResult(finish(activations, weights, size), weights, 1, 0, _live(activations), channels)
+
+
+RECIPRO_KERNEL = torch.tensor([[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]], dtype=torch.float64) / 16
+
+
+@torch.no_grad()
+def recipro_cam(model, x, target, score="logit"):
+    model, x, size = _prepare(model, x)
+    activations = model.features(x)
+    _, channels, h, w = activations.shape
+    padded = torch.zeros(h * w, channels, h + 2, w + 2, dtype=torch.float64)
+    for i in range(h):
+        for j in range(w):
+            padded[i * w + j, :, i:i + 3, j:j + 3] = activations[0, :, i, j, None, None] * RECIPRO_KERNEL
+    scores = class_score(model.head(padded[:, :, 1:h + 1, 1:w + 1]), target, score)
+    cam = (scores - scores.min()).reshape(h, w)
+    return CamResult(finish_grid(cam, size), scores, 1, 0, _live(activations), h * w)
+
+
+def _elementwise(model, x, target, score, weight_of):
+    activations, g, size, live = _gradient(model, x, target, score)
+    elementwise = weight_of(g)
+    cam = F.relu((elementwise * activations[0]).sum(0))
+    return CamResult(finish_grid(cam, size), elementwise.flatten(1).mean(1), 1, 1, live)
+
+
+def layer_cam(model, x, target, score="logit"):
+    return _elementwise(model, x, target, score, F.relu)
+
+
+def hires_cam(model, x, target, score="logit"):
+    return _elementwise(model, x, target, score, lambda g: g)
+
+
 METHODS = {
     "faster-scorecam": faster_score_cam,
     "sscam": ss_cam,
     "iscam": is_cam,
     "gradcam": grad_cam,
     "gradcam++": grad_cam_pp,
+    "eigencam": eigen_cam,
+    "ablation-cam": ablation_cam,
+    "recipro-cam": recipro_cam,
+    "layercam": layer_cam,
+    "hirescam": hires_cam,
 }
 
 
@@ -206,7 +307,8 @@ def main():
         target = int(model(x).argmax()) if args.target is None else args.target
     result = METHODS[args.method](model, x, target, args.score)
     print(f"{args.method}: class {target} ({meta['labels'][target]}), forward images "
-          f"{result.forward_images}, backward images {result.backward_images}")
+          f"{result.forward_images}, backward images {result.backward_images}, head-only images "
+          f"{result.head_images}")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from cam_reference import METHODS, largest_variance
+from cam_reference import METHODS, eigengap, largest_variance
 from make_test_models import DEMO_PACKAGE, GOLDEN_DIR, QUADRANTS_DIR, REPO, write_f32
 from scorecam_reference import as_float64, load_package
 
@@ -38,7 +38,25 @@ FASHION = [  # input, role, target, score, method, parameters
     ("trouser", "other", None, "logit", "iscam", {"steps": 2}),
     ("sneaker", "true", 7, "logit", "sscam", {"samples": 2, "noise": 0.5, "seed": 7}),
     ("bag", "true", 8, "probability", "sscam", {"samples": 2, "noise": 2.0, "seed": 0}),
+    ("sneaker", "true", 7, "logit", "eigencam", {}),
+    ("trouser", "true", 1, "logit", "eigencam", {}),
+    ("sneaker", "true", 7, "logit", "ablation-cam", {}),
+    ("sneaker", "true", 7, "probability", "ablation-cam", {}),
+    ("bag", "other", None, "logit", "ablation-cam", {}),
+    ("sneaker", "true", 7, "probability", "recipro-cam", {}),
+    ("sneaker", "true", 7, "logit", "recipro-cam", {}),
+    ("ankle-boot", "other", None, "probability", "recipro-cam", {}),
+    ("sneaker", "true", 7, "logit", "layercam", {}),
+    ("sneaker", "true", 7, "probability", "layercam", {}),
+    ("bag", "other", None, "logit", "layercam", {}),
+    ("sneaker", "true", 7, "logit", "hirescam", {}),
+    ("sneaker", "true", 7, "probability", "hirescam", {}),
+    ("bag", "other", None, "logit", "hirescam", {}),
 ]
+
+# The methods added after the first goldens: their entries also carry headPasses (images rescored
+# through head only), so that the entries of the others stay as they were written.
+HEAD_COUNTED = {"eigencam", "ablation-cam", "recipro-cam", "layercam", "hirescam"}
 
 # On the all-ones image every channel reaches the head alike, so the gradient methods give every
 # cell channel one weight and a flat map (only rounding left to normalise): they are checked on
@@ -49,6 +67,11 @@ QUADRANTS = [  # input, target, method, parameters
     ("ones", 0, "faster-scorecam", {"max-channels": 5}), ("ones", 3, "faster-scorecam", {"max-channels": 16}),
     ("ones", 1, "iscam", {"steps": 10}),
     ("ones", 2, "sscam", {"samples": 35, "noise": 2.0, "seed": 0}),
+    ("cell-5", 0, "eigencam", {}), ("cell-14", 3, "eigencam", {}),
+    ("ink-0", 0, "ablation-cam", {}), ("ones", 3, "ablation-cam", {}),
+    ("ink-3", 3, "recipro-cam", {}), ("ones", 1, "recipro-cam", {}),
+    ("ink-0", 0, "layercam", {}), ("ink-3", 3, "layercam", {}),
+    ("ink-0", 0, "hirescam", {}), ("ink-3", 3, "hirescam", {}),
 ]
 
 KEYWORDS = {"max-channels": "max_channels", "samples": "samples", "noise": "noise", "seed": "seed",
@@ -81,6 +104,12 @@ def case(out_dir, model, x, name, method, target, score, parameters, input_file,
              "allZero": bool((result.saliency == 0).all())}
     if method == "faster-scorecam" and not exact_ties:
         entry["varianceGapAtCut"] = check_variance_gap(model, x, parameters["max-channels"], name)
+    if method in HEAD_COUNTED:
+        entry["headPasses"] = result.head_images
+    if method == "eigencam":
+        gap = eigengap(model, x)
+        assert gap > 1e-3, f"{name}: eigengap {gap:.1e} leaves the first component ill-defined"
+        entry["eigengap"] = gap
     print(f"{name}: forward {result.forward_images}, backward {result.backward_images}")
     return entry
 
@@ -118,6 +147,11 @@ def quadrants():
         x[:, :, 16 * (q // 2):16 * (q // 2) + 16, 16 * (q % 2):16 * (q % 2) + 16] = 1
         write_f32(out_dir / f"ink-{q}.input.f32", x[0])
         inputs[f"ink-{q}"] = x
+    for cell in (5, 14):                  # ink 1 in one 8x8 grid cell: A has rank one
+        x = torch.zeros(1, 3, 32, 32)
+        x[:, :, 8 * (cell // 4):8 * (cell // 4) + 8, 8 * (cell % 4):8 * (cell % 4) + 8] = 1
+        write_f32(out_dir / f"cell-{cell}.input.f32", x[0])
+        inputs[f"cell-{cell}"] = x
     cases = [case(out_dir, model, inputs[name], f"{method}-{name}-{target}", method, target, "logit",
                   parameters, f"{name}.input.f32", exact_ties=True)
              for name, target, method, parameters in QUADRANTS]

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 import torch
 
-from cam_reference import faster_score_cam, grad_cam, grad_cam_pp, is_cam, mask_noise, ss_cam
+from cam_reference import (ablation_cam, eigen_cam, faster_score_cam, grad_cam, grad_cam_pp, hires_cam, is_cam,
+                           mask_noise, recipro_cam, ss_cam)
 from make_test_models import QuadrantsModel
 from scorecam_reference import score_cam
 
@@ -87,3 +88,62 @@ def test_sscam_is_seeded(quadrants):
     assert torch.equal(first.saliency, again.saliency)
     assert not torch.equal(first.saliency, other.saliency)
     assert first.forward_images == 2 * 16 + 2
+
+
+class PooledLinear(torch.nn.Module):
+    """A head that is a global average pooling and a linear layer: HiResCAM's exact case."""
+
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(3)
+        self.conv = torch.nn.Conv2d(3, 6, 3, stride=4, padding=1)
+        self.fc = torch.nn.Linear(6, 4)
+
+    def features(self, x):
+        return torch.relu(self.conv(x))
+
+    def head(self, a):
+        return self.fc(a.mean(dim=(2, 3)))
+
+    def forward(self, x):
+        return self.head(self.features(x))
+
+
+def test_hirescam_before_its_relu_sums_to_the_logit_less_the_bias():
+    """For y = w . mean_ij A + b, sum_k g^k_ij A^k_ij summed over the cells is y - b (Draelos & Carin)."""
+    model = PooledLinear().double()
+    x = torch.rand(1, 3, 32, 32, dtype=torch.float64)
+    a = model.features(x).detach().requires_grad_(True)
+    y = model.head(a)[0, 2]
+    y.backward()
+    assert torch.isclose((a.grad * a).sum(), y.detach() - model.fc.bias[2].detach())
+    weights = hires_cam(model, x, 2).weights
+    assert torch.allclose(weights, model.fc.weight[2].detach() / 64)     # Grad-CAM's: w_k / (h*w)
+
+
+def test_ablation_of_a_linear_head_drops_each_channel_by_its_share():
+    """Zeroing channel k of y = w . mean A + b drops y by w_k mean A^k: w = w_k mean A^k / y."""
+    model = PooledLinear().double()
+    x = torch.rand(1, 3, 32, 32, dtype=torch.float64)
+    with torch.no_grad():
+        a = model.features(x)
+        y = model.head(a)[0, 1]
+        expected = model.fc.weight[1] * a.mean(dim=(2, 3))[0] / y
+    result = ablation_cam(model, x, 1)
+    assert torch.allclose(result.weights, expected)
+    assert result.head_images == 6 and result.forward_images == 1
+
+
+def test_eigencam_of_one_inked_cell_is_that_cell(quadrants):
+    x = torch.zeros(1, 3, 32, 32)
+    x[:, :, 8:16, 16:24] = 1                       # grid cell 6
+    result = eigen_cam(quadrants, x, 0)
+    assert torch.allclose(result.weights.abs(), torch.eye(18, dtype=torch.float64)[6])
+    assert result.weights[6] == 1                  # the sign rule: the positive peak
+
+
+def test_recipro_cam_scores_the_kernel_mass_inside_the_quadrant(quadrants):
+    result = recipro_cam(quadrants, ink_in(0), 0)
+    assert result.weights[0].item() == pytest.approx(4 * 9 / 16)
+    assert result.weights[15].item() == pytest.approx(0)
+    assert result.head_images == 16

@@ -78,8 +78,11 @@ def test_every_method_golden_file_is_there(name):
     h, w = shapes["saliencyShape"]
     methods = json.loads((GOLDEN / name / "methods.json").read_text())
     assert {case["method"] for case in methods["cases"]} == {
-        "faster-scorecam", "sscam", "iscam", "gradcam", "gradcam++"}
+        "faster-scorecam", "sscam", "iscam", "gradcam", "gradcam++", "eigencam", "ablation-cam", "recipro-cam",
+        "layercam", "hirescam"}
     for case in methods["cases"]:
-        sizes = {case["input"]: 3 * h * w, case["saliency"]: h * w, case["weights"]: shapes["channels"]}
+        # Recipro-CAM's weights are its cell scores: one per head pass, one per cell of the grid
+        weights = case["headPasses"] if case["method"] == "recipro-cam" else shapes["channels"]
+        sizes = {case["input"]: 3 * h * w, case["saliency"]: h * w, case["weights"]: weights}
         for file, floats in sizes.items():
             assert (GOLDEN / name / file).stat().st_size == 4 * floats, file

@@ -6,6 +6,8 @@ import java.util.stream.IntStream;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.util.NDImageUtils;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * The arithmetic that every CAM method shares, one version of each: which channels are live,
@@ -148,6 +150,28 @@ final class CamMath {
                 .maximum(0f);
         float[] map = upsample(cam.expandDims(0), height, width).toFloatArray();
         return finite ? normalise(map, width, height, weights) : zeroMap(width, height, weights);
+    }
+
+    /**
+     * A map the method computed on the h x w grid ({@code cells}, row-major), as the methods that
+     * weigh cells rather than channels make it: upsampled to the input and min-max normalised to
+     * [0,1] (all zero unless its maximum is positive and above its minimum, or if it is not finite).
+     *
+     * @param weights what the map was made from, reported beside it
+     */
+    static Saliency gridSaliency(NDManager manager, double[] cells, int gridHeight, int gridWidth, double[] weights,
+            int height, int width) {
+        float[] values = new float[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            if (!Double.isFinite(cells[i])) {
+                return zeroMap(width, height, weights);
+            }
+            values[i] = (float) cells[i];
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray cam = scope.create(values, new Shape(1, gridHeight, gridWidth));
+            return normalise(upsample(cam, height, width).toFloatArray(), width, height, weights);
+        }
     }
 
     private static Saliency normalise(float[] map, int width, int height, double[] weights) {

@@ -3,8 +3,9 @@ package dev.scorecam.cam;
 import ai.djl.ndarray.NDArray;
 
 /**
- * A class activation map method with its parameters bound: Score-CAM and its variants, Grad-CAM
- * and Grad-CAM++. Each counts the passes it runs on the network as they happen.
+ * A class activation map method with its parameters bound: Score-CAM and its variants, the
+ * gradient methods, and those that rescore modified activations through {@code head} only. Each
+ * counts the passes it runs on the network as they happen.
  */
 public interface CamMethod {
 

@@ -65,4 +65,13 @@ final class CamRun {
         }
         return new CamResult(logits, maps, channels, live.length, forwardImages.intValue(), backwardImages.intValue());
     }
+
+    /** One map per target from a map the method made on the h x w grid ({@link CamMath#gridSaliency}). */
+    CamResult finishMaps(IntFunction<Saliency> saliencyOfTarget) {
+        List<TargetMap> maps = new ArrayList<>(targets.size());
+        for (int t = 0; t < targets.size(); t++) {
+            maps.add(new TargetMap(targets.get(t), saliencyOfTarget.apply(t)));
+        }
+        return new CamResult(logits, maps, channels, live.length, forwardImages.intValue(), backwardImages.intValue());
+    }
 }

@@ -83,6 +83,30 @@ public final class MethodCatalogue {
                     "Chattopadhay et al. 2018: positive gradients weighted by the closed-form alphas of the paper "
                             + "(exponential of the score).",
                     "1 forward + 1 backward pass", List.of(), p -> new GradCamPlusPlus(),
+                    Set.of(Network.Capability.GRADIENTS)),
+            new Method("eigencam", "Eigen-CAM",
+                    "Muhammad and Yeasin 2020: the projection of the activations on their first principal component "
+                            + "(centred, sign with the largest magnitude positive). Gradient-free and the same map for "
+                            + "every class.",
+                    "1 forward pass", List.of(), p -> new EigenCam()),
+            new Method("ablation-cam", "Ablation-CAM",
+                    "Desai and Ramaswamy 2020: each channel's weight is the relative drop of the class score when "
+                            + "that channel of the activations is zeroed, rescored through the head only.",
+                    "1 forward pass + K head passes (one per channel)", List.of(), p -> new AblationCam(),
+                    Set.of(Network.Capability.HEAD)),
+            new Method("recipro-cam", "Recipro-CAM",
+                    "Byun and Lee 2022: at each cell of the target layer's grid, the class score of the activations "
+                            + "reduced to that cell (3x3 Gaussian neighbourhood), rescored through the head only. "
+                            + "The paper scores the probability (score=probability).",
+                    "1 forward pass + h x w head passes (one per cell of the target layer)", List.of(),
+                    p -> new ReciproCam(), Set.of(Network.Capability.HEAD)),
+            new Method("layercam", "LayerCAM",
+                    "Jiang et al. 2021: each activation weighted by its own positive gradient.",
+                    "1 forward + 1 backward pass", List.of(), p -> new LayerCam(),
+                    Set.of(Network.Capability.GRADIENTS)),
+            new Method("hirescam", "HiResCAM",
+                    "Draelos and Carin 2020: each activation multiplied by its own gradient, summed over channels.",
+                    "1 forward + 1 backward pass", List.of(), p -> new HiResCam(),
                     Set.of(Network.Capability.GRADIENTS)));
 
     private MethodCatalogue() {}

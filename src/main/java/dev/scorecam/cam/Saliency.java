@@ -5,6 +5,8 @@ package dev.scorecam.cam;
  *
  * @param allZero true when nothing is left after the ReLU (no channel speaks for the class), or
  *     the scores were not finite: then every value is 0
- * @param weights the channel weights alpha_k that produced the map, one per channel
+ * @param weights what the map was made from: the channel weights alpha_k, one per channel (for
+ *     LayerCAM and HiResCAM each channel's mean weight, for Eigen-CAM the principal direction), or
+ *     for Recipro-CAM the score of each cell of the h x w grid, row-major
  */
 public record Saliency(int width, int height, float[] values, boolean allZero, double[] weights) {}

@@ -46,7 +46,8 @@ class MethodApiTest {
     void listsTheMethodsWithTheirParameters() {
         JsonNode methods = json(api().get("/v1/methods"));
         assertThat(methods.valueStream().map(m -> m.get("name").asString()))
-                .containsExactly("scorecam", "faster-scorecam", "sscam", "iscam", "gradcam", "gradcam++");
+                .containsExactly("scorecam", "faster-scorecam", "sscam", "iscam", "gradcam", "gradcam++", "eigencam",
+                        "ablation-cam", "recipro-cam", "layercam", "hirescam");
         JsonNode faster = methods.get(1);
         assertThat(faster.get("title").asString()).isEqualTo("Faster Score-CAM");
         assertThat(faster.get("cost").asString()).contains("max-channels");

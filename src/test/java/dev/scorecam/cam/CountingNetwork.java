@@ -8,13 +8,15 @@ import ai.djl.ndarray.NDArray;
 /**
  * The test's own tally of what a computation asks of the network, kept apart from the code under
  * test: images and calls through the whole network ({@code features} or {@code forward}; a
- * {@code head} on features' activations finishes that pass), backward passes through {@code head},
- * and the activations it handed out.
+ * {@code head} on features' activations finishes that pass), images through {@code head} alone,
+ * backward passes through {@code head}, and the activations it handed out.
  */
 final class CountingNetwork implements Network {
 
     private final Network network;
     private int images;
+    private int featureImages;
+    private int headImages;
     private int calls;
     private int backwardImages;
     private int backwardCalls;
@@ -27,6 +29,7 @@ final class CountingNetwork implements Network {
     @Override
     public NDArray features(NDArray input) {
         count(input);
+        featureImages += (int) input.getShape().get(0);
         NDArray a = network.features(input);
         int channels = (int) a.getShape().get(1);
         float[] flat = a.toFloatArray();
@@ -43,6 +46,7 @@ final class CountingNetwork implements Network {
 
     @Override
     public NDArray head(NDArray a) {
+        headImages += (int) a.getShape().get(0);
         return network.head(a);
     }
 
@@ -70,6 +74,11 @@ final class CountingNetwork implements Network {
 
     int calls() {
         return calls;
+    }
+
+    /** Images through head beyond those that finish a pass of features: activations rescored alone. */
+    int headOnlyImages() {
+        return headImages - featureImages;
     }
 
     /** Images back-propagated through head. */

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import ai.djl.Device;
@@ -64,12 +65,20 @@ class MethodAnalyticTest {
         return MethodCatalogue.names().stream();
     }
 
+    /** Eigen-CAM reads no class: its analytic check is {@link #eigenCamFindsTheOneInkedCell}. */
     static Stream<Arguments> methodsAndQuadrants() {
-        return methods().flatMap(m -> Stream.of(0, 1, 2, 3).map(q -> Arguments.of(m, q)));
+        return methods().filter(m -> !m.equals("eigencam"))
+                .flatMap(m -> Stream.of(0, 1, 2, 3).map(q -> Arguments.of(m, q)));
     }
 
-    static Stream<Arguments> scoreFamilyAndQuadrants() {
-        return methods().filter(m -> !m.startsWith("gradcam")).flatMap(m -> Stream.of(0, 1, 2, 3).map(q -> Arguments.of(m, q)));
+    /**
+     * Grad-CAM and Grad-CAM++ average each channel's gradient, and Eigen-CAM reads no class: blind on
+     * a uniform image. Recipro-CAM's 3x3 kernel gives the cells beside quadrant c a third of its
+     * cells' score there, by construction: {@link #reciproCellScoresAreTheKernelMassInsideTheQuadrant}.
+     */
+    static Stream<Arguments> whereReadingMethodsAndQuadrants() {
+        return methods().filter(m -> !Set.of("gradcam", "gradcam++", "eigencam", "recipro-cam").contains(m))
+                .flatMap(m -> Stream.of(0, 1, 2, 3).map(q -> Arguments.of(m, q)));
     }
 
     /** The image inked in quadrant q only: every method must light that quadrant for class q. */
@@ -83,11 +92,15 @@ class MethodAnalyticTest {
 
     /**
      * The all-ones image: only what the class reads tells the quadrants apart. The Score-CAM family
-     * must light quadrant c for class c (SS-CAM with its default noise, sigma 2 on a [0,1] mask).
+     * must light quadrant c for class c (SS-CAM with its default noise, sigma 2 on a [0,1] mask), and
+     * so must the methods that weigh each cell (LayerCAM, HiResCAM: the gradient is 1 on quadrant
+     * c's cells only; Recipro-CAM: a cell's kernel mass inside quadrant c) or ablate each channel
+     * (Ablation-CAM: only quadrant c's cell channels and the constant one lower the score). So do
+ * LayerCAM and HiResCAM, which weigh each cell by its gradient: 1 on quadrant c's cells only.
      */
     @ParameterizedTest(name = "{0}, class {1}")
-    @MethodSource("scoreFamilyAndQuadrants")
-    void theScoreCamFamilyLightsTheQuadrantTheClassReads(String name, int quadrant) {
+    @MethodSource("whereReadingMethodsAndQuadrants")
+    void lightsTheQuadrantTheClassReadsOnAUniformImage(String name, int quadrant) {
         Saliency map = explain(method(name, Map.of()), uniform(1f), Targets.of(quadrant), 16)
                 .result().maps().get(0).saliency();
         assertLights(map, quadrant);
@@ -127,14 +140,108 @@ class MethodAnalyticTest {
         assertPasses(new IntegratedScoreCam(4), 4 * 16 + 2, 0);
         assertPasses(new GradCam(), 1, 1);
         assertPasses(new GradCamPlusPlus(), 1, 1);
+        assertPasses(new EigenCam(), 1, 0);
+        assertPasses(new LayerCam(), 1, 1);
+        assertPasses(new HiResCam(), 1, 1);
+        assertPasses(new AblationCam(), 1, 0, 18);           // every channel, the constant ones too
+        assertPasses(new ReciproCam(), 1, 0, 4 * 4);         // every cell of the 4 x 4 grid
+    }
+
+    @Test
+    void headOnlyMethodsRescoreEveryTargetInTheSamePasses() {
+        Run run = explain(new ReciproCam(), inkIn(1), Targets.of(1, 0, 2), 5);
+        assertThat(run.network().headOnlyImages()).isEqualTo(16);
+        assertThat(run.network().images()).isEqualTo(1);
+        Run ablation = explain(new AblationCam(), inkIn(1), Targets.of(1, 0, 2), 5);
+        assertThat(ablation.network().headOnlyImages()).isEqualTo(18);
     }
 
     private static void assertPasses(CamMethod method, int forward, int backward) {
+        assertPasses(method, forward, backward, 0);
+    }
+
+    private static void assertPasses(CamMethod method, int forward, int backward, int headOnly) {
         Run run = explain(method, uniform(1f), Targets.of(0), 7);
+        assertThat(run.network().headOnlyImages()).as("head-only images of %s", method).isEqualTo(headOnly);
         assertThat(run.network().images()).as("forward images of %s", method).isEqualTo(forward);
         assertThat(run.network().backwardImages()).as("backward images of %s", method).isEqualTo(backward);
         assertThat(run.result().forwardPasses()).isEqualTo(run.network().images());
         assertThat(run.result().backwardPasses()).isEqualTo(run.network().backwardImages());
+    }
+
+    /**
+     * Ablation-CAM on the image inked in quadrant q, class q: y = 4 x (3 + 1) = 16; zeroing one of
+     * quadrant q's cell channels drops it by 3, the constant channel by 4 (its 4 cells), any other
+     * channel by nothing. So w = 3/16, 4/16 and 0, and the map lights quadrant q.
+     */
+    @Test
+    void ablationWeightsAreTheRelativeDropsOfTheAlgebra() {
+        for (int q = 0; q < 4; q++) {
+            double[] w = explain(new AblationCam(), inkIn(q), Targets.of(q), 7).result().maps().get(0).saliency()
+                    .weights();
+            for (int k = 0; k < 16; k++) {
+                int row = k / 4;
+                int column = k % 4;
+                boolean inQuadrant = (row / 2) * 2 + column / 2 == q;
+                assertThat(w[k]).as("channel %d, quadrant %d", k, q).isCloseTo(inQuadrant ? 3.0 / 16 : 0,
+                        Offset.offset(1e-6));
+            }
+            assertThat(w[16]).isCloseTo(4.0 / 16, Offset.offset(1e-6));
+            assertThat(w[17]).isCloseTo(0, Offset.offset(1e-6));
+        }
+    }
+
+    /**
+     * Recipro-CAM on the image inked in quadrant 0, class 0: cell (0,0) carries 3 + 1 and keeps
+     * the kernel's mass 4/16 + 2/16 + 2/16 + 1/16 inside quadrant 0 (the rest is cut at the grid's
+     * edge), so its score is 4 x 9/16; cell (3,3) is outside, carries only the constant 1 and its
+     * kernel reaches no cell of quadrant 0: score 0. Cell (2,1) carries 1 and reaches quadrant 0
+     * with its top row: 1 x (1 + 2 + 0)/16 (cells (1,0), (1,1); (1,2) is quadrant 1).
+     */
+    @Test
+    void reciproCellScoresAreTheKernelMassInsideTheQuadrant() {
+        double[] scores = explain(new ReciproCam(), inkIn(0), Targets.of(0), 5).result().maps().get(0).saliency()
+                .weights();
+        assertThat(scores).hasSize(16);
+        assertThat(scores[0]).isCloseTo(4 * 9.0 / 16, Offset.offset(1e-6));
+        assertThat(scores[15]).isCloseTo(0, Offset.offset(1e-6));
+        assertThat(scores[2 * 4 + 1]).isCloseTo(3.0 / 16, Offset.offset(1e-6));
+        // On the all-ones image every cell carries 3 + 1: cell (0,2) reaches quadrant 0 with 2/16 + 1/16.
+        double[] uniform = explain(new ReciproCam(), uniform(1f), Targets.of(0), 5).result().maps().get(0)
+                .saliency().weights();
+        assertThat(uniform[0]).isCloseTo(4 * 9.0 / 16, Offset.offset(1e-6));
+        assertThat(uniform[2]).isCloseTo(4 * 3.0 / 16, Offset.offset(1e-6));
+    }
+
+    /**
+     * Eigen-CAM on an image inked in one grid cell k only: the centred activations have one
+     * non-zero column, A^k - mean, so v_1 = e_k (sign: the positive peak), and the map ReLU(X v_1)
+     * is positive at cell k only: its peak is in cell k.
+     */
+    @ParameterizedTest(name = "cell {0}")
+    @MethodSource("cells")
+    void eigenCamFindsTheOneInkedCell(int cell) {
+        float[] chw = new float[3 * SIZE * SIZE];
+        int side = SIZE / 4;
+        for (int i = 0; i < chw.length; i++) {
+            int pixel = i % (SIZE * SIZE);
+            chw[i] = (pixel / SIZE) / side * 4 + (pixel % SIZE) / side == cell ? 1f : 0f;
+        }
+        Saliency map = explain(new EigenCam(), chw, Targets.of(0), 7).result().maps().get(0).saliency();
+        for (int k = 0; k < 18; k++) {
+            assertThat(map.weights()[k]).as("v_1[%d]", k).isCloseTo(k == cell ? 1 : 0, Offset.offset(1e-9));
+        }
+        int peak = 0;
+        for (int i = 0; i < map.values().length; i++) {
+            if (map.values()[i] > map.values()[peak]) {
+                peak = i;
+            }
+        }
+        assertThat((peak / SIZE) / side * 4 + (peak % SIZE) / side).as("grid cell of the peak").isEqualTo(cell);
+    }
+
+    static Stream<Integer> cells() {
+        return Stream.of(0, 5, 10, 15);
     }
 
     @Test

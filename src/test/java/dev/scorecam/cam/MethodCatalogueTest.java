@@ -32,9 +32,9 @@ class MethodCatalogueTest {
     }
 
     @Test
-    void offersTheSixMethodsScoreCamFirst() {
-        assertThat(MethodCatalogue.names())
-                .containsExactly("scorecam", "faster-scorecam", "sscam", "iscam", "gradcam", "gradcam++");
+    void offersTheElevenMethodsScoreCamFirst() {
+        assertThat(MethodCatalogue.names()).containsExactly("scorecam", "faster-scorecam", "sscam", "iscam", "gradcam",
+                "gradcam++", "eigencam", "ablation-cam", "recipro-cam", "layercam", "hirescam");
         assertThat(MethodCatalogue.find("lime")).isEmpty();
         assertThat(MethodCatalogue.DEFAULT).isEqualTo("scorecam");
     }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import ai.djl.Device;
@@ -27,24 +28,29 @@ import dev.scorecam.model.ModelPackageReader;
 import dev.scorecam.model.ServedModel;
 
 /**
- * Faster Score-CAM, SS-CAM, IS-CAM, Grad-CAM and Grad-CAM++ through DJL/libtorch against the
- * independent float64 references of tools/cam_reference.py (goldens by tools/make_method_goldens.py),
- * on the demo model and the analytic quadrants model, at two batch sizes.
+ * Faster Score-CAM, SS-CAM, IS-CAM, Grad-CAM, Grad-CAM++, Eigen-CAM, Ablation-CAM, Recipro-CAM,
+ * LayerCAM and HiResCAM through DJL/libtorch against the independent float64 references of
+ * tools/cam_reference.py (goldens by tools/make_method_goldens.py), on the demo model and the
+ * analytic quadrants model, at two batch sizes.
  *
  * <p>Tolerances: max |difference| <= 1e-5 on the [0,1] map; on the weights <= 1e-6 for the
- * softmax weights of the Score-CAM family and <= 1e-5 x max(1, max |w|) for the gradient weights,
- * which are not bounded by 1. Measured maxima are printed by the test (see the report). The passes
- * must be the reference's own count, and the result must report what the network counted.
+ * softmax weights of the Score-CAM family and <= 1e-5 x max(1, max |w|) for the others' weights
+ * (gradients, relative drops, principal directions, cell scores), which are not bounded by 1.
+ * Measured maxima are printed by the test (see the report). The passes must be the reference's
+ * own count (forward, backward and head-only images), and the result must report what the
+ * network counted.
  */
 class MethodGoldenTest {
 
     static final double MAP_TOLERANCE = 1e-5;
     static final double SOFTMAX_WEIGHT_TOLERANCE = 1e-6;
     static final double GRADIENT_WEIGHT_TOLERANCE = 1e-5;
+    /** The methods whose weights are a softmax, within [0,1]; the others' are not bounded. */
+    static final Set<String> SOFTMAX_WEIGHTED = Set.of("faster-scorecam", "sscam", "iscam");
 
     record Case(String name, String method, Map<String, Number> parameters, String input, int target, String score,
-            String saliency, String weights, int forwardPasses, int backwardPasses, int liveChannels,
-            boolean allZero) {
+            String saliency, String weights, int forwardPasses, int backwardPasses, Integer headPasses,
+            int liveChannels, boolean allZero) {
         @Override
         public String toString() {
             return name;
@@ -83,7 +89,7 @@ class MethodGoldenTest {
         float[] expectedWeights = GoldenCase.floats(dir.resolve(golden.weights()));
         float[] input = GoldenCase.floats(dir.resolve(golden.input()));
         int side = (int) Math.round(Math.sqrt(input.length / 3.0));
-        boolean gradient = golden.backwardPasses() > 0;
+        boolean softmax = SOFTMAX_WEIGHTED.contains(golden.method());
         for (int batchSize : new int[] {7, 64}) {
             try (NDManager manager = model.newRequestManager()) {
                 NDArray x = manager.create(input, new Shape(1, 3, side, side));
@@ -93,6 +99,8 @@ class MethodGoldenTest {
 
                 assertThat(network.images()).as("forward images").isEqualTo(golden.forwardPasses());
                 assertThat(network.backwardImages()).as("backward images").isEqualTo(golden.backwardPasses());
+                assertThat(network.headOnlyImages()).as("images rescored through head alone")
+                        .isEqualTo(golden.headPasses() == null ? 0 : golden.headPasses());
                 assertThat(result.forwardPasses()).isEqualTo(network.images());
                 assertThat(result.backwardPasses()).isEqualTo(network.backwardImages());
                 assertThat(result.liveChannels()).isEqualTo(golden.liveChannels());
@@ -100,9 +108,9 @@ class MethodGoldenTest {
                 assertThat(saliency.allZero()).isEqualTo(golden.allZero());
                 double mapDifference = ScoreCamGoldenTest.maxAbsDifference(saliency.values(), expectedMap);
                 double weightDifference = ScoreCamGoldenTest.maxAbsDifference(saliency.weights(), expectedWeights);
-                double weightTolerance = gradient
-                        ? GRADIENT_WEIGHT_TOLERANCE * Math.max(1, maxAbs(expectedWeights))
-                        : SOFTMAX_WEIGHT_TOLERANCE;
+                double weightTolerance = softmax
+                        ? SOFTMAX_WEIGHT_TOLERANCE
+                        : GRADIENT_WEIGHT_TOLERANCE * Math.max(1, maxAbs(expectedWeights));
                 System.out.printf("golden %s/%s batch %d: max |map diff| %.2e, max |weight diff| %.2e%n",
                         manifest.model(), golden.name(), batchSize, mapDifference, weightDifference);
                 assertThat(mapDifference).as("max |map - reference|, batch %d", batchSize)
