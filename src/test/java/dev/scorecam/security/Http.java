@@ -87,6 +87,16 @@ final class Http {
         assertThat(problem.get("detail").asString()).isNotBlank().doesNotContain("Exception");
     }
 
+    /** The problem types' pages answer without credentials, whatever the security mode: a page, and 404 for an unknown one. */
+    static void assertProblemPagesAreOpen(Http http) {
+        HttpResponse<String> page = http.get("/problems/unauthenticated", "Accept", "text/html");
+        HttpResponse<String> unknown = http.get("/problems/no-such-problem");
+
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("<h1>Unauthenticated</h1>");
+        assertProblem(unknown, 404, "not-found");
+    }
+
     /** The value of a Prometheus sample line, 0 when absent. */
     static double sample(String prometheus, String series) {
         return prometheus.lines().filter(line -> line.startsWith(series + " "))

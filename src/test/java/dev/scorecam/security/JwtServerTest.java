@@ -94,12 +94,7 @@ class JwtServerTest {
 
     @Test
     void aProblemTypesPageNeedsNoCredentials() {
-        HttpResponse<String> page = http.get("/problems/unauthenticated", "Accept", "text/html");
-        HttpResponse<String> unknown = http.get("/problems/no-such-problem");
-
-        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
-        assertThat(page.body()).contains("<h1>Unauthenticated</h1>");
-        assertProblem(unknown, 404, "not-found");
+        Http.assertProblemPagesAreOpen(http);
     }
 
     @Test
