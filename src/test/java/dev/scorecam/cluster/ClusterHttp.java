@@ -113,15 +113,8 @@ final class ClusterHttp {
         });
         watchdog.setDaemon(true);
         watchdog.start();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            String name = null;
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (line.startsWith("event:")) {
-                    name = line.substring("event:".length()).strip();
-                } else if (line.startsWith("data:") && name != null) {
-                    events.add(name + " " + line.substring("data:".length()).strip());
-                }
-            }
+        try {
+            readEvents(response.body(), events);
         } catch (java.io.IOException e) {
             if (System.nanoTime() >= deadline) {
                 events.add("hang");
@@ -132,5 +125,19 @@ final class ClusterHttp {
             watchdog.interrupt();
         }
         return events;
+    }
+
+    /** Adds one "name data" line per server-sent event of the stream to {@code events}, until it ends. */
+    static void readEvents(InputStream stream, List<String> events) throws java.io.IOException {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+            String name = null;
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.startsWith("event:")) {
+                    name = line.substring("event:".length()).strip();
+                } else if (line.startsWith("data:") && name != null) {
+                    events.add(name + " " + line.substring("data:".length()).strip());
+                }
+            }
+        }
     }
 }

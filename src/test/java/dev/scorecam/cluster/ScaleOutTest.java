@@ -2,13 +2,10 @@ package dev.scorecam.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -316,16 +313,7 @@ class ScaleOutTest {
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> events = new ArrayList<>();
         Callable<Void> read = () -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                String name = null;
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    if (line.startsWith("event:")) {
-                        name = line.substring("event:".length()).strip();
-                    } else if (line.startsWith("data:") && name != null) {
-                        events.add(name + " " + line.substring("data:".length()).strip());
-                    }
-                }
-            }
+            ClusterHttp.readEvents(response.body(), events);
             return null;
         };
         ExecutorService reader = Executors.newSingleThreadExecutor();
