@@ -86,7 +86,8 @@ class ScaleOutTest {
     @Test
     @Order(1)
     void aJobSubmittedOnOneApiIsFollowedPolledAndFetchedOnTheOther() throws Exception {
-        workers.forEach(worker -> worker.passes.millis = 30); // a job long enough to report progress
+        // a job long enough to report progress, and to outlast a loaded machine's subscription
+        workers.forEach(worker -> worker.passes.millis = 150);
         String id = submit(api1, 8).path("id").asString();
 
         List<String> events = events(api2, id);
