@@ -89,7 +89,7 @@ class OnnxNetworkTest {
             assertThat(expected.maps().get(t).saliency().allZero()).as("a map to compare").isFalse();
             float[] want = expected.maps().get(t).saliency().values();
             float[] got = actual.maps().get(t).saliency().values();
-            assertThat(correlation(got, want)).as("correlation of the %s maps", name)
+            assertThat(PrecisionTest.correlation(got, want)).as("correlation of the %s maps", name)
                     .isGreaterThanOrEqualTo(MIN_CORRELATION);
             assertThat(maxAbsDifference(got, want)).as("max |difference| of the %s maps", name)
                     .isLessThan(MAX_ABS_DIFFERENCE);
@@ -106,7 +106,7 @@ class OnnxNetworkTest {
                     ForwardPassListener.NONE);
             CamResult actual = withoutHead.explain(image, Targets.of(1), ScoreKind.LOGIT, 8, Progress.NONE,
                     ForwardPassListener.NONE);
-            assertThat(correlation(actual.maps().get(0).saliency().values(),
+            assertThat(PrecisionTest.correlation(actual.maps().get(0).saliency().values(),
                     expected.maps().get(0).saliency().values())).isGreaterThanOrEqualTo(MIN_CORRELATION);
         }
     }
@@ -166,24 +166,6 @@ class OnnxNetworkTest {
             chw[i] = (float) random.nextGaussian();
         }
         return chw;
-    }
-
-    static double correlation(float[] a, float[] b) {
-        double meanA = 0;
-        double meanB = 0;
-        for (int i = 0; i < a.length; i++) {
-            meanA += a[i] / (double) a.length;
-            meanB += b[i] / (double) b.length;
-        }
-        double ab = 0;
-        double aa = 0;
-        double bb = 0;
-        for (int i = 0; i < a.length; i++) {
-            ab += (a[i] - meanA) * (b[i] - meanB);
-            aa += (a[i] - meanA) * (a[i] - meanA);
-            bb += (b[i] - meanB) * (b[i] - meanB);
-        }
-        return ab / Math.sqrt(aa * bb);
     }
 
     static double maxAbsDifference(float[] a, float[] b) {
