@@ -1,25 +1,20 @@
 package dev.scorecam.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-import ai.djl.Device;
 
 import dev.scorecam.cam.CamResult;
 import dev.scorecam.cam.Progress;
 import dev.scorecam.cam.ScoreKind;
 import dev.scorecam.cam.Targets;
-import dev.scorecam.config.TestProperties;
 import dev.scorecam.imaging.ImageDecoder;
 import dev.scorecam.imaging.Preprocessor;
 import dev.scorecam.model.ForwardPassListener;
-import dev.scorecam.model.ModelPackageReader;
 import dev.scorecam.model.ServedModel;
-import dev.scorecam.model.TorchEngine;
 
 /**
  * The same network on both engines (TorchScript packages and an onnxruntime one): seconds per
@@ -33,16 +28,13 @@ import dev.scorecam.model.TorchEngine;
 public final class EngineBenchmark {
 
     public static void main(String[] args) throws Exception {
-        System.setProperty("ai.djl.offline", "true");
-        int batch = Integer.parseInt(args[0]);
-        int rounds = Integer.parseInt(args[1]);
-        byte[] image = Files.readAllBytes(Path.of(args[2]));
-        new TorchEngine(TestProperties.cpu());
+        PackageBenchmarkArguments arguments = PackageBenchmarkArguments.parse(args);
+        int batch = arguments.batch();
+        int rounds = arguments.rounds();
+        byte[] image = arguments.image();
         List<ServedModel> models = new ArrayList<>();
         try {
-            for (int i = 3; i < args.length; i++) {
-                models.add(ServedModel.load(ModelPackageReader.read(Path.of(args[i])), Device.cpu(), batch, 3));
-            }
+            arguments.load(models);
             float[] chw = Preprocessor.prepare(new ImageDecoder(100_000_000).decode(image),
                     models.get(0).modelPackage().input()).chw();
             double[][] seconds = new double[models.size()][rounds];

@@ -1,13 +1,11 @@
 package dev.scorecam.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -16,14 +14,11 @@ import dev.scorecam.cam.GradCam;
 import dev.scorecam.cam.Progress;
 import dev.scorecam.cam.ScoreKind;
 import dev.scorecam.cam.Targets;
-import dev.scorecam.config.TestProperties;
 import dev.scorecam.imaging.ImageDecoder;
 import dev.scorecam.imaging.InputFormat;
 import dev.scorecam.imaging.Preprocessor;
 import dev.scorecam.model.ForwardPassListener;
-import dev.scorecam.model.ModelPackageReader;
 import dev.scorecam.model.ServedModel;
-import dev.scorecam.model.TorchEngine;
 
 /**
  * Which network file runs fastest in the service's engine: several packages holding the same
@@ -38,17 +33,14 @@ import dev.scorecam.model.TorchEngine;
 public final class NetworkFileBenchmark {
 
     public static void main(String[] args) throws Exception {
-        System.setProperty("ai.djl.offline", "true");
-        int batch = Integer.parseInt(args[0]);
-        int rounds = Integer.parseInt(args[1]);
-        byte[] image = Files.readAllBytes(Path.of(args[2]));
-        new TorchEngine(TestProperties.cpu());
+        PackageBenchmarkArguments arguments = PackageBenchmarkArguments.parse(args);
+        int batch = arguments.batch();
+        int rounds = arguments.rounds();
+        byte[] image = arguments.image();
         List<ServedModel> models = new ArrayList<>();
         List<NDManager> managers = new ArrayList<>();
         try {
-            for (int i = 3; i < args.length; i++) {
-                models.add(ServedModel.load(ModelPackageReader.read(Path.of(args[i])), Device.cpu(), batch, 3));
-            }
+            arguments.load(models);
             InputFormat in = models.get(0).modelPackage().input();
             float[] random = new float[batch * 3 * in.height() * in.width()];
             java.util.Random generator = new java.util.Random(7);
