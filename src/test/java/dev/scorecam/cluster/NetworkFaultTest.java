@@ -157,12 +157,14 @@ class NetworkFaultTest {
 
         // 3. worker A's link frozen for longer than claim-after while it computes: worker B takes its job
         workerA.passes.millis = 300;
+        workerB.passes.millis = 300; // busy with a slow job of its own, so that a next one goes to worker A
         long computedBefore = workerA.passes.images.get();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (workerA.passes.images.get() == computedBefore && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
         assertThat(workerA.passes.images.get()).as("worker A computing when its link froze").isGreaterThan(computedBefore);
+        workerB.passes.millis = 40;
         workerLink.freeze();
         Thread.sleep(CLAIM_AFTER.multipliedBy(2).toMillis() + 500);
         workerLink.unfreeze();
