@@ -51,10 +51,11 @@ code=$(curl -sS -o "$out/map.png" -w '%{http_code}' -F image=@samples/sneaker.pn
 echo "explained samples/sneaker.png: PNG, $(stat -c %s "$out/map.png") bytes"
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$api/actuator/prometheus")
 [ "$code" = 404 ] || fail "the API port serves the actuator ($code)"
-curl -sf "http://127.0.0.1:$management/actuator/prometheus" | grep -q '^jvm_memory_used_bytes' \
-  || fail "no Prometheus metrics on the management port"
+# Read whole answers before grep: with pipefail, grep -q closing the pipe early fails curl (SIGPIPE).
+metrics=$(curl -sf "http://127.0.0.1:$management/actuator/prometheus") || fail "the management port does not serve /actuator/prometheus"
+grep -q '^jvm_memory_used_bytes' <<<"$metrics" || fail "no Prometheus metrics on the management port"
 echo "metrics on the management port only"
-podman logs "$name" 2>&1 | grep -q 'to cache' && fail "DJL extracted libtorch at start instead of using the image's copy"
+grep -q 'to cache' <<<"$(podman logs "$name" 2>&1)" && fail "DJL extracted libtorch at start instead of using the image's copy"
 
 stop_start=$(date +%s%N)
 podman kill --signal TERM "$name" >/dev/null
