@@ -132,7 +132,7 @@ class ApiDocumentation implements OpenApiCustomizer {
             errors(op, INVALID_REQUEST, INVALID_PARAMETER, INVALID_IMAGE, UNKNOWN_METHOD, METHOD_UNSUPPORTED,
                     UNKNOWN_TARGET, TOO_MANY_TARGETS, UNKNOWN_MODEL, NOT_ACCEPTABLE, UPLOAD_TOO_LARGE, IMAGE_TOO_LARGE,
                     UNSUPPORTED_IMAGE, UNSUPPORTED_MEDIA_TYPE, INFERENCE_FAILED, INTERNAL_ERROR, QUEUE_FULL,
-                    SHUTTING_DOWN, TIMEOUT, JOB_ABANDONED, BACKEND_UNAVAILABLE);
+                    SHUTTING_DOWN, TIMEOUT, JOB_ABANDONED, JOB_UNREADABLE, BACKEND_UNAVAILABLE, NO_COMPATIBLE_WORKER);
         });
         operation(api, "/v1/jobs", PathItem.HttpMethod.POST, op -> {
             op.operationId("submitJob").tags(List.of("jobs"))
@@ -151,7 +151,8 @@ class ApiDocumentation implements OpenApiCustomizer {
             formParameters(op, ExplanationForm.fields(), List.of());
             errors(op, INVALID_REQUEST, INVALID_PARAMETER, INVALID_IMAGE, UNKNOWN_METHOD, METHOD_UNSUPPORTED,
                     UNKNOWN_TARGET, TOO_MANY_TARGETS, UNKNOWN_MODEL, UPLOAD_TOO_LARGE, IMAGE_TOO_LARGE, UNSUPPORTED_IMAGE,
-                    UNSUPPORTED_MEDIA_TYPE, INTERNAL_ERROR, QUEUE_FULL, SHUTTING_DOWN, BACKEND_UNAVAILABLE);
+                    UNSUPPORTED_MEDIA_TYPE, INTERNAL_ERROR, QUEUE_FULL, SHUTTING_DOWN, BACKEND_UNAVAILABLE,
+                    NO_COMPATIBLE_WORKER);
         });
         operation(api, "/v1/jobs/{id}", PathItem.HttpMethod.GET, op -> {
             op.operationId("getJob").tags(List.of("jobs"))
@@ -175,7 +176,8 @@ class ApiDocumentation implements OpenApiCustomizer {
             formParameters(op, List.of(), Rendering.fields());
             explanationContent(op.getResponses().get("200"));
             errors(op, INVALID_PARAMETER, UNKNOWN_JOB, NOT_ACCEPTABLE, JOB_NOT_FINISHED, JOB_CANCELLED,
-                    INFERENCE_FAILED, INTERNAL_ERROR, SHUTTING_DOWN, TIMEOUT, JOB_ABANDONED, BACKEND_UNAVAILABLE);
+                    INFERENCE_FAILED, INTERNAL_ERROR, SHUTTING_DOWN, TIMEOUT, JOB_ABANDONED, JOB_UNREADABLE,
+                    BACKEND_UNAVAILABLE);
         });
         operation(api, "/v1/jobs/{id}/events", PathItem.HttpMethod.GET, op -> {
             op.operationId("jobEvents").tags(List.of("jobs"))
@@ -313,9 +315,12 @@ class ApiDocumentation implements OpenApiCustomizer {
             ApiResponse response = new ApiResponse()
                     .description(String.join(", ", problems.stream().map(type -> type.type().toString()).toList()))
                     .content(new Content().addMediaType(PROBLEM_JSON, media));
-            if (problems.contains(ProblemType.QUEUE_FULL)) {
-                response.addHeaderObject("Retry-After", header("With queue-full: seconds after which to try again")
-                        .schema(new IntegerSchema()));
+            List<String> retried = problems.stream()
+                    .filter(type -> type == ProblemType.QUEUE_FULL || type == ProblemType.NO_COMPATIBLE_WORKER)
+                    .map(ProblemType::slug).toList();
+            if (!retried.isEmpty()) {
+                response.addHeaderObject("Retry-After", header("With " + String.join(" or ", retried)
+                        + ": seconds after which to try again").schema(new IntegerSchema()));
             }
             responses.addApiResponse(Integer.toString(status), response);
         });

@@ -17,6 +17,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
+import dev.scorecam.jobs.NoCompatibleWorkerException;
 import dev.scorecam.jobs.QueueFullException;
 import dev.scorecam.problem.ProblemException;
 import dev.scorecam.problem.ProblemType;
@@ -44,6 +45,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         ResponseEntity.BodyBuilder response = ResponseEntity.status(e.problemType().status());
         if (e instanceof QueueFullException full) {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, full.retryAfter().toSeconds())));
+        } else if (e instanceof NoCompatibleWorkerException skew) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(skew.retryAfter().toSeconds()));
         } else if (e instanceof RateLimitedException limited) {
             limited.headers().forEach(response::header); // Retry-After and the RateLimit fields
         }

@@ -24,6 +24,7 @@ import dev.scorecam.imaging.UnsupportedImageException;
 import dev.scorecam.jobs.BackendUnavailableException;
 import dev.scorecam.jobs.JobError;
 import dev.scorecam.jobs.JobStatus;
+import dev.scorecam.jobs.NoCompatibleWorkerException;
 import dev.scorecam.jobs.QueueFullException;
 import dev.scorecam.jobs.ShuttingDownException;
 import dev.scorecam.problem.ProblemType;
@@ -96,11 +97,18 @@ final class ProblemExamples {
             case INTERNAL_ERROR -> ProblemAdvice.internalError();
             // scorecam.queue.backend=redis: three workers in turn stopped while computing job 5f0c...
             case JOB_ABANDONED -> Problems.of(JobError.abandoned(3));
+            // scorecam.queue.backend=redis: a worker of an older version took job 5f0c..., queued in a newer format
+            case JOB_UNREADABLE -> Problems.of(JobError.unreadable("the job's payload is of version 4; the worker "
+                    + "that took it reads versions 3 and 2 (the workers must run the version of the API instances or "
+                    + "a newer one)"));
             // 64 jobs already waiting for fashion-cnn
             case QUEUE_FULL -> Problems.of(new QueueFullException("fashion-cnn", 64, Duration.ofSeconds(3)));
             case SHUTTING_DOWN -> Problems.of(new ShuttingDownException());
             // scorecam.queue.backend=redis and Redis cannot be reached
             case BACKEND_UNAVAILABLE -> Problems.of(new BackendUnavailableException(null));
+            // scorecam.queue.backend=redis: an API instance upgraded before the only worker
+            case NO_COMPATIBLE_WORKER -> Problems.of(new NoCompatibleWorkerException("fashion-cnn", 4,
+                    List.of("versions 3, 2 (app 1.3.0)")));
             // scorecam.request-timeout=60s
             case TIMEOUT -> Problems.of(JobError.timedOut(Duration.ofSeconds(60)));
         };

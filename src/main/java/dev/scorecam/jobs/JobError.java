@@ -24,7 +24,9 @@ public record JobError(Kind kind, String detail) {
         /** The server shut down before the job could finish. */
         SHUT_DOWN(ProblemType.SHUTTING_DOWN),
         /** Every worker that took the job stopped while computing it (scorecam.redis.max-deliveries). */
-        ABANDONED(ProblemType.JOB_ABANDONED);
+        ABANDONED(ProblemType.JOB_ABANDONED),
+        /** The worker that took the job could not read its payload (a newer version's, or corrupt). */
+        UNREADABLE(ProblemType.JOB_UNREADABLE);
 
         private final ProblemType problemType;
 
@@ -51,6 +53,11 @@ public record JobError(Kind kind, String detail) {
     public static JobError abandoned(int deliveries) {
         return new JobError(Kind.ABANDONED, "the job was taken by " + deliveries
                 + " workers and each stopped while computing it (the job may crash them); it is not tried again");
+    }
+
+    /** @param detail what the worker could not read, for the client (no exception's text) */
+    public static JobError unreadable(String detail) {
+        return new JobError(Kind.UNREADABLE, detail);
     }
 
     /** @param timeout how long the synchronous caller waited */

@@ -61,12 +61,18 @@ public enum ProblemType {
             "Try again; if it fails again, tell the operator, whose log has the cause."),
     JOB_ABANDONED(500, "job-abandoned", "Job abandoned",
             "Submit the job again; the operator should look at why the workers stopped."),
+    JOB_UNREADABLE(500, "job-unreadable", "Job not readable by its worker",
+            "Submit the job again; if it fails again, tell the operator: the workers must run a version that reads "
+                    + "what the API writes (upgrade the workers first)."),
     QUEUE_FULL(503, "queue-full", "Queue full",
             "Wait as long as Retry-After says, then try again."),
     SHUTTING_DOWN(503, "shutting-down", "Server shutting down",
             "Try again shortly: another instance, or this one once restarted, will take it."),
     BACKEND_UNAVAILABLE(503, "backend-unavailable", "Backend unavailable",
             "Try again shortly; jobs already accepted are kept."),
+    NO_COMPATIBLE_WORKER(503, "no-compatible-worker", "No compatible worker",
+            "Wait as long as Retry-After says, then try again: the service is being upgraded. The operator should "
+                    + "upgrade the workers before the API instances."),
     TIMEOUT(504, "timeout", "Request timed out",
             "Submit it as an asynchronous job under /v1/jobs, or ask for less work (fewer targets, a cheaper method).");
 

@@ -9,6 +9,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -47,7 +48,7 @@ class RedisJobsConfiguration {
     @Bean
     RedisJobSystem<PreparedRequest, Explanation> explanationJobSystem(RedisClient client, ModelRegistry models,
             Explainer explainer, ScoreCamProperties properties, ScaleOutProperties scaleOut,
-            ObjectProvider<JobListener> listeners) {
+            ObjectProvider<JobListener> listeners, ObjectProvider<BuildProperties> build) {
         List<ModelQueue<PreparedRequest, Explanation>> queues = models.pools().stream()
                 .map(pool -> new ModelQueue<>(pool.name(), properties.queueCapacityFor(pool.name()),
                         scaleOut.computes() ? InMemoryJobsConfiguration.workers(pool, explainer) : List.of()))
@@ -57,6 +58,7 @@ class RedisJobsConfiguration {
                 new RedisJobSettings(settings.keyPrefix(), settings.claimAfter(), settings.maxDeliveries(),
                         properties.jobs().ttl(), settings.waitForReplicas(), settings.replicaTimeout()),
                 queues, ExplanationCodecs.works(models), ExplanationCodecs.results(models),
-                listeners.getIfAvailable(() -> JobListener.NONE), Clock.systemUTC());
+                listeners.getIfAvailable(() -> JobListener.NONE), Clock.systemUTC(),
+                build.getIfAvailable() == null ? "" : build.getIfAvailable().getVersion());
     }
 }

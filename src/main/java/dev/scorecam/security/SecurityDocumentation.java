@@ -29,7 +29,7 @@ import dev.scorecam.problem.ProblemType;
  * The contract's side of this package: the two ways to send credentials (an API key in
  * {@code X-API-Key}, or a key or JWT as {@code Authorization: Bearer}) required by every
  * {@code /v1} operation, and the problems any of them may answer before its own work: 401, 403,
- * 429 with their headers. Runs after the API's own documentation, and puts each operation's
+ * 429 with their headers, and 503 when the identity provider or the limits' store is out of reach. Runs after the API's own documentation, and puts each operation's
  * responses in status order.
  */
 @Component
@@ -69,9 +69,29 @@ class SecurityDocumentation implements OpenApiCustomizer {
                 .addHeaderObject("Retry-After", header("Seconds after which to try again").schema(new IntegerSchema()))
                 .addHeaderObject("RateLimit-Policy", header("The limit that was hit, e.g. \"requests\";q=60;w=60"))
                 .addHeaderObject("RateLimit", header("What is left of it, e.g. \"requests\";r=0;t=21")));
+        unavailable(responses);
         Map<String, ApiResponse> sorted = new TreeMap<>(responses);
         responses.clear();
         sorted.forEach(responses::addApiResponse);
+    }
+
+    /**
+     * 503 backend-unavailable: the credentials could not be checked because the identity provider
+     * (its discovery document or signing keys) is out of reach, or the limits' store is. Added to
+     * an operation's own 503 where it has one.
+     */
+    private static void unavailable(ApiResponses responses) {
+        ProblemType type = ProblemType.BACKEND_UNAVAILABLE;
+        ApiResponse own = responses.get(Integer.toString(type.status()));
+        if (own == null) {
+            responses.addApiResponse(Integer.toString(type.status()), problem(type));
+            return;
+        }
+        MediaType media = own.getContent().get(PROBLEM_JSON);
+        if (media.getExamples() == null || !media.getExamples().containsKey(type.slug())) {
+            media.addExamples(type.slug(), new Example().$ref(EXAMPLES + type.slug()));
+            own.description(own.getDescription() + ", " + type.type());
+        }
     }
 
     private static ApiResponse problem(ProblemType type) {

@@ -23,6 +23,7 @@ import dev.scorecam.explain.PreparedRequest;
 import dev.scorecam.imaging.ModelInput;
 import dev.scorecam.imaging.Placement;
 import dev.scorecam.jobs.redis.Codec;
+import dev.scorecam.jobs.redis.UnreadablePayloadException;
 import dev.scorecam.model.ModelRegistry;
 import dev.scorecam.model.ServedModel;
 
@@ -40,6 +41,8 @@ public final class ExplanationCodecs {
     /** 3: an explanation holds its request (each field written once); 2 is still read. */
     static final int VERSION = 3;
     static final int PREVIOUS_VERSION = 2;
+    private static final List<Integer> READS = List.of(VERSION, PREVIOUS_VERSION);
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     private ExplanationCodecs() {}
 
@@ -52,8 +55,18 @@ public final class ExplanationCodecs {
 
             @Override
             public PreparedRequest decode(byte[] bytes) {
-                return WireReader.read(bytes, List.of(VERSION, PREVIOUS_VERSION), (version, in) -> version == VERSION
+                return WireReader.read(bytes, READS, (version, in) -> version == VERSION
                         ? readRequest(in, models) : PreviousVersion.readRequest(in, models));
+            }
+
+            @Override
+            public int version() {
+                return VERSION;
+            }
+
+            @Override
+            public List<Integer> reads() {
+                return READS;
             }
         };
     }
@@ -74,7 +87,7 @@ public final class ExplanationCodecs {
 
             @Override
             public Explanation decode(byte[] bytes) {
-                return WireReader.read(bytes, List.of(VERSION, PREVIOUS_VERSION), (version, in) -> {
+                return WireReader.read(bytes, READS, (version, in) -> {
                     if (version == PREVIOUS_VERSION) {
                         return PreviousVersion.readExplanation(in, models);
                     }
@@ -164,14 +177,25 @@ public final class ExplanationCodecs {
     }
 
     static ServedModel model(ModelRegistry models, String name) {
-        return models.find(name).orElseThrow(() -> new IllegalStateException(
-                "model '" + name + "' came through the queue but is not served here; every node needs the same models"));
+        return models.find(name).orElseThrow(() -> plausibleName(name) ? new UnreadablePayloadException(
+                "the job is for model '" + name + "', which the worker that took it does not serve; every node needs "
+                        + "the same models") : new IllegalStateException("a model name of a corrupt payload"));
+    }
+
+    /**
+     * Whether a name not known here looks like a name at all: one that does is told to the client
+     * (another version's), anything else is a corrupt payload, never echoed.
+     */
+    private static boolean plausibleName(String name) {
+        return NAME.matcher(name).matches();
     }
 
     /** The method as the catalogue binds it here (the same catalogue on every node). */
     static MethodCatalogue.Choice choice(String name, Map<MethodParameter, Number> given) {
-        MethodCatalogue.Method method = MethodCatalogue.find(name).orElseThrow(() -> new IllegalStateException(
-                "method '" + name + "' came through the queue but is not known here; every node needs the same version"));
+        MethodCatalogue.Method method = MethodCatalogue.find(name).orElseThrow(() -> !plausibleName(name)
+                ? new IllegalStateException("a method name of a corrupt payload") : new UnreadablePayloadException(
+                "the job asks for method '" + name + "', which the worker that took it does not know; the workers "
+                        + "must run the version of the API instances or a newer one"));
         return MethodCatalogue.choose(method, given);
     }
 
@@ -203,8 +227,10 @@ public final class ExplanationCodecs {
         Map<MethodParameter, Number> given = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
             String name = in.readUTF();
-            MethodParameter parameter = MethodCatalogue.parameter(name).orElseThrow(() -> new IllegalStateException(
-                    "parameter '" + name + "' came through the queue but is not known here"));
+            MethodParameter parameter = MethodCatalogue.parameter(name).orElseThrow(() -> !plausibleName(name)
+                    ? new IllegalStateException("a parameter name of a corrupt payload") : new UnreadablePayloadException(
+                    "the job sets parameter '" + name + "', which the worker that took it does not know; the workers "
+                            + "must run the version of the API instances or a newer one"));
             byte type = in.readByte();
             given.put(parameter, switch (type) {
                 case 'I' -> in.readInt();
@@ -295,6 +321,9 @@ public final class ExplanationCodecs {
         int width = in.readInt();
         int height = in.readInt();
         boolean alpha = in.readBoolean();
+        if (width < 0 || height < 0 || (long) width * height > in.remaining() / Integer.BYTES) {
+            throw new UnreadablePayloadException("the job's image is cut short");
+        }
         BufferedImage image = new BufferedImage(width, height, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
         int[] row = new int[width];
         for (int y = 0; y < height; y++) {

@@ -1,10 +1,14 @@
 package dev.scorecam.wire;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+
+import dev.scorecam.jobs.redis.UnreadablePayloadException;
 
 /** Reads a payload that {@link WireWriter} wrote: its version, then its fields. */
 final class WireReader {
@@ -15,30 +19,54 @@ final class WireReader {
         T read(int version, WireReader in);
     }
 
-    /** @param versions the versions this node reads */
+    /** Deflate's largest ratio of inflated to deflated bytes: a payload claiming more is corrupt. */
+    private static final long MOST_INFLATED_PER_BYTE = 1032;
+    private static final int HEADER = 1 + Integer.BYTES;
+
+    /**
+     * @param versions the versions this node reads, newest first
+     * @throws UnreadablePayloadException for a version not among them, or bytes that are not a
+     *     whole payload of its version; its message is for the client whose job it was
+     */
     static <T> T read(byte[] bytes, List<Integer> versions, Fields<T> fields) {
+        if (bytes.length < HEADER) {
+            throw new UnreadablePayloadException("the job's payload is cut short (" + bytes.length + " bytes)");
+        }
         int version = bytes[0] & 0xff;
         if (!versions.contains(version)) {
-            throw new IllegalStateException("a queued payload of version " + version + "; this node reads " + versions);
+            throw new UnreadablePayloadException("the job's payload is of version " + version + "; the worker that "
+                    + "took it reads versions " + versions.stream().map(String::valueOf).collect(Collectors.joining(
+                    " and ")) + " (the workers must run the version of the API instances or a newer one)");
         }
-        byte[] raw = new byte[ByteBuffer.wrap(bytes, 1, Integer.BYTES).getInt()];
+        String corrupt = "the job's payload (version " + version + ") is corrupt or cut short";
+        int size = ByteBuffer.wrap(bytes, 1, Integer.BYTES).getInt();
+        if (size < 0 || size > (bytes.length - HEADER) * MOST_INFLATED_PER_BYTE) {
+            throw new UnreadablePayloadException(corrupt);
+        }
+        byte[] raw = new byte[size];
         Inflater inflater = new Inflater();
         try {
-            inflater.setInput(bytes, 1 + Integer.BYTES, bytes.length - 1 - Integer.BYTES);
+            inflater.setInput(bytes, HEADER, bytes.length - HEADER);
             int filled = 0;
             while (filled < raw.length) {
                 int n = inflater.inflate(raw, filled, raw.length - filled);
                 if (n == 0 && (inflater.finished() || inflater.needsInput())) {
-                    throw new IllegalStateException("a queued payload is cut short");
+                    throw new UnreadablePayloadException(corrupt);
                 }
                 filled += n;
             }
         } catch (DataFormatException e) {
-            throw new IllegalStateException("a queued payload is corrupt", e);
+            throw new UnreadablePayloadException(corrupt, e);
         } finally {
             inflater.end();
         }
-        return fields.read(version, new WireReader(ByteBuffer.wrap(raw)));
+        try {
+            return fields.read(version, new WireReader(ByteBuffer.wrap(raw)));
+        } catch (UnreadablePayloadException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new UnreadablePayloadException(corrupt, e); // a length or a name that makes no sense
+        }
     }
 
 
@@ -69,9 +97,22 @@ final class WireReader {
     }
 
     String readUTF() {
-        byte[] utf8 = new byte[readInt()];
+        byte[] utf8 = new byte[length(1)];
         buffer.get(utf8);
         return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    int remaining() {
+        return buffer.remaining();
+    }
+
+    /** A count of values of {@code bytes} each that follow: what remains must hold them. */
+    private int length(int bytes) {
+        int count = readInt();
+        if (count < 0 || count > buffer.remaining() / bytes) {
+            throw new BufferUnderflowException();
+        }
+        return count;
     }
 
     void readInts(int[] values) {
@@ -80,14 +121,14 @@ final class WireReader {
     }
 
     double[] readDoubles() {
-        double[] values = new double[readInt()];
+        double[] values = new double[length(Double.BYTES)];
         buffer.asDoubleBuffer().get(values);
         buffer.position(buffer.position() + values.length * Double.BYTES);
         return values;
     }
 
     float[] readFloats() {
-        float[] values = new float[readInt()];
+        float[] values = new float[length(Float.BYTES)];
         buffer.asFloatBuffer().get(values);
         buffer.position(buffer.position() + values.length * Float.BYTES);
         return values;

@@ -1,6 +1,7 @@
 package dev.scorecam.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.awt.image.BufferedImage;
@@ -28,6 +29,7 @@ import dev.scorecam.explain.Explanation;
 import dev.scorecam.explain.ExplanationRequest;
 import dev.scorecam.explain.PreparedRequest;
 import dev.scorecam.jobs.redis.Codec;
+import dev.scorecam.jobs.redis.UnreadablePayloadException;
 import dev.scorecam.model.ModelRegistry;
 import dev.scorecam.model.TorchEngine;
 
@@ -226,6 +228,60 @@ class ExplanationCodecsTest {
             assertThat(again.result().maps().get(t).saliency().values())
                     .containsExactly(explanation.result().maps().get(t).saliency().values(), within(1e-6f));
         }
+    }
+
+    /**
+     * What a worker cannot read it refuses with a reason for the client, never an exception's text
+     * nor a huge allocation: a later version's payload, and the committed payload cut short, with
+     * a byte flipped in its fields, with its size claiming 2 GB, and empty.
+     */
+    @Test
+    void aPayloadOfAnotherVersionOrCorruptIsRefusedWithAReason() throws Exception {
+        Codec<PreparedRequest> works = ExplanationCodecs.works(models);
+        byte[] good = Files.readAllBytes(Path.of("src/test/resources/wire/request-v3.bin"));
+        byte[] future = good.clone();
+        future[0] = 99;
+        byte[] cut = java.util.Arrays.copyOf(good, good.length / 2);
+        byte[] huge = good.clone();
+        java.nio.ByteBuffer.wrap(huge, 1, 4).putInt(Integer.MAX_VALUE);
+        byte[] raw = inflated(good);
+        raw[3] = (byte) 0x7f; // the model name's length, now far past the end
+        byte[] flipped = deflated(3, raw);
+
+        assertThat(works.version()).isEqualTo(3);
+        assertThat(works.reads()).containsExactly(3, 2);
+        assertThatThrownBy(() -> works.decode(future)).isInstanceOf(UnreadablePayloadException.class)
+                .hasMessage("the job's payload is of version 99; the worker that took it reads versions 3 and 2 "
+                        + "(the workers must run the version of the API instances or a newer one)");
+        for (byte[] corrupt : List.of(cut, huge, flipped)) {
+            assertThatThrownBy(() -> works.decode(corrupt)).isInstanceOf(UnreadablePayloadException.class)
+                    .hasMessage("the job's payload (version 3) is corrupt or cut short");
+        }
+        assertThatThrownBy(() -> works.decode(new byte[0])).isInstanceOf(UnreadablePayloadException.class)
+                .hasMessage("the job's payload is cut short (0 bytes)");
+    }
+
+    private static byte[] inflated(byte[] payload) throws java.util.zip.DataFormatException {
+        byte[] raw = new byte[java.nio.ByteBuffer.wrap(payload, 1, 4).getInt()];
+        java.util.zip.Inflater inflater = new java.util.zip.Inflater();
+        inflater.setInput(payload, 5, payload.length - 5);
+        inflater.inflate(raw);
+        inflater.end();
+        return raw;
+    }
+
+    private static byte[] deflated(int version, byte[] raw) {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater();
+        deflater.setInput(raw);
+        deflater.finish();
+        byte[] out = new byte[raw.length + 64];
+        int n = deflater.deflate(out);
+        deflater.end();
+        byte[] payload = new byte[5 + n];
+        payload[0] = (byte) version;
+        java.nio.ByteBuffer.wrap(payload, 1, 4).putInt(raw.length);
+        System.arraycopy(out, 0, payload, 5, n);
+        return payload;
     }
 
     private static void assertSamePixels(BufferedImage actual, BufferedImage expected) {

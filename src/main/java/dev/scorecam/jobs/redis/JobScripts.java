@@ -3,6 +3,7 @@ package dev.scorecam.jobs.redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -174,8 +175,13 @@ final class JobScripts {
 
     private static Optional<JobError> error(Map<String, String> fields, String kind, String detail) {
         String name = fields.get(kind);
-        return name == null || name.isEmpty() ? Optional.empty()
-                : Optional.of(new JobError(JobError.Kind.valueOf(name), fields.getOrDefault(detail, "")));
+        if (name == null || name.isEmpty()) {
+            return Optional.empty();
+        }
+        // a kind written by a newer node, during a rolling upgrade, is told as the engine failing, with its detail
+        JobError.Kind known = Arrays.stream(JobError.Kind.values()).filter(k -> k.name().equals(name)).findFirst()
+                .orElse(JobError.Kind.INFERENCE_FAILED);
+        return Optional.of(new JobError(known, fields.getOrDefault(detail, "")));
     }
 
     static byte[] utf8(String text) {

@@ -35,6 +35,22 @@ public record RedisJobSettings(String keyPrefix, Duration claimAfter, int maxDel
         this(keyPrefix, claimAfter, maxDeliveries, ttl, 0, Duration.ZERO);
     }
 
+    /**
+     * How long a worker process's advertisement of the payload versions it reads counts: a few
+     * seconds (never more than claim-after), so that the API notices soon that the last worker
+     * able to read its jobs is gone; refreshed every third of it.
+     */
+    Duration advertisement() {
+        Duration most = Duration.ofSeconds(6);
+        return claimAfter.compareTo(most) < 0 ? claimAfter : most;
+    }
+
+    /** How long a node trusts what it last read of the advertisements: under a third of their life, at most 1 s. */
+    Duration advertisementCache() {
+        Duration third = advertisement().dividedBy(3);
+        return third.compareTo(Duration.ofSeconds(1)) < 0 ? third : Duration.ofSeconds(1);
+    }
+
     /** How often a worker tells that it still computes its job. */
     Duration heartbeat() {
         return claimAfter.dividedBy(3);

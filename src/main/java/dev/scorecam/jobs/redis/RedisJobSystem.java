@@ -41,6 +41,7 @@ import dev.scorecam.jobs.JobSnapshot;
 import dev.scorecam.jobs.JobStatus;
 import dev.scorecam.jobs.JobSubscription;
 import dev.scorecam.jobs.JobSystem;
+import dev.scorecam.jobs.NoCompatibleWorkerException;
 import dev.scorecam.jobs.QueueFullException;
 import dev.scorecam.jobs.QueueState;
 import dev.scorecam.jobs.ShuttingDownException;
@@ -80,6 +81,9 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
     private final List<Worker<W, R>> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final ScheduledExecutorService heartbeat;
+    private final PayloadReaders readers;
+    /** What this process's workers advertise; null where it runs none, or its payloads have no version. */
+    private final PayloadReaders.Reader reader;
     /** Results just read, so that a burst of reads of one finished job decodes it once. */
     private final Cache<UUID, R> recent = Caffeine.newBuilder().maximumSize(4)
             .expireAfterWrite(Duration.ofSeconds(30)).build();
@@ -92,6 +96,15 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
      */
     public RedisJobSystem(RedisClient client, RedisJobSettings settings, Collection<ModelQueue<W, R>> queues,
             Codec<W> works, Codec<R> results, JobListener listener, Clock clock) {
+        this(client, settings, queues, works, results, listener, clock, "");
+    }
+
+    /**
+     * @param appVersion this node's version, advertised beside the payload versions its workers
+     *     read (blank when unknown)
+     */
+    public RedisJobSystem(RedisClient client, RedisJobSettings settings, Collection<ModelQueue<W, R>> queues,
+            Codec<W> works, Codec<R> results, JobListener listener, Clock clock, String appVersion) {
         this.link = new RedisLink(client);
         this.scripts = new JobScripts(link, settings, clock);
         this.keys = scripts.keys();
@@ -102,6 +115,7 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
         this.listener = listener;
         this.clock = clock;
         this.hub = new EventHub<>(link, keys.events(), id -> read(id, true), results::decode, SWEEP);
+        this.readers = new PayloadReaders(link, keys, clock, settings.advertisementCache());
         String node = UUID.randomUUID().toString().substring(0, 8);
         for (ModelQueue<W, R> queue : queues) {
             for (int i = 0; i < queue.workers().size(); i++) {
@@ -118,9 +132,15 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
             thread.setDaemon(true);
             return thread;
         });
+        this.reader = workers.isEmpty() || works.version() == Codec.UNVERSIONED ? null
+                : new PayloadReaders.Reader(node, List.copyOf(works.reads()), appVersion);
         if (!workers.isEmpty()) {
             long every = settings.heartbeat().toMillis();
             heartbeat.scheduleWithFixedDelay(this::beat, 0, every, TimeUnit.MILLISECONDS);
+        }
+        if (reader != null) {
+            long every = settings.advertisement().dividedBy(3).toMillis();
+            heartbeat.scheduleWithFixedDelay(this::advertise, 0, every, TimeUnit.MILLISECONDS);
         }
         threads.forEach(Thread::start);
     }
@@ -150,6 +170,17 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
         if (!accepting) {
             listener.rejected(model);
             throw new ShuttingDownException();
+        }
+        if (works.version() != Codec.UNVERSIONED) {
+            try {
+                guard(() -> {
+                    readers.check(model, works.version());
+                    return null;
+                });
+            } catch (NoCompatibleWorkerException | BackendUnavailableException e) {
+                listener.rejected(model);
+                throw e;
+            }
         }
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
@@ -380,6 +411,9 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
         threads.forEach(Thread::interrupt);
         heartbeat.shutdownNow();
         try {
+            if (reader != null) {
+                readers.withdraw(queues.keySet(), reader);
+            }
             for (Worker<W, R> worker : workers) {
                 link.commands().zrem(keys.workers(worker.model()), JobScripts.utf8(worker.consumer()));
             }
@@ -433,6 +467,25 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
         return closed;
     }
 
+    /** The payload versions this process's workers read, for the nodes that queue jobs. */
+    private void advertise() {
+        try {
+            readers.advertise(workers.stream().map(Worker::model).distinct().toList(), reader,
+                    settings.advertisement());
+        } catch (RuntimeException e) {
+            log.debug("Advertising the payload versions read here failed", e);
+        }
+    }
+
+    /**
+     * What the live workers of the model read, as they advertise it (cached briefly): one line per
+     * worker process, e.g. {@code versions 3, 2 (app 1.4.0)}; empty when none advertises.
+     */
+    public List<String> readers(String model) {
+        queueOf(model);
+        return guard(() -> readers.live(model)).stream().map(PayloadReaders.Reader::describe).toList();
+    }
+
     /** The heartbeat: each worker is alive, and each running job still its worker's. */
     private void beat() {
         long until = clock.millis() + settings.claimAfter().toMillis();
@@ -454,7 +507,7 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
     W work(UUID id) {
         byte[] bytes = link.commands().get("%s:work:%s".formatted(keys.prefix(), id));
         if (bytes == null) {
-            throw new IllegalStateException("the work of job " + id + " is gone");
+            throw new UnreadablePayloadException("the job's payload is no longer in the queue");
         }
         return works.decode(bytes);
     }

@@ -12,7 +12,8 @@ import java.util.UUID;
  *     cluster-wide queue length and each job's place
  * <li>{@code P:running:<model>} set of running jobs' ids; {@code P:workers:<model>} sorted set of
  *     workers by the time their last heartbeat stops counting; {@code P:stats:<model>} mean
- *     compute time, for Retry-After
+ *     compute time, for Retry-After; {@code P:readers:<model>} sorted set of worker processes with
+ *     the payload versions they read, by the time their advertisement stops counting ({@link PayloadReaders})
  * <li>{@code P:job:<id>} hash: the job's state (with its owner); {@code P:work:<id>} its work until it ends;
  *     {@code P:result:<id>} its result. Finished jobs and results expire after the job ttl.
  * <li>channel {@code P:events}: {@code <id> progress <done> <total>}, {@code <id> partial <done> <total> <result>}
@@ -37,6 +38,10 @@ record RedisKeys(String prefix) {
 
     String workers(String model) {
         return prefix + ":workers:" + model;
+    }
+
+    String readers(String model) {
+        return prefix + ":readers:" + model;
     }
 
     String stats(String model) {

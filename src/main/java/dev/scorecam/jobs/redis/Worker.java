@@ -162,15 +162,22 @@ final class Worker<W, R> implements Runnable {
         Running running = new Running(id, System.nanoTime(), new AtomicBoolean());
         current = running;
         system.started(id);
-        JobScripts.Outcome outcome;
-        JobError error = null;
-        byte[] result = null;
-        R computed = null;
-        W work = work(id);
+        W work;
+        try {
+            work = work(id);
+        } catch (RuntimeException e) {
+            // Another worker would fare no better: the job fails here, with the reason, and is not taken again.
+            end(running, JobScripts.Outcome.FAILED, unreadable(id, e), null, null);
+            return;
+        }
         if (work == null) {
             current = null;
             return; // this worker stopped while Redis was away: the job stays pending for another
         }
+        JobScripts.Outcome outcome;
+        JobError error = null;
+        byte[] result = null;
+        R computed = null;
         try {
             R value = computation.compute(work, new Computation.Progress<>() {
                 @Override
@@ -201,11 +208,26 @@ final class Worker<W, R> implements Runnable {
                 Thread.currentThread().interrupt();
             }
         }
+        end(running, outcome, error, result, computed);
+    }
+
+    /** Writes the job's end, unless this worker has let go of it, and tells the listener. */
+    private void end(Running running, JobScripts.Outcome outcome, JobError error, byte[] result, R computed) {
         long nanos = System.nanoTime() - running.startNanos();
-        if (!left(running) && complete(id, outcome, error, result, nanos)) {
-            system.finished(id, Duration.ofNanos(nanos), computed);
+        if (!left(running) && complete(running.id(), outcome, error, result, nanos)) {
+            system.finished(running.id(), Duration.ofNanos(nanos), computed);
         }
         current = null;
+    }
+
+    /** Why a job whose work cannot be decoded here failed: the codec's words, or a pointer to the log. */
+    private JobError unreadable(UUID id, RuntimeException e) {
+        if (e instanceof UnreadablePayloadException unreadable) {
+            log.warn("Job {} on model {} cannot be read by this worker: {}", id, model, unreadable.getMessage());
+            return JobError.unreadable(unreadable.getMessage());
+        }
+        log.error("Job {} on model {} cannot be read by this worker", id, model, e);
+        return JobError.unreadable("this worker could not read the job's payload; see the worker's log for job " + id);
     }
 
     /** Whether this worker has let go of the job (given back at shutdown, or halted): it writes nothing more of it. */
