@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -27,6 +28,11 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
 import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.http.OAuth2HttpRequest;
+import no.nav.security.mock.oauth2.http.OAuth2HttpResponse;
+import no.nav.security.mock.oauth2.http.Route;
+
+import okhttp3.Headers;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -65,8 +71,23 @@ class IdentityProviderTest {
     static final String ISSUER = "scorecam";
     static final String AUDIENCE = "scorecam-api";
     static final int IDP_PORT = freePort();
+    /** While not 0, the issuer's JWKS endpoint answers with this status instead of its keys. */
+    static final AtomicInteger keysFailWith = new AtomicInteger();
+    /** JWKS requests answered so. */
+    static final AtomicInteger keysRefused = new AtomicInteger();
     /** Started by the first test: until then the issuer is out of reach. */
-    static final MockOAuth2Server idp = new MockOAuth2Server();
+    static final MockOAuth2Server idp = new MockOAuth2Server(new Route() {
+        @Override
+        public boolean match(OAuth2HttpRequest request) {
+            return keysFailWith.get() != 0 && request.getUrl().encodedPath().endsWith("/jwks");
+        }
+
+        @Override
+        public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
+            keysRefused.incrementAndGet();
+            return new OAuth2HttpResponse(Headers.of(), keysFailWith.get(), "keys unavailable", null);
+        }
+    });
 
     @DynamicPropertySource
     static void issuer(DynamicPropertyRegistry registry) {
@@ -89,13 +110,14 @@ class IdentityProviderTest {
     Path dir;
 
     /**
-     * The service fetches the issuer's configuration at the first token: with the issuer away, a
-     * token cannot be checked, which is 503 (retry), neither 401 (the token is not known bad) nor
-     * a 500. Then the issuer starts, and the next token is checked.
+     * The service fetches the issuer's configuration and signing keys at the first token: with the
+     * issuer away, a token cannot be checked, which is 503 (retry), neither 401 (the token is not
+     * known bad) nor a 500. Then the issuer starts but its signing keys fail with 500: 503 again.
+     * Then the keys are there, and the next token is checked.
      */
     @Test
     @Order(1)
-    void anIssuerOutOfReachIs503AndTheServiceFetchesItsConfigurationOnceItIsThere() throws Exception {
+    void anIssuerOrItsKeysOutOfReachIs503AndTheServiceFetchesThemOnceTheyAreThere() throws Exception {
         HttpResponse<String> away = http().get("/v1/models", "Authorization", "Bearer " + signedByUnpublishedKey());
         assertProblem(away, 503, "backend-unavailable");
         assertThat(Http.json(away).get("detail").asString()).contains("identity provider");
@@ -106,6 +128,16 @@ class IdentityProviderTest {
         java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create(issuerUri() + "/.well-known/openid-configuration")).timeout(Duration.ofSeconds(60))
                 .build(), HttpResponse.BodyHandlers.discarding());
+
+        // The discovery document answers, the signing keys do not (the JWKS endpoint fails with 500).
+        keysFailWith.set(500);
+        HttpResponse<String> keysFailing = http().get("/v1/models", "Authorization",
+                "Bearer " + token(ISSUER, "alice", AUDIENCE, 3600));
+        keysFailWith.set(0);
+        assertProblem(keysFailing, 503, "backend-unavailable");
+        assertThat(Http.json(keysFailing).get("detail").asString()).contains("identity provider");
+        assertThat(keysFailing.headers().firstValue("WWW-Authenticate")).isEmpty();
+        assertThat(keysRefused.get()).as("JWKS requests answered 500").isPositive();
 
         HttpResponse<String> good = http().get("/v1/models", "Authorization", "Bearer " + token(ISSUER, "alice", AUDIENCE, 3600));
         assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
