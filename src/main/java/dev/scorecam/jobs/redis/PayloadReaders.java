@@ -31,12 +31,20 @@ import dev.scorecam.jobs.NoCompatibleWorkerException;
  */
 final class PayloadReaders {
 
-    /** One worker process's advertisement. */
+    /**
+     * One worker process's advertisement.
+     *
+     * @param app its version, {@code -} when unknown
+     */
     record Reader(String node, List<Integer> reads, String app) {
 
+        Reader {
+            reads = List.copyOf(reads);
+            app = app == null || app.isBlank() ? "-" : app.strip().replaceAll("\\s+", "-");
+        }
+
         String member() {
-            return node + " " + reads.stream().map(String::valueOf).collect(Collectors.joining(",")) + " "
-                    + (app.isBlank() ? "-" : app.strip().replaceAll("\\s+", "-"));
+            return node + " " + reads.stream().map(String::valueOf).collect(Collectors.joining(",")) + " " + app;
         }
 
         /** Null for a member this version cannot parse (a later version's format): it is left out. */
@@ -89,14 +97,16 @@ final class PayloadReaders {
     }
 
     /**
+     * @return the live workers' advertisements, among them one that reads {@code version} unless empty
      * @throws NoCompatibleWorkerException when workers of the model advertise, and none reads {@code version}
      * @throws io.lettuce.core.RedisException when Redis cannot be asked
      */
-    void check(String model, int version) {
+    List<Reader> check(String model, int version) {
         List<Reader> readers = live(model);
         if (!readers.isEmpty() && readers.stream().noneMatch(reader -> reader.reads().contains(version))) {
             throw new NoCompatibleWorkerException(model, version, readers.stream().map(Reader::describe).toList());
         }
+        return readers;
     }
 
     /** The workers of the model whose advertisement counts now (as of at most the cache's time ago). */

@@ -133,7 +133,7 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
             return thread;
         });
         this.reader = workers.isEmpty() || works.version() == Codec.UNVERSIONED ? null
-                : new PayloadReaders.Reader(node, List.copyOf(works.reads()), appVersion);
+                : new PayloadReaders.Reader(node, works.reads(), appVersion);
         if (!workers.isEmpty()) {
             long every = settings.heartbeat().toMillis();
             heartbeat.scheduleWithFixedDelay(this::beat, 0, every, TimeUnit.MILLISECONDS);
@@ -173,10 +173,7 @@ public final class RedisJobSystem<W, R> implements JobSystem<W, R>, AutoCloseabl
         }
         if (works.version() != Codec.UNVERSIONED) {
             try {
-                guard(() -> {
-                    readers.check(model, works.version());
-                    return null;
-                });
+                guard(() -> readers.check(model, works.version()));
             } catch (NoCompatibleWorkerException | BackendUnavailableException e) {
                 listener.rejected(model);
                 throw e;
