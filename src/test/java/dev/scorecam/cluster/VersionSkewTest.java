@@ -173,7 +173,7 @@ class VersionSkewTest {
     void withAWorkerOfThisVersionTheJobIsServed() throws Exception {
         worker = Node.start("worker", redis.url(), prefix, Map.of());
         awaitReaders(2);
-        oldWorker.shutdown(Duration.ofSeconds(5)); // the rollout goes on: the old worker leaves, and says so
+        oldWorker.close(); // the rollout goes on: the old worker leaves, and says so
         awaitReaders(1);
 
         HttpResponse<String> accepted = http.submit(api, Map.of());
