@@ -155,6 +155,48 @@ class RedisPayloadVersionsTest {
     }
 
     /**
+     * A burst of submissions asks Redis for the advertisements once per cache period, not once per
+     * job: counted by Redis itself ({@code INFO commandstats}; nothing else sends ZRANGEBYSCORE).
+     */
+    @Test
+    void aBurstOfSubmissionsAsksRedisForTheAdvertisementsOncePerCachePeriod() throws Exception {
+        RedisJobSystem<FakeWork, String> api = node(new Versioned(3, List.of(3, 2)), 0, "2.0.0");
+        node(new Versioned(3, List.of(3, 2)), 1, "2.0.0");
+        awaitReaders(api, 1);
+        long before = lookups();
+        long start = System.nanoTime();
+        int submissions = 0;
+        while (System.nanoTime() - start < Duration.ofSeconds(3).toNanos()) {
+            try {
+                api.submit(MODEL, FakeWork.quick("burst-" + submissions));
+            } catch (QueueFullException e) {
+                // checked before the queue's capacity: it counts as a submission all the same
+            }
+            submissions++;
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        long lookups = lookups() - before;
+
+        // the cache is 1 s here: about one lookup a second, however many submissions
+        assertThat(submissions).isGreaterThan(100);
+        assertThat(lookups).as("lookups for %d submissions in %d ms", submissions, millis)
+                .isBetween(2L, millis / 1000 + 1);
+        System.out.printf("%d submissions in %d ms asked Redis for the advertisements %d times%n", submissions, millis,
+                lookups);
+    }
+
+    private static long lookups() {
+        RedisClient stats = RedisClient.create(RedisServer.shared().uri());
+        try (var connection = stats.connect()) {
+            java.util.regex.Matcher calls = java.util.regex.Pattern.compile("cmdstat_zrangebyscore:calls=(\\d+)")
+                    .matcher(connection.sync().info("commandstats"));
+            return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+        } finally {
+            stats.shutdown();
+        }
+    }
+
+    /**
      * The compatible worker crashes (no word to Redis): its advertisement runs out, and within its
      * life plus the cache the node refuses again. A worker that stops cleanly withdraws at once.
      */
