@@ -166,7 +166,7 @@ final class Worker<W, R> implements Runnable {
         try {
             work = work(id);
         } catch (RuntimeException e) {
-            // Another worker would fare no better: the job fails here, with the reason, and is not taken again.
+            // The job ends here, failed with the reason for its client to see, rather than going round the workers.
             end(running, JobScripts.Outcome.FAILED, unreadable(id, e), null, null);
             return;
         }
