@@ -1,5 +1,7 @@
 package dev.scorecam.api;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,7 +49,7 @@ record KServeExplanations(List<InstanceExplanation> explanations) {
         List<String> labels = explanation.model().labels();
         List<TargetMap> maps = explanation.result().maps();
         FaithfulnessResult faithfulness = explanation.faithfulness();
-        List<TargetSaliency> targets = new java.util.ArrayList<>();
+        List<TargetSaliency> targets = new ArrayList<>();
         for (int i = 0; i < maps.size(); i++) {
             TargetMap map = maps.get(i);
             Saliency saliency = map.saliency();
@@ -66,7 +68,7 @@ record KServeExplanations(List<InstanceExplanation> explanations) {
         float[] values = saliency.values();
         float[][] rows = new float[saliency.height()][];
         for (int y = 0; y < rows.length; y++) {
-            rows[y] = java.util.Arrays.copyOfRange(values, y * saliency.width(), (y + 1) * saliency.width());
+            rows[y] = Arrays.copyOfRange(values, y * saliency.width(), (y + 1) * saliency.width());
         }
         return rows;
     }

@@ -2,6 +2,7 @@ package dev.scorecam.api;
 
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,7 +49,7 @@ record KServeRequest(List<Instance> instances, Map<String, JsonNode> parameters)
         if (!given.isMissingNode() && !given.isNull() && !given.isObject()) {
             throw new InvalidBodyException(ProblemType.INVALID_REQUEST, "'parameters' must be a JSON object");
         }
-        Map<String, JsonNode> parameters = new java.util.LinkedHashMap<>();
+        Map<String, JsonNode> parameters = new LinkedHashMap<>();
         given.properties().forEach(e -> parameters.put(e.getKey(), e.getValue()));
         List<Instance> instances = new ArrayList<>();
         JsonNode all = root.get("instances");

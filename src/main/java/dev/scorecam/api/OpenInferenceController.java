@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.scorecam.explain.Explainer;
+import dev.scorecam.imaging.InputFormat;
 import dev.scorecam.model.ModelEngine;
 import dev.scorecam.model.ServedModel;
 
@@ -91,7 +92,7 @@ class OpenInferenceController {
         record Tensor(String name, String datatype, List<Integer> shape) {}
 
         static ModelMetadata of(ServedModel model) {
-            var input = model.modelPackage().input();
+            InputFormat input = model.modelPackage().input();
             String platform = ModelEngine.ONNXRUNTIME.id().equals(model.engine()) ? "onnx_onnxv1" : "pytorch_torchscript";
             return new ModelMetadata(model.name(), platform,
                     List.of(new Tensor("input", "FP32", List.of(-1, 3, input.height(), input.width()))),

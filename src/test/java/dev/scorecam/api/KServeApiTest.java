@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
@@ -204,7 +205,7 @@ class KServeApiTest {
         if (type != actual.getNodeType()) {
             out.add(at + ": " + actual.getNodeType() + " where the example has " + type);
         } else if (documented instanceof ObjectNode) {
-            Set<String> extra = new java.util.TreeSet<>(actual.propertyNames());
+            Set<String> extra = new TreeSet<>(actual.propertyNames());
             for (String name : documented.propertyNames()) {
                 extra.remove(name);
                 if (actual.has(name)) {
