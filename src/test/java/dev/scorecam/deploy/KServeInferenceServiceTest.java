@@ -123,10 +123,11 @@ class KServeInferenceServiceTest {
      */
     @Test
     void theArgumentsKServeAppendsAreHarmless() {
-        SimpleCommandLinePropertySource arguments = new SimpleCommandLinePropertySource(
-                "--model_name", "fashion-cnn", "--predictor_host", "fashion-cnn-predictor.default", "--http_port", "8080");
+        SimpleCommandLinePropertySource arguments = new SimpleCommandLinePropertySource("--model_name", "fashion-cnn",
+                "--predictor_host", "fashion-cnn-predictor.default", "--http_port", "8080", "--workers", "4");
 
-        assertThat(arguments.getPropertyNames()).containsExactlyInAnyOrder("model_name", "predictor_host", "http_port");
+        assertThat(arguments.getPropertyNames())
+                .containsExactlyInAnyOrder("model_name", "predictor_host", "http_port", "workers");
         assertThat(arguments.getProperty("server.port")).isNull();
     }
 }
