@@ -93,7 +93,9 @@ class ApiDocumentation implements OpenApiCustomizer {
                         new Tag().name("models").description("The models this server explains"),
                         new Tag().name("methods").description("The CAM methods, their cost and parameters"),
                         new Tag().name("explanations").description("Synchronous explanations: the answer is the map"),
-                        new Tag().name("jobs").description("Asynchronous explanations: submit, poll or follow, fetch, cancel")));
+                        new Tag().name("jobs").description("Asynchronous explanations: submit, poll or follow, fetch, cancel"),
+                        new Tag().name(KServeDocumentation.TAG).description("KServe's V1 explain and the Open Inference "
+                                + "Protocol's health and metadata, for an InferenceService's explainer")));
         api.getComponents().addSchemas("ProblemDetail", problemSchema());
         problemExamples(api.getComponents());
         ModelConverters.getInstance().readAll(ExplanationResponse.class).forEach(api.getComponents()::addSchemas);
@@ -225,7 +227,7 @@ class ApiDocumentation implements OpenApiCustomizer {
      * operation's first parameter (the model or the job), from their declarations; the methods'
      * parameters with the catalogue's descriptions, defaults and bounds.
      */
-    private static void formParameters(Operation op, List<FormField<?>> form, List<FormField<?>> rendering) {
+    static void formParameters(Operation op, List<FormField<?>> form, List<FormField<?>> rendering) {
         op.getParameters().addAll(1, Stream.concat(form.stream(), rendering.stream())
                 .map(field -> new Parameter().name(field.name()).in("query").required(false).schema(schema(field)))
                 .toList());
@@ -275,7 +277,7 @@ class ApiDocumentation implements OpenApiCustomizer {
     }
 
     /** Controllers without {@code produces} show up as any type; they answer JSON. */
-    private static void jsonOnly(Operation op) {
+    static void jsonOnly(Operation op) {
         ApiResponse ok = op.getResponses().get("200");
         MediaType any = ok.getContent().remove("*/*");
         if (any != null) {
@@ -376,7 +378,7 @@ class ApiDocumentation implements OpenApiCustomizer {
                         "events", "/v1/jobs/5f0c7d3e-8a4b-4c1e-9f7a-2b6d1e0c9a11/events")));
     }
 
-    private static Map<String, Object> ordered(Object... keysAndValues) {
+    static Map<String, Object> ordered(Object... keysAndValues) {
         Map<String, Object> map = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
             map.put((String) keysAndValues[i], keysAndValues[i + 1]);

@@ -3,6 +3,7 @@ package dev.scorecam.api;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.springframework.web.context.request.NativeWebRequest;
 
@@ -37,16 +38,26 @@ record ExplanationForm(List<String> targets, Integer topK, String method, String
     }
 
     static ExplanationForm bind(NativeWebRequest request) {
+        return bind(request::getParameterValues);
+    }
+
+    /** @param source the values given for a field name, as request parameters are (null: none) */
+    static ExplanationForm bind(Function<String, String[]> source) {
         Map<MethodParameter, Number> parameters = new LinkedHashMap<>();
         for (MethodParameter p : MethodCatalogue.parameters()) {
-            Number value = parameter(p).read(request);
+            Number value = parameter(p).read(source);
             if (value != null) {
                 parameters.put(p, value);
             }
         }
-        return new ExplanationForm(TARGET.read(request), TOP_K.read(request), METHOD.read(request),
-                SCORE.read(request), BATCH_SIZE.read(request), parameters, METRICS.read(request),
-                METRICS_STEPS.read(request));
+        return new ExplanationForm(TARGET.read(source), TOP_K.read(source), METHOD.read(source),
+                SCORE.read(source), BATCH_SIZE.read(source), parameters, METRICS.read(source),
+                METRICS_STEPS.read(source));
+    }
+
+    /** The same form with other targets, e.g. those one instance of a KServe request names. */
+    ExplanationForm withTargets(List<String> targets) {
+        return new ExplanationForm(targets, topK, method, score, batchSize, parameters, metrics, metricsSteps);
     }
 
     /** @param metrics whether to measure the faithfulness (asked for, and the response can show it) */

@@ -97,11 +97,7 @@ record ExplanationResponse(
     /** @param heatmap the PNG of a target's overlay, or null when the client did not ask for it */
     static ExplanationResponse of(Explanation explanation, Function<TargetMap, byte[]> heatmap) {
         List<String> labels = explanation.model().labels();
-        float[] probabilities = explanation.result().probabilities();
-        // The most probable classes, ranked as top-k targets are.
-        List<Prediction> predictions = Arrays.stream(Targets.topK(PREDICTIONS).select(probabilities))
-                .mapToObj(i -> new Prediction(i, labels.get(i), probabilities[i]))
-                .toList();
+        List<Prediction> predictions = predictions(explanation);
         List<TargetMap> maps = explanation.result().maps();
         FaithfulnessResult faithfulness = explanation.faithfulness();
         List<TargetExplanation> explanations = IntStream.range(0, maps.size())
@@ -130,7 +126,16 @@ record ExplanationResponse(
                         faithfulness == null ? null : explanation.faithfulnessMillis()));
     }
 
-    private static Map<String, ? extends Number> parameters(MethodArguments arguments) {
+    /** The most probable classes, ranked as top-k targets are. */
+    static List<Prediction> predictions(Explanation explanation) {
+        List<String> labels = explanation.model().labels();
+        float[] probabilities = explanation.result().probabilities();
+        return Arrays.stream(Targets.topK(PREDICTIONS).select(probabilities))
+                .mapToObj(i -> new Prediction(i, labels.get(i), probabilities[i]))
+                .toList();
+    }
+
+    static Map<String, ? extends Number> parameters(MethodArguments arguments) {
         return arguments.values().stream().collect(Collectors.toMap(a -> a.parameter().name(),
                 MethodArguments.Argument::value, (a, b) -> a, LinkedHashMap::new));
     }

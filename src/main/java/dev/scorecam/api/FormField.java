@@ -1,6 +1,7 @@
 package dev.scorecam.api;
 
 import java.util.List;
+import java.util.function.Function;
 
 import org.springframework.core.convert.ConversionException;
 import org.springframework.core.convert.ConversionService;
@@ -31,9 +32,17 @@ record FormField<T>(String name, TypeDescriptor type, T defaultValue) {
     }
 
     /** @throws dev.scorecam.explain.RequestRejectedException (invalid-parameter) when it is not of the field's type */
-    @SuppressWarnings("unchecked")
     T read(NativeWebRequest request) {
-        String[] values = request.getParameterValues(name);
+        return read(request::getParameterValues);
+    }
+
+    /**
+     * @param source the values given for a field name, as request parameters are (null: none)
+     * @throws dev.scorecam.explain.RequestRejectedException (invalid-parameter) when it is not of the field's type
+     */
+    @SuppressWarnings("unchecked")
+    T read(Function<String, String[]> source) {
+        String[] values = source.apply(name);
         if (values == null || (values.length == 1 && values[0].isEmpty())) {
             return defaultValue;
         }

@@ -14,7 +14,8 @@ import java.util.Optional;
  */
 public enum ProblemType {
     INVALID_REQUEST(400, "invalid-request", "Invalid request",
-            "Send the image as a multipart/form-data file part named image, with a well-formed body."),
+            "Send the image as a multipart/form-data file part named image (to :explain, KServe's JSON: "
+                    + "{\"instances\": [...]}), with a well-formed body."),
     INVALID_PARAMETER(400, "invalid-parameter", "Invalid parameter",
             "Correct the parameter the detail names; GET /v1/methods gives each method's parameters and their bounds."),
     INVALID_IMAGE(400, "invalid-image", "Invalid image",

@@ -38,10 +38,10 @@ import dev.scorecam.security.SecurityProperties.Mode;
  * The one filter chain of the service, by {@code scorecam.security.mode}:
  * <ul>
  * <li>{@code none}: everything open, as before this package existed (a WARN at start says so);</li>
- * <li>{@code api-key}: {@code /v1/**} needs a key ({@link ApiKeyAuthenticationFilter});</li>
- * <li>{@code jwt}: {@code /v1/**} needs a bearer token the configured {@link JwtDecoder} accepts.</li>
+ * <li>{@code api-key}: {@code /v1/**} and {@code /v2/models/**} need a key ({@link ApiKeyAuthenticationFilter});</li>
+ * <li>{@code jwt}: {@code /v1/**} and {@code /v2/models/**} need a bearer token the configured {@link JwtDecoder} accepts.</li>
  * </ul>
- * Always open: the health probes, the API document and Swagger UI, the web page, CORS preflights.
+ * Always open: the health probes (the actuator's and the Open Inference Protocol's {@code /v2/health/*}), the API document and Swagger UI, the web page, CORS preflights.
  * The other actuator endpoints need credentials on the API port, and are open on a separate
  * management port ({@code management.server.port}), which the container image and chart use so
  * that they never face clients. Stateless: no sessions, no cookies, so no CSRF to guard against.
@@ -78,12 +78,12 @@ class SecurityConfiguration {
                     requests.requestMatchers("/actuator/health", "/actuator/health/**").permitAll();
                     switch (mode) {
                         case NONE -> { } // open, as below
-                        case API_KEY -> requests.requestMatchers("/v1/**", "/actuator/**").authenticated();
+                        case API_KEY -> requests.requestMatchers("/v1/**", "/v2/models/**", "/actuator/**").authenticated();
                         case JWT -> {
                             if (scope != null) {
-                                requests.requestMatchers("/v1/**").hasAuthority("SCOPE_" + scope);
+                                requests.requestMatchers("/v1/**", "/v2/models/**").hasAuthority("SCOPE_" + scope);
                             }
-                            requests.requestMatchers("/v1/**", "/actuator/**").authenticated();
+                            requests.requestMatchers("/v1/**", "/v2/models/**", "/actuator/**").authenticated();
                         }
                     }
                     requests.anyRequest().permitAll(); // the page, /v3/api-docs, Swagger UI

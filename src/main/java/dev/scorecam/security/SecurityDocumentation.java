@@ -28,8 +28,9 @@ import dev.scorecam.problem.ProblemType;
 /**
  * The contract's side of this package: the two ways to send credentials (an API key in
  * {@code X-API-Key}, or a key or JWT as {@code Authorization: Bearer}) required by every
- * {@code /v1} operation, and the problems any of them may answer before its own work: 401, 403,
- * 429 with their headers, and 503 when the identity provider or the limits' store is out of reach. Runs after the API's own documentation, and puts each operation's
+ * {@code /v1} and {@code /v2/models} operation, and the problems any of them may answer before its own work:
+ * 401, 403, 429 with their headers, and 503 when the identity provider or the limits' store is out of
+ * reach. Runs after the API's own documentation, and puts each operation's
  * responses in status order.
  */
 @Component
@@ -51,7 +52,7 @@ class SecurityDocumentation implements OpenApiCustomizer {
                 .addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
                         .description("An API key (mode api-key) or a JWT (mode jwt) as Authorization: Bearer."));
         api.getPaths().forEach((path, item) -> {
-            if (!path.startsWith("/v1/")) {
+            if (!path.startsWith("/v1/") && !path.startsWith("/v2/models/")) {
                 return;
             }
             item.readOperations().forEach(SecurityDocumentation::secure);

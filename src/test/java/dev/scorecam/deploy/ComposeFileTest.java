@@ -127,25 +127,36 @@ class ComposeFileTest {
         }
     }
 
+    /** Compose stops a container 10 s after SIGTERM unless told otherwise: too soon for a running job. */
     @Test
-    void aStoppingWorkerGetsLongerThanTheServersShutdownGrace() {
+    void everyServerThatRunsOrAwaitsJobsGetsLongerThanTheServersShutdownGrace() {
         Map<String, Object> settings = Yamls.read(Path.of("src/main/resources/application.yml"));
         Duration grace = Duration.parse("PT" + at(settings, "scorecam.shutdown-grace").toString().toUpperCase());
 
-        String stop = (String) scaled("worker-1").get("stop_grace_period");
-        assertThat(Duration.parse("PT" + stop.toUpperCase())).isGreaterThan(grace);
+        Map<String, Map<String, Object>> servers = new java.util.LinkedHashMap<>();
+        servers.put("scorecam", service("scorecam"));
+        SCORECAM_SERVICES.forEach(name -> servers.put(name, scaled(name)));
+        servers.forEach((name, server) -> {
+            String stop = (String) server.get("stop_grace_period");
+            assertThat(stop).as("%s's stop_grace_period", name).isNotNull();
+            assertThat(Duration.parse("PT" + stop.toUpperCase())).as(name).isGreaterThan(grace);
+        });
     }
 
     @Test
-    void redisIsTheOfficialImagePinnedAndKeepsAcceptedJobsOnDisk() {
+    void theStoreIsValkeyPinnedAndKeepsAcceptedJobsOnDisk() throws Exception {
         Map<String, Object> redis = scaled("redis");
 
-        assertThat((String) redis.get("image")).matches("redis:\\d+\\.\\d+\\.\\d+(-[a-z]+)?");
-        assertThat(list(redis.get("command"))).containsSequence("--appendonly", "yes");
+        // BSD-licensed; Redis 7.4's image (RSALv2/SSPL) is the alternative the file names
+        assertThat((String) redis.get("image")).matches("valkey/valkey:\\d+\\.\\d+\\.\\d+(-[a-z]+)?");
+        assertThat(Files.readString(SCALE)).contains("image redis:7.4.5, command [redis-server, --appendonly, \"yes\"]");
+        assertThat(list(redis.get("command"))).containsExactly("valkey-server", "--appendonly", "yes");
         Map<String, Object> data = map(list(redis.get("volumes")).get(0));
         assertThat(data).containsEntry("type", "volume").containsEntry("target", "/data");
         assertThat(map(scale.get("volumes"))).containsKey((String) data.get("source"));
-        assertThat(list(at(redis, "healthcheck.test"))).contains("redis-cli", "ping");
+        // One health check for either image: each has its own client
+        assertThat(String.join(" ", list(at(redis, "healthcheck.test")).stream().map(String::valueOf).toList()))
+                .contains("valkey-cli", "redis-cli", "ping", "PONG");
     }
 
     @Test

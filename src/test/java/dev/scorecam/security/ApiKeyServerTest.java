@@ -56,6 +56,24 @@ class ApiKeyServerTest {
     }
 
     @Test
+    void theKServeEndpointsNeedAKeyAsTheRestOfTheApiDoesButTheirProbesDoNot() {
+        String body = "{\"instances\": [\"" + java.util.Base64.getEncoder().encodeToString(Http.png()) + "\"]}";
+
+        assertProblem(http.post("/v1/models/fashion-cnn:explain", body, "Content-Type", "application/json"), 401,
+                "unauthenticated");
+        assertProblem(http.get("/v2/models/fashion-cnn"), 401, "unauthenticated");
+        assertProblem(http.get("/v2/models/fashion-cnn/ready"), 401, "unauthenticated");
+        assertThat(http.get("/v2/health/live").statusCode()).isEqualTo(200);
+        assertThat(http.get("/v2/health/ready").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> explained = http.post("/v1/models/fashion-cnn:explain", body,
+                "Content-Type", "application/json", "X-API-Key", TestKeys.ALICE);
+        assertThat(explained.statusCode()).as(explained.body()).isEqualTo(200);
+        assertThat(json(explained).get("explanations")).hasSize(1);
+        assertThat(http.get("/v2/models/fashion-cnn", "X-API-Key", TestKeys.BOB).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void theRightKeyIs200InEitherHeader() {
         HttpResponse<String> header = http.get("/v1/models", "X-API-Key", TestKeys.ALICE);
         HttpResponse<String> bearer = http.get("/v1/models", "Authorization", "Bearer " + TestKeys.BOB);

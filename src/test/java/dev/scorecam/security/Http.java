@@ -46,6 +46,10 @@ final class Http {
         return send(request(path, headers).method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
     }
 
+    HttpResponse<String> post(String path, String body, String... headers) {
+        return send(request(path, headers).POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+    }
+
     /** POST /v1/jobs with a small picture for the demo model. */
     HttpResponse<String> submitJob(String... headers) {
         byte[] body = Multipart.image(png(), "image/png").with(Map.of("model", List.of("fashion-cnn"), "top-k", List.of("1")))

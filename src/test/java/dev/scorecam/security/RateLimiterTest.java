@@ -107,6 +107,9 @@ class RateLimiterTest {
     void theModelInThePath() {
         assertThat(RateLimitFilter.model("/v1/models/fashion-cnn/explanations")).isEqualTo("fashion-cnn");
         assertThat(RateLimitFilter.model("/v1/models/fashion-cnn")).isEqualTo("fashion-cnn");
+        assertThat(RateLimitFilter.model("/v1/models/fashion-cnn:explain")).isEqualTo("fashion-cnn");
+        assertThat(RateLimitFilter.model("/v2/models/fashion-cnn/ready")).isEqualTo("fashion-cnn");
+        assertThat(RateLimitFilter.model("/v2/health/ready")).isNull();
         assertThat(RateLimitFilter.model("/v1/models/a%20b/explanations")).isEqualTo("a b");
         assertThat(RateLimitFilter.model("/v1/models/%zz/explanations")).isEqualTo("%zz");
         assertThat(RateLimitFilter.model("/v1/models")).isNull();
