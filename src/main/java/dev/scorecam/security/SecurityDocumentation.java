@@ -89,6 +89,15 @@ class SecurityDocumentation implements OpenApiCustomizer {
             return;
         }
         MediaType media = own.getContent().get(PROBLEM_JSON);
+        if (media == null) { // an own 503 of another kind (the OIP probes' false): the problem is a second content type
+            Content content = new Content();
+            own.getContent().forEach(content::addMediaType);
+            content.addMediaType(PROBLEM_JSON, problem(type).getContent().get(PROBLEM_JSON));
+            // a copy: the own response object may be shared with another status
+            responses.addApiResponse(Integer.toString(type.status()), new ApiResponse()
+                    .description(own.getDescription() + "; " + type.type()).headers(own.getHeaders()).content(content));
+            return;
+        }
         if (media.getExamples() == null || !media.getExamples().containsKey(type.slug())) {
             media.addExamples(type.slug(), new Example().$ref(EXAMPLES + type.slug()));
             own.description(own.getDescription() + ", " + type.type());
