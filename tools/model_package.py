@@ -198,6 +198,30 @@ class CenterDecoder(nn.Module):
         return rows
 
 
+class CenterNetHead(nn.Module):
+    """A detector's head in the CenterNet form: `predict` maps the target layer's activations to
+    (N, classes + 4, h, w): `classes` centre-heatmap logits, log(width/stride), log(height/stride),
+    and two centre-offset logits (sigmoid gives the centre's place within its cell); the
+    CenterDecoder turns them into the contract's rows."""
+
+    def __init__(self, predict: nn.Module, classes: int, stride: int, max_detections: int,
+                 min_score: float = 0.01):
+        super().__init__()
+        self.predict = predict
+        self.classes = classes
+        self.decoder = CenterDecoder(stride, max_detections, min_score)
+
+    def maps(self, a):
+        """(heatmap logits, log sizes, offsets in 0..1): what training compares with its targets."""
+        p = self.predict(a)
+        c = self.classes
+        return p[:, :c], p[:, c:c + 2], torch.sigmoid(p[:, c + 2:c + 4])
+
+    def forward(self, a):
+        heatmap, size, offset = self.maps(a)
+        return self.decoder(heatmap, size, offset)
+
+
 def check_detections(rows, width, height, max_detections):
     """The contract's rules for forward's (N,D,6) rows on a width x height input: boxes inside the
     input with x0 <= x1 and y0 <= y1, scores in [0,1] best first, padding all zeros with class -1."""

@@ -9,10 +9,11 @@ barely overlapping (fashion_canvas.make_scenes), fresh canvases every step on ba
 from a pool; boxes are the garments' tight boxes.  The reported mAP@0.5 is on the held-out set
 of make_detection_canvases.py (500 canvases of the TEST split, seed 2001, 8-bit quantised).
 
-Model: a CenterNet-style one-stage detector.  features(x) is a 6-conv backbone (stride 8,
-dilations 1, 2, 4 at the end for a 127-px receptive field): 64 channels at 16x16, the Score-CAM
-target layer.  head(a) is one 3x3 conv, a 1x1 conv to 10 class-centre heatmaps + 2 log-sizes +
-2 centre offsets, and model_package.CenterDecoder (3x3 peak picking, the 16 best peaks as rows).
+Model: a CenterNet-style one-stage detector (model_package.SplitNetwork).  features(x) is a
+6-conv backbone (stride 8, dilations 1, 2, 4 at the end for a 127-px receptive field): 64
+channels at 16x16, the Score-CAM target layer.  head(a) is a model_package.CenterNetHead: one
+3x3 conv, a 1x1 conv to 10 class-centre heatmaps + 2 log-sizes + 2 centre offsets, and the
+CenterDecoder (3x3 peak picking, the 16 best peaks as rows [x0,y0,x1,y1,score,class]).
 BatchNorm is used in training and folded at export (torch.jit.freeze).
 """
 
@@ -28,7 +29,7 @@ import torch.nn.functional as F
 from detection_map import mean_average_precision
 from fashion_canvas import LABELS, load_fashion_mnist, make_backgrounds, make_scenes
 from make_detection_canvases import EVAL_COUNT, EVAL_SEED, SIZE, evaluation_scenes
-from model_package import (CenterDecoder, ScoreCamPackage, detector_descriptor, freeze,
+from model_package import (CenterNetHead, SplitNetwork, detector_descriptor, freeze,
                            write_detector_package)
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,7 +41,7 @@ CLASSES = len(LABELS)
 # (in, out, stride, dilation) of each 3x3 conv: 128 -> 64 -> 32 -> 16 -> 16 -> 16 -> 16.
 CONV_PLAN = [(3, 16, 2, 1), (16, 32, 2, 1), (32, 64, 2, 1), (64, 64, 1, 1), (64, 64, 1, 2),
              (64, 64, 1, 4)]
-TARGET_LAYER = "backbone.17"   # the ReLU after the last backbone conv
+TARGET_LAYER = "feature_net.17"   # the ReLU after the last backbone conv
 BACKGROUND_POOL = 2000
 
 
@@ -49,33 +50,15 @@ def conv_block(cin, cout, stride=1, dilation=1):
             nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
 
 
-class Detector(ScoreCamPackage):
-    """features = backbone; head = neck + 1x1 prediction conv + CenterDecoder."""
-
-    def __init__(self):
-        super().__init__()
-        self.backbone = nn.Sequential(*[m for plan in CONV_PLAN for m in conv_block(*plan)])
-        self.neck = nn.Sequential(*conv_block(64, 64))
-        self.predict = nn.Conv2d(64, CLASSES + 4, 1)
-        with torch.no_grad():   # start every centre at probability 0.1 (CenterNet's prior)
-            self.predict.bias[:CLASSES].fill_(-math.log(9.0))
-        self.decoder = CenterDecoder(STRIDE, MAX_DETECTIONS)
-        self.classes = CLASSES
-
-    def maps(self, a):
-        """(heatmap logits, log sizes, offsets in 0..1) from the target layer's activations."""
-        p = self.predict(self.neck(a))
-        c = self.classes
-        return p[:, :c], p[:, c:c + 2], torch.sigmoid(p[:, c + 2:])
-
-    @torch.jit.export
-    def features(self, x):
-        return self.backbone(x)
-
-    @torch.jit.export
-    def head(self, a):
-        heatmap, size, offset = self.maps(a)
-        return self.decoder(heatmap, size, offset)
+def detector():
+    """features = backbone (feature_net); head = a 3x3 conv block, the 1x1 prediction conv and
+    the decoder (head_net, a model_package.CenterNetHead)."""
+    predict = nn.Conv2d(64, CLASSES + 4, 1)
+    with torch.no_grad():   # start every centre at probability 0.1 (CenterNet's prior)
+        predict.bias[:CLASSES].fill_(-math.log(9.0))
+    return SplitNetwork(
+        nn.Sequential(*[m for plan in CONV_PLAN for m in conv_block(*plan)]),
+        CenterNetHead(nn.Sequential(*conv_block(64, 64), predict), CLASSES, STRIDE, MAX_DETECTIONS))
 
 
 # ---------------------------------------------------------------- training
@@ -114,7 +97,7 @@ def focal_loss(logits, target):
 
 
 def loss_of(model, x, scenes):
-    heatmap_logits, size, offset = model.maps(model.features(x))
+    heatmap_logits, size, offset = model.head_net.maps(model.features(x))
     h, w = heatmap_logits.shape[2:]
     heatmap, cell, sizes, offsets, valid = targets(scenes.boxes, scenes.classes, h, w)
     b = torch.arange(x.shape[0]).view(-1, 1).expand_as(valid)
@@ -129,7 +112,7 @@ def train(steps, batch_size, lr):
     torch.manual_seed(SEED)
     garments, labels = load_fashion_mnist("train")
     pool = make_backgrounds(BACKGROUND_POOL, gen, size=(SIZE, SIZE))
-    model = Detector()
+    model = detector()
     optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     warmup = max(1, steps // 20)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, (s + 1) / warmup)
@@ -163,6 +146,7 @@ def main():
     parser.add_argument("--steps", type=int, default=3000)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=3e-3)
+    parser.add_argument("--out", type=Path, default=PACKAGE_DIR, help="package directory")
     args = parser.parse_args()
     torch.set_num_threads(2)
 
@@ -185,10 +169,10 @@ def main():
                f"(tools/make_detection_canvases.py, seed {EVAL_SEED}).")
     meta = detector_descriptor("fashion-detector", SIZE, SIZE, [0.0] * 3, [1.0] * 3, "stretch",
                                LABELS, TARGET_LAYER, 64, MAX_DETECTIONS)
-    shape = write_detector_package(PACKAGE_DIR, package, meta, comment, scenes.images[:8],
+    shape = write_detector_package(args.out, package, meta, comment, scenes.images[:8],
                                    MAX_DETECTIONS)
-    size = (PACKAGE_DIR / "model.pt").stat().st_size
-    print(f"wrote {PACKAGE_DIR.relative_to(REPO)}: features {shape[1:]}, model.pt {size} bytes")
+    size = (args.out / "model.pt").stat().st_size
+    print(f"wrote {args.out}: features {shape[1:]}, model.pt {size} bytes")
 
 
 if __name__ == "__main__":
