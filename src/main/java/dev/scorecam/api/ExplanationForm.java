@@ -16,11 +16,13 @@ import dev.scorecam.explain.ExplanationRequest;
  * for the synchronous and the job endpoints. The fields are declared here; the methods' own
  * parameters come from their declarations in the catalogue.
  */
-record ExplanationForm(List<String> targets, Integer topK, String method, String score, Integer batchSize,
-        Map<MethodParameter, Number> parameters, boolean metrics, int metricsSteps) {
+record ExplanationForm(List<String> targets, Integer topK, String box, Integer detection, String method,
+        String score, Integer batchSize, Map<MethodParameter, Number> parameters, boolean metrics, int metricsSteps) {
 
     static final FormField<List<String>> TARGET = FormField.strings("target");
     static final FormField<Integer> TOP_K = FormField.of("top-k", Integer.class, null);
+    static final FormField<String> BOX = FormField.of("box", String.class, null);
+    static final FormField<Integer> DETECTION = FormField.of("detection", Integer.class, null);
     static final FormField<String> METHOD = FormField.of("method", String.class, null);
     static final FormField<String> SCORE = FormField.of("score", String.class, null);
     static final FormField<Integer> BATCH_SIZE = FormField.of("batch-size", Integer.class, null);
@@ -30,7 +32,8 @@ record ExplanationForm(List<String> targets, Integer topK, String method, String
 
     /** Every field in the order the API document lists them. */
     static List<FormField<?>> fields() {
-        List<FormField<?>> fields = new java.util.ArrayList<>(List.of(TARGET, TOP_K, METHOD, SCORE, BATCH_SIZE));
+        List<FormField<?>> fields = new java.util.ArrayList<>(List.of(TARGET, TOP_K, BOX, DETECTION, METHOD, SCORE,
+                BATCH_SIZE));
         MethodCatalogue.parameters().forEach(p -> fields.add(parameter(p)));
         fields.addAll(List.of(METRICS, METRICS_STEPS));
         return fields;
@@ -44,7 +47,8 @@ record ExplanationForm(List<String> targets, Integer topK, String method, String
                 parameters.put(p, value);
             }
         }
-        return new ExplanationForm(TARGET.read(request), TOP_K.read(request), METHOD.read(request),
+        return new ExplanationForm(TARGET.read(request), TOP_K.read(request), BOX.read(request),
+                DETECTION.read(request), METHOD.read(request),
                 SCORE.read(request), BATCH_SIZE.read(request), parameters, METRICS.read(request),
                 METRICS_STEPS.read(request));
     }
@@ -52,7 +56,7 @@ record ExplanationForm(List<String> targets, Integer topK, String method, String
     /** @param metrics whether to measure the faithfulness (asked for, and the response can show it) */
     ExplanationRequest request(String model, byte[] image, boolean metrics, boolean progressive) {
         return new ExplanationRequest(model, image, targets, topK, method, score, batchSize, parameters, metrics,
-                metricsSteps, progressive);
+                metricsSteps, progressive, box, detection);
     }
 
     private static FormField<? extends Number> parameter(MethodParameter p) {
