@@ -157,10 +157,11 @@ export function drawBoxes(canvas, boxes, image, size, chosen) {
       const text = b.text;
       const textWidth = context.measureText(text).width + 6;
       const top = y >= 16 ? y - 16 : y;
+      const left = Math.max(0, Math.min(x, canvas.width - textWidth)); // kept on the picture
       context.fillStyle = 'rgba(0, 0, 0, 0.7)';
-      context.fillRect(x, top, textWidth, 16);
+      context.fillRect(left, top, textWidth, 16);
       context.fillStyle = i === chosen ? '#ffd400' : '#ffffff';
-      context.fillText(text, x + 3, top + 12);
+      context.fillText(text, left + 3, top + 12);
     }
   });
 }
