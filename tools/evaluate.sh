@@ -4,6 +4,9 @@
 # metrics=true: Average Drop/Increase, energy pointing game, deletion/insertion AUC, passes and
 # ms per image (tools/evaluate.py says how each is computed). Prints the Markdown table and,
 # with --out, writes it (between the evaluation markers of an existing file, e.g. docs/evaluation.md).
+# A detection set (annotations listing `boxes` per image, tools/make_detection_canvases.py) goes
+# to tools/evaluate_detections.py instead: pointing and box energy of each found garment's
+# explanation (--model fashion-detector by default, --methods scorecam,eigencam).
 #
 #   tools/evaluate.sh DATASET_DIR [--out FILE] [--url URL | --jar JAR] [tools/evaluate.py options]
 #
@@ -43,4 +46,6 @@ if [[ -z $url ]]; then
   url="http://127.0.0.1:$port"
 fi
 
-$python tools/evaluate.py "$dataset" --url "$url" --command "$command" "${rest[@]}"
+script=tools/evaluate.py
+grep -q '"boxes"' "$dataset/annotations.json" && script=tools/evaluate_detections.py
+$python "$script" "$dataset" --url "$url" --command "$command" "${rest[@]}"

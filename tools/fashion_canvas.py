@@ -105,6 +105,13 @@ def _place_garments(gen, garments, h, w, scale_range, flip):
     mirror = torch.ones(b)
     if flip:
         mirror = torch.where(torch.rand(b, generator=gen) < 0.5, -1.0, 1.0)
+    return warp_garments(garments, h, w, x0, y0, side, mirror)
+
+
+def warp_garments(garments, h, w, x0, y0, side, mirror):
+    """Draws garment i as a side[i]-pixel square with its top-left corner at (x0[i], y0[i]),
+    mirrored where mirror[i] is -1, on an HxW grid; returns the intensities [B,H,W] in [0,1]."""
+    b = garments.shape[0]
     # affine_grid maps output coords o in [-1,1] (align_corners=False) to source coords:
     # canvas pixel u = (o+1)*W/2, garment pixel g = (u - x0)/s, source coord = 2g/28 - 1.
     theta = torch.zeros(b, 2, 3)
@@ -160,3 +167,84 @@ def make_canvases(garments, gen, size=(96, 96), scale_range=(1.0, 2.0), flip=Fal
 def to_uint8(images):
     """float [B,3,H,W] in [0,1] -> uint8 numpy [B,H,W,3], as written to PNG."""
     return (images.clamp(0, 1) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).numpy()
+
+
+@dataclass
+class SceneBatch:
+    images: torch.Tensor   # float32 [B,3,H,W] in [0,1]
+    boxes: torch.Tensor    # float32 [B,S,4] = x0,y0,x1,y1 (pixel edges; x1,y1 exclusive)
+    classes: torch.Tensor  # int64 [B,S], -1 where slot s holds no garment
+
+
+MAX_OVERLAP = 0.25         # a garment's square may cover at most this share of an earlier one's
+PLACEMENT_TRIES = 8
+
+
+def _tight_boxes(alpha):
+    """Vectorised _boxes: [B,H,W] -> float [B,4] bounding boxes of alpha > BOX_THRESHOLD."""
+    mask = alpha > BOX_THRESHOLD
+    rows, cols = mask.any(dim=2).float(), mask.any(dim=1).float()
+    h, w = alpha.shape[1:]
+    return torch.stack([cols.argmax(1), rows.argmax(1),
+                        w - cols.flip(1).argmax(1), h - rows.flip(1).argmax(1)], dim=1).float()
+
+
+def _positions(gen, count, side, h, w):
+    """Top-left corners [B,S,2] for the garment squares; a slot whose square overlaps an earlier
+    one by more than MAX_OVERLAP of either area in every one of PLACEMENT_TRIES draws is dropped.
+    Returns (corners, kept [B,S] bool)."""
+    b, slots = side.shape
+    u = torch.rand((b, slots, PLACEMENT_TRIES, 2), generator=gen)
+    corners = torch.zeros(b, slots, 2)
+    kept = torch.zeros(b, slots, dtype=torch.bool)
+    for i in range(b):
+        placed = []
+        for s in range(int(count[i])):
+            d = float(side[i, s])
+            for t in range(PLACEMENT_TRIES):
+                x, y = float(u[i, s, t, 0]) * (w - d), float(u[i, s, t, 1]) * (h - d)
+                if all(_overlap(x, y, d, px, py, pd) <= MAX_OVERLAP * min(d, pd) ** 2
+                       for px, py, pd in placed):
+                    placed.append((x, y, d))
+                    corners[i, s] = torch.tensor([x, y])
+                    kept[i, s] = True
+                    break
+    return corners, kept
+
+
+def _overlap(x, y, d, px, py, pd):
+    return max(0.0, min(x + d, px + pd) - max(x, px)) * max(0.0, min(y + d, py + pd) - max(y, py))
+
+
+def make_scenes(garments, labels, gen, size=(128, 128), count_range=(1, 4),
+                scale_range=(1.0, 2.2), flip=False, backgrounds=None):
+    """Canvases with count_range[0]..count_range[1] garments each, drawn from `garments` (uint8
+    [N,28,28]) with their `labels`; one canvas per background if `backgrounds` is given, else
+    `len(garments) // count_range[1]` canvases.  Garments are scaled, placed so that they barely
+    overlap (MAX_OVERLAP), tinted and composited in slot order; boxes are tight as in make_canvases.
+    """
+    h, w = size
+    slots = count_range[1]
+    b = len(backgrounds) if backgrounds is not None else len(garments) // slots
+    background = _background(gen, b, h, w) if backgrounds is None else backgrounds
+    count = torch.randint(count_range[0], slots + 1, (b,), generator=gen)
+    pick = torch.randint(len(garments), (b, slots), generator=gen)
+    side = GARMENT_SIZE * _uniform(gen, (b, slots), *scale_range)
+    mirror = torch.ones(b, slots)
+    if flip:
+        mirror = torch.where(torch.rand((b, slots), generator=gen) < 0.5, -1.0, 1.0)
+    tint = _uniform(gen, (b, slots, 3, 1, 1), 0.45, 1.0)
+    corners, kept = _positions(gen, count, side, h, w)
+
+    canvas = background
+    boxes = torch.zeros(b, slots, 4)
+    classes = torch.full((b, slots), -1, dtype=torch.int64)
+    for s in range(slots):
+        alpha = warp_garments(garments[pick[:, s]], h, w, corners[:, s, 0], corners[:, s, 1],
+                              side[:, s], mirror[:, s]) * kept[:, s].view(b, 1, 1)
+        opacity = (3 * alpha).clamp(0, 1).unsqueeze(1)
+        canvas = canvas * (1 - opacity) + alpha.unsqueeze(1) * tint[:, s]
+        boxes[:, s] = _tight_boxes(alpha) * kept[:, s].view(b, 1)
+        classes[:, s] = torch.where(kept[:, s], labels[pick[:, s]], -1)
+    canvas = canvas + NOISE_STD * torch.randn(canvas.shape, generator=gen)
+    return SceneBatch(canvas.clamp(0, 1), boxes, classes)

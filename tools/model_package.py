@@ -105,6 +105,13 @@ def descriptor(name, width, height, mean, std, resize, labels, target_layer, bat
     }
 
 
+def detector_descriptor(name, width, height, mean, std, resize, labels, target_layer, batch_size,
+                        max_detections):
+    """The model.yaml fields of a detector: a classifier's plus `task` and `max-detections`."""
+    meta = descriptor(name, width, height, mean, std, resize, labels, target_layer, batch_size)
+    return {"name": meta.pop("name"), "task": "detection", **meta, "max-detections": max_detections}
+
+
 @torch.no_grad()
 def check_split(module, x, expected=None):
     """head(features(x)) == forward(x), and == `expected` (the original model's logits) when
@@ -137,4 +144,112 @@ def write_package(out_dir, scripted, meta, comment, x, expected=None):
         f"# {comment}\n"
         + yaml.safe_dump(meta, sort_keys=False, default_flow_style=None, width=120))
     check_split(torch.jit.load(str(out_dir / "model.pt")), x, expected)
+    return shape
+
+
+# ---------------------------------------------------------------- detectors (task: detection)
+
+class CenterDecoder(nn.Module):
+    """Turns CenterNet-style head maps into the detector contract's fixed-size rows.
+
+    heatmap (N,C,h,w) logits of an object centre of class c in cell (i,j); size (N,2,h,w) the
+    box's log(width/stride), log(height/stride); offset (N,2,h,w) the centre's position within
+    its cell (0..1).  A detection is a local maximum of sigmoid(heatmap) in its 3x3
+    neighbourhood; the `max_detections` best over all classes and cells, best first, become
+    rows [x0,y0,x1,y1,score,class] in input pixels (cell size `stride`); a row whose score is
+    below `min_score` is padding: zeros with class -1.  No NMS: one peak is one box.
+    """
+
+    def __init__(self, stride: int, max_detections: int, min_score: float = 0.01):
+        super().__init__()
+        self.stride = stride
+        self.max_detections = max_detections
+        self.min_score = min_score
+
+    def forward(self, heatmap, size, offset):
+        n, c, h, w = heatmap.shape
+        prob = torch.sigmoid(heatmap)
+        peaks = prob * (prob == nn.functional.max_pool2d(prob, 3, 1, 1)).to(prob.dtype)
+        k = min(self.max_detections, c * h * w)
+        score, index = peaks.reshape(n, c * h * w).topk(k, dim=1)
+        cls = torch.div(index, h * w, rounding_mode="floor")
+        cell = index - cls * (h * w)
+        row = torch.div(cell, w, rounding_mode="floor")
+        col = cell - row * w
+        size = size.reshape(n, 2, h * w)
+        offset = offset.reshape(n, 2, h * w)
+        half = torch.exp(torch.stack([size[:, 0].gather(1, cell), size[:, 1].gather(1, cell)], 2)) \
+            * (self.stride / 2.0)
+        cx = (col.to(prob.dtype) + offset[:, 0].gather(1, cell)) * self.stride
+        cy = (row.to(prob.dtype) + offset[:, 1].gather(1, cell)) * self.stride
+        x0 = (cx - half[:, :, 0]).clamp(0.0, float(w * self.stride))
+        y0 = (cy - half[:, :, 1]).clamp(0.0, float(h * self.stride))
+        x1 = (cx + half[:, :, 0]).clamp(0.0, float(w * self.stride))
+        y1 = (cy + half[:, :, 1]).clamp(0.0, float(h * self.stride))
+        rows = torch.stack([x0, y0, x1, y1, score, cls.to(prob.dtype)], dim=2)
+        keep = (score >= self.min_score).to(prob.dtype).unsqueeze(2)
+        padding = torch.zeros_like(rows)
+        padding[:, :, 5] = -1.0
+        rows = rows * keep + padding * (1.0 - keep)
+        if k < self.max_detections:
+            fill = torch.zeros(n, self.max_detections - k, 6, dtype=rows.dtype, device=rows.device)
+            fill[:, :, 5] = -1.0
+            rows = torch.cat([rows, fill], dim=1)
+        return rows
+
+
+class CenterNetHead(nn.Module):
+    """A detector's head in the CenterNet form: `predict` maps the target layer's activations to
+    (N, classes + 4, h, w): `classes` centre-heatmap logits, log(width/stride), log(height/stride),
+    and two centre-offset logits (sigmoid gives the centre's place within its cell); the
+    CenterDecoder turns them into the contract's rows."""
+
+    def __init__(self, predict: nn.Module, classes: int, stride: int, max_detections: int,
+                 min_score: float = 0.01):
+        super().__init__()
+        self.predict = predict
+        self.classes = classes
+        self.decoder = CenterDecoder(stride, max_detections, min_score)
+
+    def maps(self, a):
+        """(heatmap logits, log sizes, offsets in 0..1): what training compares with its targets."""
+        p = self.predict(a)
+        c = self.classes
+        return p[:, :c], p[:, c:c + 2], torch.sigmoid(p[:, c + 2:c + 4])
+
+    def forward(self, a):
+        heatmap, size, offset = self.maps(a)
+        return self.decoder(heatmap, size, offset)
+
+
+def check_detections(rows, width, height, max_detections):
+    """The contract's rules for forward's (N,D,6) rows on a width x height input: boxes inside the
+    input with x0 <= x1 and y0 <= y1, scores in [0,1] best first, padding all zeros with class -1."""
+    if rows.dim() != 3 or rows.shape[1:] != (max_detections, 6):
+        raise PackageError(f"detections have shape {tuple(rows.shape)}, not (N,{max_detections},6)")
+    x0, y0, x1, y1, score, cls = rows.unbind(2)
+    padding = cls == -1
+    problems = {
+        "a box outside the input": ((x0 < 0) | (y0 < 0) | (x1 > width) | (y1 > height)).any(),
+        "a box with x1 < x0 or y1 < y0": ((x1 < x0) | (y1 < y0)).any(),
+        "a score outside [0,1]": ((score < 0) | (score > 1)).any(),
+        "scores not sorted best first": (score[:, 1:] > score[:, :-1]).any(),
+        "a class index that is not an integer": (cls != cls.round()).any(),
+        "a padding row that is not zeros with class -1": (rows[padding][:, :5] != 0).any(),
+    }
+    for problem, found in problems.items():
+        if found:
+            raise PackageError(f"the detections have {problem}")
+
+
+def write_detector_package(out_dir, scripted, meta, comment, x, max_detections):
+    """write_package for a detector: checks head(features(x)) == forward(x) and the rows' rules
+    (check_detections) before and after saving. Returns the activations' shape."""
+    height, width = x.shape[2:]
+    with torch.no_grad():
+        check_detections(scripted(x), width, height, max_detections)
+    shape = write_package(out_dir, scripted, meta, comment, x)
+    with torch.no_grad():
+        check_detections(torch.jit.load(str(Path(out_dir) / "model.pt"))(x), width, height,
+                         max_detections)
     return shape

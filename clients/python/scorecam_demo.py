@@ -6,8 +6,8 @@ running scorecam-server, with an API key.
         http://localhost:8080 "$SCORECAM_API_KEY" samples/sneaker.png
 
 It fetches a PNG heatmap, the raw map twice (as a NumPy .npy file and as JSON's base64 float32)
-and checks that the two agree, follows an asynchronous job to its end, and reads a problem as a
-typed error. Any surprise ends it with a non-zero status.
+and checks that the two agree, follows an asynchronous job to its end, lists a detector's
+detections and explains the best one, and reads a problem as a typed error. Any surprise ends it with a non-zero status.
 """
 import base64
 import io
@@ -18,7 +18,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from scorecam_client import ApiClient, Configuration
-from scorecam_client.api import ExplanationsApi, JobsApi, ModelsApi
+from scorecam_client.api import DetectionsApi, ExplanationsApi, JobsApi, ModelsApi
 from scorecam_client.exceptions import ApiException
 from scorecam_client.models import ProblemDetail
 
@@ -97,6 +97,17 @@ def main(base_url, api_key, image):
     result = jobs.get_job_result(job.id)
     bag = saliency_array(result.explanations[0].saliency)
     print(f"job: {' -> '.join(states)}, target {result.explanations[0].target.label}, map {bag.shape}")
+
+    detector = next((m.name for m in models if m.task == "detection"), None)
+    check(detector is not None, "no detector is served")
+    found = DetectionsApi(api_client).detect(detector, image)
+    check(len(found.detections) > 0, "the detector found nothing")
+    best = found.detections[0]
+    check(0 <= best.box.x0 < best.box.x1 and 0 <= best.box.y0 < best.box.y1, f"a strange box {best.box}")
+    explained = explanations.explain(detector, image, detection=0).explanations[0]
+    check(explained.detection.index == 0 and explained.box == best.box, "detection 0 explained another box")
+    print(f"detections: {len(found.detections)} in {found.width}x{found.height}, best {best.label} "
+          f"{best.score:.2f} at {best.box.x0},{best.box.y0},{best.box.x1},{best.box.y1}, explained")
 
     try:
         explanations.explain(MODEL, image, target=["Giraffe"])

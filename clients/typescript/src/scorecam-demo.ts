@@ -38,6 +38,16 @@ async function main(baseUrl: string, apiKey: string, imagePath: string): Promise
     console.log(`job: ${states.join(' -> ')}, target ${result.explanations![0].target!.label}, `
         + `${saliencyValues(result.explanations![0].saliency!).length} values`);
 
+    const detector = models.find(m => m.task === 'detection')?.name;
+    check(detector !== undefined, 'no detector is served');
+    const found = await api.detections.detect({ model: detector!, image });
+    check(found.detections!.length > 0, 'the detector found nothing');
+    const best = found.detections![0];
+    const explained = await api.explanations.explain({ model: detector!, image, detection: 0 });
+    check(explained.explanations![0].detection!.index === 0, 'detection 0 explained another box');
+    console.log(`detections: ${found.detections!.length} in ${found.width}x${found.height}, best ${best.label} `
+        + `${best.score!.toFixed(2)} at ${best.box!.x0},${best.box!.y0},${best.box!.x1},${best.box!.y1}, explained`);
+
     try {
         await api.explanations.explain({ model: MODEL, image, target: ['Giraffe'] });
         check(false, 'an unknown target was accepted');

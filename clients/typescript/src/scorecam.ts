@@ -2,6 +2,7 @@
 // only fetch, Blob and atob, which every browser has (and Node.js 18 and later).
 import {
     Configuration,
+    DetectionsApi,
     ExplanationsApi,
     JobsApi,
     JobView,
@@ -16,6 +17,7 @@ export const MODEL = 'fashion-cnn';
 
 export interface Scorecam {
     models: ModelsApi;
+    detections: DetectionsApi;
     explanations: ExplanationsApi;
     jobs: JobsApi;
 }
@@ -25,6 +27,7 @@ export function scorecam(basePath: string, apiKey?: string): Scorecam {
     const configuration = new Configuration({ basePath, apiKey });
     return {
         models: new ModelsApi(configuration),
+        detections: new DetectionsApi(configuration),
         explanations: new ExplanationsApi(configuration),
         jobs: new JobsApi(configuration),
     };

@@ -1,7 +1,7 @@
 // The page: pick an image, run an explanation job, follow it, draw its maps.
 
 import { Api, Problem, plainWords } from './api.js';
-import { decodeMap, displaySize, drawMaps, drawOriginal, sampleMap } from './render.js';
+import { decodeMap, displaySize, drawBoxes, drawMaps, drawOriginal, sampleMap } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -13,11 +13,14 @@ const ui = {
   predictionsEmpty: $('predictions-empty'), explainedLabel: $('explained-label'), original: $('original'),
   overlay: $('overlay'), map: $('map'), mapNote: $('map-note'), downloadPng: $('download-png'),
   downloadNpy: $('download-npy'), copyCurl: $('copy-curl'), curl: $('curl'), curlBox: $('curl-box'), stats: $('stats'),
+  predictionsHeading: $('predictions-heading'), detections: $('detections'),
 };
 
 const api = new Api(() => ui.apiKey.value.trim());
 /** Partial maps come after each batch; this many steps when the batch size is left to the page. */
 const PROGRESSIVE_STEPS = 8;
+/** A detector's detections the page lists: those scored at least this. */
+const MIN_DETECTION_SCORE = 0.3;
 
 const state = {
   models: [],
@@ -27,11 +30,15 @@ const state = {
   grid: null,       // the current map sampled at the display size
   finishedJob: null,
   countdown: null,
+  detections: [],   // a detector's detections of the image, boxes in its pixels
+  detection: null,  // the index of the one explained
 };
 
 function model() {
   return state.models.find((m) => m.name === ui.model.value);
 }
+
+const isDetector = () => model()?.task === 'detection';
 
 function setStatus(text, progress) {
   ui.statusText.textContent = text;
@@ -84,9 +91,17 @@ async function loadModels() {
 
 function describeModel() {
   const m = model();
-  ui.modelHint.textContent = m ? `${m.labels.length} classes, ${m.input.width}x${m.input.height} input, `
-    + `${m.channels} channels at ${m.targetLayer}` + (m.engine ? ` (${m.engine})` : '') : '';
+  ui.modelHint.textContent = m ? (isDetector() ? 'A detector: ' : '') + `${m.labels.length} classes, `
+    + `${m.input.width}x${m.input.height} input, ${m.channels} channels at ${m.targetLayer}`
+    + (m.engine ? ` (${m.engine})` : '') : '';
+  ui.predictionsHeading.textContent = isDetector() ? 'Detections' : 'Predictions';
+  ui.predictions.hidden = isDetector();
+  ui.detections.hidden = !isDetector();
+  ui.predictionsEmpty.textContent = isDetector()
+    ? 'The detector\'s boxes appear here and on the image; click one to explain it.'
+    : 'The five most likely classes appear here after the first explanation.';
   fillTargets([]);
+  showDetections([]);
   offerMethods();
 }
 
@@ -165,6 +180,10 @@ function fillTargets(predictions, selected) {
   groups.push(all);
   ui.target.replaceChildren(...groups);
   ui.target.disabled = !predictions.length;
+  if (isDetector()) {
+    ui.target.replaceChildren(new Option('The detection you click', ''));
+    ui.target.disabled = true;
+  }
   ui.target.value = selected === undefined ? '' : String(selected);
 }
 
@@ -197,7 +216,89 @@ async function setImage(file) {
     bitmap.close();
   }
   ui.explain.disabled = false;
+  await start();
+}
+
+/** A classifier's image is explained at once; a detector's is first searched for boxes. */
+async function start() {
+  if (isDetector()) {
+    await detect();
+  } else {
+    await explain();
+  }
+}
+
+// ---- a detector's boxes -------------------------------------------------------------------------
+
+async function detect() {
+  if (!state.image) return;
+  await stopFollowing(true);
+  clearProblem();
+  showDetections([]);
+  setStatus('Finding the objects…', 0);
+  const form = new FormData();
+  form.append('min-score', String(MIN_DETECTION_SCORE));
+  form.append('image', state.image.file, state.image.name);
+  try {
+    const found = await api.json(`/v1/models/${encodeURIComponent(model().name)}/detections`,
+      { method: 'POST', body: form });
+    showDetections(found.detections);
+    if (!found.detections.length) {
+      setStatus(`The detector found nothing scored ${percent(MIN_DETECTION_SCORE)} or more.`, 0);
+      return;
+    }
+    await explainDetection(found.detections[0].index);
+  } catch (e) {
+    setStatus('Not explained.', 0);
+    showProblem(e instanceof Problem ? e : new Problem(0, { title: 'Something went wrong in the page', detail: String(e) }));
+  }
+}
+
+async function explainDetection(index) {
+  state.detection = index;
+  showDetections(state.detections);
   await explain();
+}
+
+/** The list of detections and their boxes on the original; the explained one marked. */
+function showDetections(detections) {
+  state.detections = detections;
+  if (!detections.length) state.detection = null;
+  ui.detections.replaceChildren(...detections.map((d) => {
+    const item = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.dataset.detection = String(d.index);
+    button.dataset.box = JSON.stringify(d.box);
+    button.setAttribute('aria-pressed', String(d.index === state.detection));
+    const label = document.createElement('span');
+    label.textContent = `${d.index}: ${d.label}`;
+    const value = document.createElement('span');
+    value.textContent = percent(d.score);
+    button.append(label, value);
+    button.addEventListener('click', () => explainDetection(d.index));
+    item.append(button);
+    return item;
+  }));
+  if (isDetector()) ui.predictionsEmpty.hidden = detections.length > 0;
+  ui.original.classList.toggle('pickable', detections.length > 0);
+  if (state.image?.pixels) {
+    ui.original.getContext('2d').putImageData(state.image.pixels, 0, 0);
+    drawBoxes(ui.original, detections.map((d) => ({ box: d.box, text: `${d.label} ${percent(d.score)}` })),
+      state.image, state.image.size, detections.findIndex((d) => d.index === state.detection));
+  }
+}
+
+/** A click on the original explains the smallest box under it. */
+function pickDetection(event) {
+  if (!state.detections.length || !state.image?.size) return;
+  const rect = ui.original.getBoundingClientRect();
+  const x = (event.clientX - rect.left) / rect.width * state.image.width;
+  const y = (event.clientY - rect.top) / rect.height * state.image.height;
+  const under = state.detections
+    .filter((d) => x >= d.box.x0 && x <= d.box.x1 && y >= d.box.y0 && y <= d.box.y1)
+    .sort((a, b) => (a.box.x1 - a.box.x0) * (a.box.y1 - a.box.y0) - (b.box.x1 - b.box.x0) * (b.box.y1 - b.box.y0));
+  if (under.length) explainDetection(under[0].index);
 }
 
 // ---- the job ------------------------------------------------------------------------------------
@@ -205,7 +306,8 @@ async function setImage(file) {
 function request() {
   const m = model();
   const fields = [['model', m.name], ['method', ui.method.value]];
-  if (ui.target.value !== '') fields.push(['target', ui.target.value]);
+  if (isDetector()) fields.push(['detection', String(state.detection ?? 0)]);
+  else if (ui.target.value !== '') fields.push(['target', ui.target.value]);
   for (const input of ui.methodParameters.querySelectorAll('[data-parameter]')) {
     if (input.value !== '') fields.push([input.dataset.parameter, input.value]);
   }
@@ -319,9 +421,13 @@ async function finish(job) {
     const result = await api.json(job.links.result, { headers: { Accept: 'application/json' } });
     const first = result.explanations[0];
     showMap({ width: first.saliency.width, height: first.saliency.height, values: decodeMap(first.saliency.data) });
-    showPredictions(result.predictions);
-    fillTargets(result.predictions, first.target.index);
-    ui.explainedLabel.textContent = `— ${first.target.label} (class ${first.target.index})`;
+    if (result.predictions) {
+      showPredictions(result.predictions);
+      fillTargets(result.predictions, first.target.index);
+      ui.explainedLabel.textContent = `— ${first.target.label} (class ${first.target.index})`;
+    } else {
+      ui.explainedLabel.textContent = `— ${first.target.label} (detection ${state.detection ?? 0})`;
+    }
     ui.mapNote.textContent = first.saliency.allZero ? '(nothing speaks for this class: the map is empty)' : '';
     const s = result.stats;
     ui.stats.textContent = `${s.channels} channels (${s.liveChannels} live), ${s.forwardPasses} forward passes `
@@ -339,7 +445,8 @@ async function finish(job) {
 function showPartial(partial) {
   ui.map.dataset.partials = String(Number(ui.map.dataset.partials || 0) + 1);
   showMap({ width: partial.width, height: partial.height, values: decodeMap(partial.data) });
-  ui.explainedLabel.textContent = `— ${partial.target.label} (class ${partial.target.index})`;
+  ui.explainedLabel.textContent = isDetector() ? `— ${partial.target.label} (detection ${state.detection ?? 0})`
+    : `— ${partial.target.label} (class ${partial.target.index})`;
   ui.mapNote.textContent = partial.done < partial.total ? `(so far: ${partial.done} of ${partial.total})` : '';
 }
 
@@ -353,6 +460,8 @@ function redraw() {
   ui.opacityValue.textContent = `${ui.opacity.value}%`;
   if (!state.grid) return;
   drawMaps(ui.overlay, ui.map, state.image.pixels, state.grid, ui.colormap.value, ui.opacity.value / 100);
+  const explained = isDetector() ? state.detections.find((d) => d.index === state.detection) : null;
+  if (explained) drawBoxes(ui.overlay, [{ box: explained.box }], state.image, state.image.size, 0);
 }
 
 function showPredictions(predictions) {
@@ -500,11 +609,12 @@ function wire() {
   });
   ui.model.addEventListener('change', () => {
     describeModel();
-    if (state.image) explain();
+    if (state.image) start();
   });
+  ui.original.addEventListener('click', pickDetection);
   ui.method.addEventListener('change', showMethodParameters);
   ui.target.addEventListener('change', () => explain());
-  ui.explain.addEventListener('click', () => explain());
+  ui.explain.addEventListener('click', () => (isDetector() && !state.detections.length ? detect() : explain()));
   ui.cancel.addEventListener('click', cancel);
   ui.colormap.addEventListener('change', () => { redraw(); updateCurl(); });
   ui.opacity.addEventListener('input', () => { redraw(); updateCurl(); });
@@ -513,7 +623,7 @@ function wire() {
   ui.copyCurl.addEventListener('click', copyCurl);
 }
 
-async function start() {
+async function boot() {
   wire();
   try {
     await Promise.all([loadModels(), loadMethods()]);
@@ -523,4 +633,4 @@ async function start() {
   }
 }
 
-start();
+boot();

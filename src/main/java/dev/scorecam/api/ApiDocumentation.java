@@ -80,7 +80,8 @@ class ApiDocumentation implements OpenApiCustomizer {
                 .version("v1")
                 .license(new License().name("Apache-2.0").identifier("Apache-2.0"))
                 .description("""
-                        Score-CAM saliency maps for image classifiers. Upload an image (PNG, JPEG, GIF, BMP, WebP or TIFF, \
+                        Score-CAM saliency maps for image classifiers and object detectors. Upload an image \
+                        (PNG, JPEG, GIF, BMP, WebP or TIFF, \
                         sniffed from its bytes) and get, for each target class, a map of where the model looked: \
                         as a PNG heatmap, or as JSON with the raw float32 map. Long jobs can run asynchronously \
                         under /v1/jobs and be followed as Server-Sent Events.
@@ -93,6 +94,7 @@ class ApiDocumentation implements OpenApiCustomizer {
                         new Tag().name("models").description("The models this server explains"),
                         new Tag().name("methods").description("The CAM methods, their cost and parameters"),
                         new Tag().name("explanations").description("Synchronous explanations: the answer is the map"),
+                        new Tag().name("detections").description("A detector's boxes of an image, to explain one of them"),
                         new Tag().name("jobs").description("Asynchronous explanations: submit, poll or follow, fetch, cancel"),
                         new Tag().name(KServeDocumentation.TAG).description("KServe's V1 explain and the Open Inference "
                                 + "Protocol's health and metadata, for an InferenceService's explainer")));
@@ -126,15 +128,33 @@ class ApiDocumentation implements OpenApiCustomizer {
                             cancelled). With `Accept: image/png` the answer is the first target's heatmap at the \
                             image's own resolution, its class in the `Scorecam-Target` header; with \
                             `Accept: application/x-npy` the first target's raw map as a NumPy .npy file; otherwise \
-                            JSON with every target's map. The parameters may also be sent as form fields.
+                            JSON with every target's map. The parameters may also be sent as form fields. A \
+                            detector (`task: detection`) explains one box: `detection=<index>` of its detections \
+                            of the image (default 0, the best), or `box=x0,y0,x1,y1` with one `target`; the PNG \
+                            outlines the box and JSON carries it with the matched detection (docs/api.md, Detectors).
                             """ + RENDERING);
             removeAcceptHeader(op);
             formParameters(op, ExplanationForm.fields(), Rendering.fields());
             explanationContent(op.getResponses().get("200"));
             errors(op, INVALID_REQUEST, INVALID_PARAMETER, INVALID_IMAGE, UNKNOWN_METHOD, METHOD_UNSUPPORTED,
-                    UNKNOWN_TARGET, TOO_MANY_TARGETS, UNKNOWN_MODEL, NOT_ACCEPTABLE, UPLOAD_TOO_LARGE, IMAGE_TOO_LARGE,
+                    UNKNOWN_TARGET, TOO_MANY_TARGETS, NOT_A_DETECTOR, INVALID_BOX, BOX_OUTSIDE_IMAGE, UNKNOWN_DETECTION,
+                    UNKNOWN_MODEL, NOT_ACCEPTABLE, UPLOAD_TOO_LARGE, IMAGE_TOO_LARGE,
                     UNSUPPORTED_IMAGE, UNSUPPORTED_MEDIA_TYPE, INFERENCE_FAILED, INTERNAL_ERROR, QUEUE_FULL,
                     SHUTTING_DOWN, TIMEOUT, JOB_ABANDONED, JOB_UNREADABLE, BACKEND_UNAVAILABLE, NO_COMPATIBLE_WORKER);
+        });
+        operation(api, "/v1/models/{model}/detections", PathItem.HttpMethod.POST, op -> {
+            op.operationId("detect").tags(List.of("detections"))
+                    .summary("A detector's detections of an image: boxes in the image's own pixels, best first")
+                    .description("""
+                            Runs the detector once on the image (resized to its input as for an explanation) and \
+                            answers its detections with their boxes carried back to the uploaded image's pixels \
+                            through the same geometry as the maps, each with its class, score and index. Explain one \
+                            with `detection=<index>` on the same image, or any box with `box=x0,y0,x1,y1` and \
+                            `target`. Only for a model whose task is detection.""");
+            formParameters(op, DetectionForm.fields(), List.of());
+            parameter(op, "min-score").description("Leave out detections scored below it (0 to 1)");
+            errors(op, INVALID_REQUEST, INVALID_PARAMETER, INVALID_IMAGE, NOT_A_DETECTOR, UNKNOWN_MODEL,
+                    UPLOAD_TOO_LARGE, IMAGE_TOO_LARGE, UNSUPPORTED_IMAGE, UNSUPPORTED_MEDIA_TYPE, INTERNAL_ERROR);
         });
         operation(api, "/v1/jobs", PathItem.HttpMethod.POST, op -> {
             op.operationId("submitJob").tags(List.of("jobs"))
@@ -152,7 +172,8 @@ class ApiDocumentation implements OpenApiCustomizer {
             op.getResponses().addApiResponse("202", accepted);
             formParameters(op, ExplanationForm.fields(), List.of());
             errors(op, INVALID_REQUEST, INVALID_PARAMETER, INVALID_IMAGE, UNKNOWN_METHOD, METHOD_UNSUPPORTED,
-                    UNKNOWN_TARGET, TOO_MANY_TARGETS, UNKNOWN_MODEL, UPLOAD_TOO_LARGE, IMAGE_TOO_LARGE, UNSUPPORTED_IMAGE,
+                    UNKNOWN_TARGET, TOO_MANY_TARGETS, NOT_A_DETECTOR, INVALID_BOX, BOX_OUTSIDE_IMAGE, UNKNOWN_DETECTION,
+                    UNKNOWN_MODEL, UPLOAD_TOO_LARGE, IMAGE_TOO_LARGE, UNSUPPORTED_IMAGE,
                     UNSUPPORTED_MEDIA_TYPE, INTERNAL_ERROR, QUEUE_FULL, SHUTTING_DOWN, BACKEND_UNAVAILABLE,
                     NO_COMPATIBLE_WORKER);
         });
@@ -232,6 +253,14 @@ class ApiDocumentation implements OpenApiCustomizer {
                 .map(field -> new Parameter().name(field.name()).in("query").required(false).schema(schema(field)))
                 .toList());
         for (Parameter parameter : op.getParameters()) {
+            if (parameter.getName().equals("box")) {
+                parameter.description("A detector's box to explain, x0,y0,x1,y1 in the image's pixels, with one "
+                        + "`target`: the class whose detection on the box is scored (docs/api.md, Detectors)");
+            }
+            if (parameter.getName().equals("detection")) {
+                parameter.description("A detector's detection of the image to explain, by its index in "
+                        + "POST /v1/models/{model}/detections (0, the best, when neither box nor detection is given)");
+            }
             if (parameter.getName().equals("method")) {
                 parameter.description("The CAM method; GET /v1/methods describes each")
                         .getSchema().setDefault(MethodCatalogue.DEFAULT);
@@ -274,6 +303,11 @@ class ApiDocumentation implements OpenApiCustomizer {
             schema.setDefault(field.defaultValue());
         }
         return schema;
+    }
+
+    private static Parameter parameter(Operation op, String name) {
+        return op.getParameters().stream().filter(p -> p.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no parameter " + name + " in " + op.getOperationId()));
     }
 
     /** Controllers without {@code produces} show up as any type; they answer JSON. */
@@ -342,6 +376,7 @@ class ApiDocumentation implements OpenApiCustomizer {
     private static void examples(Map<String, Schema> schemas) {
         schemas.get("ModelInfo").example(ordered(
                 "name", "fashion-cnn",
+                "task", "classification",
                 "engine", "torchscript",
                 "methods", MethodCatalogue.names(),
                 "input", ordered("width", 96, "height", 96, "mean", List.of(0.0, 0.0, 0.0), "std", List.of(1.0, 1.0, 1.0),
@@ -366,6 +401,16 @@ class ApiDocumentation implements OpenApiCustomizer {
                                 "data", "AAAAAAAAAAA...", "allZero", false))),
                 "stats", ordered("channels", 64, "liveChannels", 60, "forwardPasses", 62, "backwardPasses", 0, "batchSize", 64,
                         "computeMillis", 41)));
+        schemas.get("DetectionResponse").example(ordered(
+                "model", "fashion-detector",
+                "width", 384,
+                "height", 256,
+                "detections", List.of(
+                        ordered("index", 0, "box", ordered("x0", 87.75, "y0", 35.42, "x1", 158.09, "y1", 163.68),
+                                "classIndex", 1, "label", "Trouser", "score", 0.75),
+                        ordered("index", 1, "box", ordered("x0", 210.87, "y0", 163.75, "x1", 370.06, "y1", 210.34),
+                                "classIndex", 7, "label", "Sneaker", "score", 0.6)),
+                "stats", ordered("computeMillis", 4)));
         schemas.get("JobView").example(ordered(
                 "id", "5f0c7d3e-8a4b-4c1e-9f7a-2b6d1e0c9a11",
                 "model", "fashion-cnn",

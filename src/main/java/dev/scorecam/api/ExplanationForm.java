@@ -17,11 +17,13 @@ import dev.scorecam.explain.ExplanationRequest;
  * for the synchronous and the job endpoints. The fields are declared here; the methods' own
  * parameters come from their declarations in the catalogue.
  */
-record ExplanationForm(List<String> targets, Integer topK, String method, String score, Integer batchSize,
-        Map<MethodParameter, Number> parameters, boolean metrics, int metricsSteps) {
+record ExplanationForm(List<String> targets, Integer topK, String box, Integer detection, String method,
+        String score, Integer batchSize, Map<MethodParameter, Number> parameters, boolean metrics, int metricsSteps) {
 
     static final FormField<List<String>> TARGET = FormField.strings("target");
     static final FormField<Integer> TOP_K = FormField.of("top-k", Integer.class, null);
+    static final FormField<String> BOX = FormField.of("box", String.class, null);
+    static final FormField<Integer> DETECTION = FormField.of("detection", Integer.class, null);
     static final FormField<String> METHOD = FormField.of("method", String.class, null);
     static final FormField<String> SCORE = FormField.of("score", String.class, null);
     static final FormField<Integer> BATCH_SIZE = FormField.of("batch-size", Integer.class, null);
@@ -31,7 +33,8 @@ record ExplanationForm(List<String> targets, Integer topK, String method, String
 
     /** Every field in the order the API document lists them. */
     static List<FormField<?>> fields() {
-        List<FormField<?>> fields = new java.util.ArrayList<>(List.of(TARGET, TOP_K, METHOD, SCORE, BATCH_SIZE));
+        List<FormField<?>> fields = new java.util.ArrayList<>(List.of(TARGET, TOP_K, BOX, DETECTION, METHOD, SCORE,
+                BATCH_SIZE));
         MethodCatalogue.parameters().forEach(p -> fields.add(parameter(p)));
         fields.addAll(List.of(METRICS, METRICS_STEPS));
         return fields;
@@ -50,20 +53,21 @@ record ExplanationForm(List<String> targets, Integer topK, String method, String
                 parameters.put(p, value);
             }
         }
-        return new ExplanationForm(TARGET.read(source), TOP_K.read(source), METHOD.read(source),
-                SCORE.read(source), BATCH_SIZE.read(source), parameters, METRICS.read(source),
+        return new ExplanationForm(TARGET.read(source), TOP_K.read(source), BOX.read(source), DETECTION.read(source),
+                METHOD.read(source), SCORE.read(source), BATCH_SIZE.read(source), parameters, METRICS.read(source),
                 METRICS_STEPS.read(source));
     }
 
     /** The same form with other targets, e.g. those one instance of a KServe request names. */
     ExplanationForm withTargets(List<String> targets) {
-        return new ExplanationForm(targets, topK, method, score, batchSize, parameters, metrics, metricsSteps);
+        return new ExplanationForm(targets, topK, box, detection, method, score, batchSize, parameters, metrics,
+                metricsSteps);
     }
 
     /** @param metrics whether to measure the faithfulness (asked for, and the response can show it) */
     ExplanationRequest request(String model, byte[] image, boolean metrics, boolean progressive) {
         return new ExplanationRequest(model, image, targets, topK, method, score, batchSize, parameters, metrics,
-                metricsSteps, progressive);
+                metricsSteps, progressive, box, detection);
     }
 
     private static FormField<? extends Number> parameter(MethodParameter p) {

@@ -14,6 +14,8 @@ import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.scorecam.cam.BoxTarget;
+import dev.scorecam.cam.Detection;
 import dev.scorecam.cam.Target;
 import dev.scorecam.cam.TargetMap;
 import dev.scorecam.cam.ClassFaithfulness;
@@ -22,20 +24,27 @@ import dev.scorecam.cam.FaithfulnessResult;
 import dev.scorecam.cam.MethodArguments;
 import dev.scorecam.cam.Saliency;
 import dev.scorecam.cam.Targets;
+import dev.scorecam.explain.ChosenBox;
 import dev.scorecam.explain.Explanation;
 import dev.scorecam.explain.PreparedRequest;
+import dev.scorecam.imaging.Placement;
 
 /**
  * The JSON form of an explanation.
  *
  * @param parameters the method's parameters as used, by name, defaults filled in
+ * @param score what S is: {@code logit} or {@code probability} of a class, or of a detector's box
+ *     (the score of the masked input's detection that matches it)
+ * @param predictions a classifier's most probable classes
+ * @param detections a detector's detections of the image, boxes in its pixels, best first
  */
 record ExplanationResponse(
         String model,
         String method,
         Map<String, ? extends Number> parameters,
         String score,
-        List<Prediction> predictions,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<Prediction> predictions,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<DetectionResponse.Found> detections,
         List<TargetExplanation> explanations,
         Stats stats) {
 
@@ -61,8 +70,16 @@ record ExplanationResponse(
         }
     }
 
+    /**
+     * @param box a detector's explained box, in the image's pixels
+     * @param detection a detector's detection of the image that matches the box (its class, IoU at
+     *     least 0.5, the best overlap); absent when none does
+     */
     record TargetExplanation(
-            ClassRef target, SaliencyData saliency, @JsonInclude(JsonInclude.Include.NON_NULL) String heatmapPng,
+            ClassRef target,
+            @JsonInclude(JsonInclude.Include.NON_NULL) DetectionResponse.Corners box,
+            @JsonInclude(JsonInclude.Include.NON_NULL) DetectionResponse.Found detection,
+            SaliencyData saliency, @JsonInclude(JsonInclude.Include.NON_NULL) String heatmapPng,
             @JsonInclude(JsonInclude.Include.NON_NULL) FaithfulnessData faithfulness) {}
 
     /**
@@ -97,28 +114,39 @@ record ExplanationResponse(
     /** @param heatmap the PNG of a target's overlay, or null when the client did not ask for it */
     static ExplanationResponse of(Explanation explanation, Function<TargetMap, byte[]> heatmap) {
         List<String> labels = explanation.model().labels();
+        PreparedRequest request = explanation.request();
+        Placement placement = request.input().placement();
+        float[] output = explanation.result().logits();
+        ChosenBox box = request.targets() instanceof ChosenBox chosen ? chosen : null;
         List<Prediction> predictions = predictions(explanation);
+        List<DetectionResponse.Found> detections = box == null ? null
+                : Detection.of(output).stream().map(d -> DetectionResponse.Found.of(d, placement, labels)).toList();
         List<TargetMap> maps = explanation.result().maps();
         FaithfulnessResult faithfulness = explanation.faithfulness();
         List<TargetExplanation> explanations = IntStream.range(0, maps.size())
                 .mapToObj(i -> {
                     TargetMap e = maps.get(i);
                     byte[] png = heatmap.apply(e);
+                    DetectionResponse.Found matched = e.target() instanceof BoxTarget target
+                            ? target.match(output).map(d -> DetectionResponse.Found.of(d, placement, labels)).orElse(null)
+                            : null;
                     return new TargetExplanation(
                             ClassRef.of(e.target(), labels),
+                            box == null ? null : DetectionResponse.Corners.of(box.inImage()),
+                            matched,
                             SaliencyData.of(e.saliency()),
                             png == null ? null : Base64.getEncoder().encodeToString(png),
                             faithfulness == null ? null : FaithfulnessData.of(faithfulness.classes().get(i)));
                 })
                 .toList();
         var result = explanation.result();
-        PreparedRequest request = explanation.request();
         return new ExplanationResponse(
                 explanation.model().name(),
                 request.choice().name(),
                 parameters(request.choice().arguments()),
                 request.score().name().toLowerCase(Locale.ROOT),
                 predictions,
+                detections,
                 explanations,
                 new Stats(result.channels(), result.liveChannels(), result.forwardPasses(), result.backwardPasses(),
                         request.batchSize(), explanation.precision(), explanation.computeMillis(),
@@ -126,8 +154,11 @@ record ExplanationResponse(
                         faithfulness == null ? null : explanation.faithfulnessMillis()));
     }
 
-    /** The most probable classes, ranked as top-k targets are. */
+    /** The most probable classes, ranked as top-k targets are; null for a detector's box, which has detections. */
     static List<Prediction> predictions(Explanation explanation) {
+        if (explanation.request().targets() instanceof ChosenBox) {
+            return null;
+        }
         List<String> labels = explanation.model().labels();
         float[] probabilities = explanation.result().probabilities();
         return Arrays.stream(Targets.topK(PREDICTIONS).select(probabilities))

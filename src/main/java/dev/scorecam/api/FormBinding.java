@@ -10,7 +10,10 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** Binds the request forms ({@link ExplanationForm}, {@link Rendering}) wherever a controller takes one. */
+/**
+ * Binds the request forms ({@link ExplanationForm}, {@link Rendering}, {@link DetectionForm}) wherever a
+ * controller takes one.
+ */
 @Configuration(proxyBeanMethods = false)
 class FormBinding implements WebMvcConfigurer {
 
@@ -19,15 +22,18 @@ class FormBinding implements WebMvcConfigurer {
         resolvers.add(new HandlerMethodArgumentResolver() {
             @Override
             public boolean supportsParameter(MethodParameter parameter) {
-                return parameter.getParameterType() == ExplanationForm.class
-                        || parameter.getParameterType() == Rendering.class;
+                Class<?> type = parameter.getParameterType();
+                return type == ExplanationForm.class || type == Rendering.class || type == DetectionForm.class;
             }
 
             @Override
             public Object resolveArgument(MethodParameter parameter, ModelAndViewContainer mavContainer,
                     NativeWebRequest request, WebDataBinderFactory binderFactory) {
-                return parameter.getParameterType() == ExplanationForm.class
-                        ? ExplanationForm.bind(request) : Rendering.bind(request);
+                Class<?> type = parameter.getParameterType();
+                if (type == ExplanationForm.class) {
+                    return ExplanationForm.bind(request);
+                }
+                return type == Rendering.class ? Rendering.bind(request) : DetectionForm.bind(request);
             }
         });
     }

@@ -1,10 +1,15 @@
 package dev.scorecam.api;
 
+import java.awt.image.BufferedImage;
+
+import dev.scorecam.cam.Box;
 import dev.scorecam.cam.TargetMap;
 import dev.scorecam.cam.Saliency;
+import dev.scorecam.explain.ChosenBox;
 import dev.scorecam.explain.Explanation;
 import dev.scorecam.explain.PreparedRequest;
 import dev.scorecam.explain.Rejection;
+import dev.scorecam.imaging.BoxOutline;
 import dev.scorecam.imaging.Colormap;
 import dev.scorecam.imaging.HeatmapRenderer;
 import dev.scorecam.imaging.PngEncoder;
@@ -25,11 +30,16 @@ record HeatmapStyle(Colormap colormap, boolean overlay, float alpha) {
         }
     }
 
-    /** A PNG at the original image's resolution. */
+    /** A PNG at the original image's resolution; a detector's explained box outlined on it. */
     byte[] render(Explanation explanation, TargetMap target) {
         Saliency map = target.saliency();
         PreparedRequest request = explanation.request();
-        return PngEncoder.encode(RENDERER.render(map.values(), map.width(), map.height(), request.input().placement(),
-                request.original(), colormap, overlay, alpha));
+        BufferedImage image = RENDERER.render(map.values(), map.width(), map.height(), request.input().placement(),
+                request.original(), colormap, overlay, alpha);
+        if (request.targets() instanceof ChosenBox chosen) {
+            Box box = chosen.inImage();
+            BoxOutline.draw(image, box.x0(), box.y0(), box.x1(), box.y1());
+        }
+        return PngEncoder.encode(image);
     }
 }

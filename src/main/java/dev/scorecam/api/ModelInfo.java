@@ -2,6 +2,8 @@ package dev.scorecam.api;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.imaging.InputFormat;
 import dev.scorecam.model.ServedModel;
@@ -9,6 +11,9 @@ import dev.scorecam.model.ServedModel;
 /**
  * What a client needs to know to call a model.
  *
+ * @param task {@code classification}, or {@code detection}: a detector, whose boxes
+ *     {@code POST /v1/models/{model}/detections} lists and an explanation's {@code box} or {@code detection} names
+ * @param maxDetections a detector's most detections per image
  * @param engine what runs the network: torchscript or onnxruntime
  * @param methods the methods this model runs (its engine offers what they need), by name
  * @param precision what the network computes in: fp32, bf16 or fp16
@@ -16,6 +21,8 @@ import dev.scorecam.model.ServedModel;
  */
 record ModelInfo(
         String name,
+        String task,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer maxDetections,
         String engine,
         List<String> methods,
         Input input,
@@ -36,6 +43,8 @@ record ModelInfo(
         InputFormat input = model.modelPackage().input();
         return new ModelInfo(
                 model.name(),
+                model.task().id(),
+                model.modelPackage().isDetector() ? model.modelPackage().maxDetections() : null,
                 model.engine(),
                 model.methods().stream().map(MethodCatalogue.Method::name).toList(),
                 new Input(input.width(), input.height(), input.mean(), input.std(),

@@ -62,6 +62,14 @@ final class ProblemExamples {
             case UNKNOWN_TARGET -> Problems.of(Rejection.unknownTarget("Giraffe"));
             // eleven targets, scorecam.limits.max-targets=10
             case TOO_MANY_TARGETS -> Problems.of(Rejection.tooManyTargets(11, 10));
+            // box=10,10,40,40 with model fashion-cnn
+            case NOT_A_DETECTOR -> Problems.of(Rejection.notADetector("fashion-cnn", "'box'"));
+            // box=10,10,40
+            case INVALID_BOX -> Problems.of(Rejection.malformedBox("10,10,40"));
+            // box=10,10,400,40 on a 320x240 image
+            case BOX_OUTSIDE_IMAGE -> Problems.of(Rejection.boxOutside("10,10,400,40", 320, 240));
+            // detection=5 where the detector found 3
+            case UNKNOWN_DETECTION -> Problems.of(Rejection.unknownDetection(5, 3));
             // scorecam.security.mode=api-key, a request without a key
             case UNAUTHENTICATED -> Problems.of(UnauthenticatedException.missing());
             // scorecam.security.jwt.required-scope=scorecam, a token without it

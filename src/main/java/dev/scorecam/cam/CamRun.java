@@ -40,14 +40,7 @@ final class CamRun {
         this.activations = pass.activations().squeeze(0);
         this.channels = (int) activations.getShape().get(0);
         this.logits = pass.logits().toFloatArray();
-        List<Target> chosen = new ArrayList<>();
-        for (int c : targets.select(logits)) {
-            if (c < 0 || c >= logits.length) {
-                throw new IllegalArgumentException("target class " + c + " is not in [0," + logits.length + ")");
-            }
-            chosen.add(new ClassTarget(c, score));
-        }
-        this.targets = List.copyOf(chosen);
+        this.targets = targets.resolve(logits, score);
         this.live = CamMath.liveChannels(activations);
     }
 

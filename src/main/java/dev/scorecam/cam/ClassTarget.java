@@ -8,6 +8,12 @@ public record ClassTarget(int classIndex, ScoreKind kind) implements Target {
         return kind == ScoreKind.LOGIT ? logits[classIndex] : CamMath.probabilities(logits)[classIndex];
     }
 
+    /** p^c, the softmax probability, whatever the score kind. */
+    @Override
+    public double probability(float[] logits) {
+        return CamMath.softmax(logits)[classIndex];
+    }
+
     /** e_c for the logit; for the probability dp^c/dy = p^c (e_c - p). */
     @Override
     public float[] scoreGradient(float[] logits) {

@@ -14,7 +14,8 @@ import ai.djl.ndarray.types.Shape;
  * Score-CAM paper's Average Drop and Increase (Wang et al. 2020, section 4.3, from Grad-CAM++)
  * and Petsiuk et al.'s deletion and insertion AUC (RISE, 2018; the Score-CAM paper's Table 3).
  *
- * <p>The class score is the softmax probability p_c, as in both papers. All images live in the
+ * <p>The class score is the softmax probability p_c, as in both papers (a detector's box: the score
+ * of its matched detection, {@link Target#probability}). All images live in the
  * model's normalised input space, where 0 is the model's mean colour: the same "no signal" that
  * Score-CAM's baseline and masks use.
  * <ul>
@@ -66,22 +67,22 @@ public final class Faithfulness {
         LongAdder images = new LongAdder(); // counted as the passes run, for stats
         Network network = new ObservedNetwork(model, images::add);
         Perturbations perturbations = new Perturbations(x, blur(x, height, width), maps, steps, height * width);
-        double[][] probabilities = score(network, input, perturbations, batchSize, progress);
+        float[][] outputs = score(network, input, perturbations, batchSize, progress);
 
-        double[] own = probabilities[0];
         List<ClassFaithfulness> results = new ArrayList<>(maps.size());
         for (int t = 0; t < maps.size(); t++) {
-            int c = maps.get(t).target().classIndex();
+            Target target = maps.get(t).target();
+            int c = target.classIndex();
             int first = 1 + t * (1 + 2 * steps);
-            double y = own[c];
-            double o = probabilities[first][c];
+            double y = target.probability(outputs[0]);
+            double o = target.probability(outputs[first]);
             double[] deletion = new double[steps + 1];
             double[] insertion = new double[steps + 1];
             deletion[0] = y;
             insertion[steps] = y;
             for (int i = 1; i <= steps; i++) {
-                deletion[i] = probabilities[first + i][c];
-                insertion[i - 1] = probabilities[first + steps + i][c];
+                deletion[i] = target.probability(outputs[first + i]);
+                insertion[i - 1] = target.probability(outputs[first + steps + i]);
             }
             double[] fractions = perturbations.fractions();
             results.add(new ClassFaithfulness(c, y, o, averageDrop(y, o), o > y,
@@ -104,13 +105,13 @@ public final class Faithfulness {
         return area;
     }
 
-    /** Every perturbed image's class probabilities, in batches: row 0 is X, then each target's. */
-    private static double[][] score(Network network, NDArray input, Perturbations perturbations, int batchSize,
+    /** Every perturbed image's output row, in batches: row 0 is X, then each target's. */
+    private static float[][] score(Network network, NDArray input, Perturbations perturbations, int batchSize,
             Progress progress) {
         int count = perturbations.count();
         long[] chw = input.getShape().slice(1).getShape();
         int size = perturbations.imageSize();
-        double[][] probabilities = new double[count][];
+        float[][] outputs = new float[count][];
         for (int from = 0; from < count; from += batchSize) {
             int to = Math.min(from + batchSize, count);
             float[] batch = new float[(to - from) * size];
@@ -123,12 +124,12 @@ public final class Faithfulness {
                 int classes = (int) logits.getShape().get(1);
                 float[] flat = logits.toFloatArray();
                 for (int i = from; i < to; i++) {
-                    probabilities[i] = CamMath.softmax(Arrays.copyOfRange(flat, (i - from) * classes, (i - from + 1) * classes));
+                    outputs[i] = Arrays.copyOfRange(flat, (i - from) * classes, (i - from + 1) * classes);
                 }
             }
             progress.maskedInputsScored(to, count);
         }
-        return probabilities;
+        return outputs;
     }
 
     /**

@@ -1,12 +1,15 @@
 package dev.scorecam.explain;
 
 import java.awt.image.BufferedImage;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
+import dev.scorecam.cam.Box;
+import dev.scorecam.cam.Detection;
 import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.cam.FaithfulnessResult;
 import dev.scorecam.cam.Progress;
@@ -55,11 +58,18 @@ public class Explainer {
         ServedModel model = model(request.model());
         MethodCatalogue.Choice method = method(request);
         if (!model.supports(method.method())) {
-            throw Rejection.methodUnsupported(method.name(), model.name(), model.engine(),
+            throw Rejection.methodUnsupported(method.name(), model.name(),
+                    model.engine() + (model.modelPackage().isDetector() ? " as a detector" : ""),
                     String.join(" and ", method.method().needs().stream()
                             .filter(need -> !model.capabilities().contains(need))
                             .map(need -> need.name().toLowerCase(Locale.ROOT)).sorted().toList()),
                     String.join(", ", model.methods().stream().map(MethodCatalogue.Method::name).toList()));
+        }
+        if (model.modelPackage().isDetector()) {
+            return prepareBox(request, model, method);
+        }
+        if (request.box() != null || request.detection() != null) {
+            throw Rejection.notADetector(model.name(), request.box() != null ? "'box'" : "'detection'");
         }
         ScoreKind score = scoreKind(request.score());
         int batchSize = batchSize(request.batchSize(), model);
@@ -69,6 +79,42 @@ public class Explainer {
         ModelInput input = Preprocessor.prepare(original, model.modelPackage().input());
         return new PreparedRequest(model, method, targets, score, batchSize, original, input,
                 metricsSteps(request.metrics(), request.metricsSteps()), request.progressive());
+    }
+
+    /**
+     * A detector's request: a box with its class, or one of the image's detections (the best one
+     * when neither is named), which runs the detector once here, so that an index it does not
+     * have is refused before anything is queued.
+     */
+    private PreparedRequest prepareBox(ExplanationRequest request, ServedModel model, MethodCatalogue.Choice method) {
+        Box asked = BoxSelection.check(request);
+        ScoreKind score = scoreKind(request.score());
+        int batchSize = batchSize(request.batchSize(), model);
+        Integer metricsSteps = metricsSteps(request.metrics(), request.metricsSteps());
+        BufferedImage original = decoder.decode(request.image());
+        ModelInput input = Preprocessor.prepare(original, model.modelPackage().input());
+        ChosenBox box = asked != null
+                ? BoxSelection.ofBox(asked, request.box(), request.targets().get(0), model.modelPackage().labels(),
+                        input.placement())
+                : BoxSelection.ofDetection(request.detection() == null ? 0 : request.detection(),
+                        () -> model.detect(input.chw(), forwardPasses), input.placement());
+        return new PreparedRequest(model, method, box, score, batchSize, original, input, metricsSteps,
+                request.progressive());
+    }
+
+    /** A detector's detections of an uploaded image, boxes in the model input's pixels, best first. */
+    public Detections detect(String modelName, byte[] image) {
+        ServedModel model = model(modelName);
+        if (!model.modelPackage().isDetector()) {
+            throw Rejection.NOT_A_DETECTOR.because("model '" + model.name()
+                    + "' is a classifier; explain it by target or top-k (GET /v1/models gives each model's task)");
+        }
+        BufferedImage original = decoder.decode(image);
+        ModelInput input = Preprocessor.prepare(original, model.modelPackage().input());
+        long start = System.nanoTime();
+        List<Detection> detections = model.detect(input.chw(), forwardPasses);
+        return new Detections(model, original.getWidth(), original.getHeight(), input.placement(), detections,
+                elapsedMillis(start));
     }
 
     /** The device work: the chosen CAM method on the prepared input, on the model's device. */

@@ -17,14 +17,24 @@ import dev.scorecam.cam.MethodParameter;
  * @param metrics true adds the faithfulness of each map
  * @param metricsSteps deletion/insertion steps of the faithfulness, checked even when it is not asked for
  * @param progressive progressive refinement: channels by variance, a partial map after each batch (jobs)
+ * @param box a detector's box to explain, {@code x0,y0,x1,y1} in the image's pixels, with one target; null: none
+ * @param detection a detector's detection of the image to explain, by its index; null: none
  */
 public record ExplanationRequest(
         String model, byte[] image, List<String> targets, Integer topK, String method, String score,
         Integer batchSize, Map<MethodParameter, Number> parameters, boolean metrics, int metricsSteps,
-        boolean progressive) {
+        boolean progressive, String box, Integer detection) {
 
     public ExplanationRequest {
         targets = targets == null ? List.of() : List.copyOf(targets);
         parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+    }
+
+    /** A classifier's request: no box, no detection. */
+    public ExplanationRequest(String model, byte[] image, List<String> targets, Integer topK, String method,
+            String score, Integer batchSize, Map<MethodParameter, Number> parameters, boolean metrics,
+            int metricsSteps, boolean progressive) {
+        this(model, image, targets, topK, method, score, batchSize, parameters, metrics, metricsSteps, progressive,
+                null, null);
     }
 }

@@ -12,6 +12,10 @@ public enum Rejection {
     METHOD_UNSUPPORTED(ProblemType.METHOD_UNSUPPORTED),
     UNKNOWN_TARGET(ProblemType.UNKNOWN_TARGET),
     TOO_MANY_TARGETS(ProblemType.TOO_MANY_TARGETS),
+    NOT_A_DETECTOR(ProblemType.NOT_A_DETECTOR),
+    INVALID_BOX(ProblemType.INVALID_BOX),
+    BOX_OUTSIDE_IMAGE(ProblemType.BOX_OUTSIDE_IMAGE),
+    UNKNOWN_DETECTION(ProblemType.UNKNOWN_DETECTION),
     INVALID_PARAMETER(ProblemType.INVALID_PARAMETER);
 
     private final ProblemType problemType;
@@ -55,6 +59,30 @@ public enum Rejection {
 
     public static RequestRejectedException tooManyTargets(int asked, int max) {
         return TOO_MANY_TARGETS.because(asked + " targets asked for; at most " + max + " per request");
+    }
+
+    /** @param asked what the request gave that only a detector takes, e.g. "'box'" */
+    public static RequestRejectedException notADetector(String model, String asked) {
+        return NOT_A_DETECTOR.because("model '" + model + "' is a classifier; " + asked
+                + " is for a detector (GET /v1/models gives each model's task)");
+    }
+
+    public static RequestRejectedException malformedBox(String box) {
+        return INVALID_BOX.because("'box' must be four numbers x0,y0,x1,y1, not '" + box + "'");
+    }
+
+    public static RequestRejectedException boxOutside(String box, int width, int height) {
+        return BOX_OUTSIDE_IMAGE.because("box " + box + " is not inside the " + width + "x" + height
+                + " image: 0 <= x0 < x1 <= " + width + " and 0 <= y0 < y1 <= " + height);
+    }
+
+    /** @param found how many detections the detector made of the image */
+    public static RequestRejectedException unknownDetection(int index, int found) {
+        return UNKNOWN_DETECTION.because(found == 0
+                ? "the detector found nothing in this image, so there is no detection " + index
+                        + "; give box and target to explain a box of your own"
+                : "detection " + index + " is out of range: the detector found " + found + " in this image (0 to "
+                        + (found - 1) + ")");
     }
 
     /** A numeric parameter outside its bounds (both inclusive). */

@@ -30,7 +30,7 @@ final class TargetSelection {
     }
 
     /** A class index, or a label matched without regard to case. */
-    private static int classIndex(String target, List<String> labels) {
+    static int classIndex(String target, List<String> labels) {
         String value = target.strip();
         if (value.matches("\\d{1,9}")) {
             int index = Integer.parseInt(value);

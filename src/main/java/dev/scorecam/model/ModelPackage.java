@@ -12,16 +12,27 @@ import dev.scorecam.imaging.InputFormat;
  * @param engine what runs the network file ({@code torchscript} by default)
  * @param batchSize masked inputs per forward pass unless a request asks otherwise ({@code auto} by default)
  * @param precision what the network computes in unless the deployment says otherwise ({@code fp32} by default)
+ * @param task classification (the default) or detection
+ * @param maxDetections D, the detections a detector's forward gives per image (padded); 0 for a classifier
  */
 public record ModelPackage(
         String name, Path directory, ModelEngine engine, InputFormat input, List<String> labels, String targetLayer,
-        BatchSize batchSize, Precision precision) {
+        BatchSize batchSize, Precision precision, Task task, int maxDetections) {
 
     static final String WEIGHTS_FILE = Precision.FP32.weightsFile();
     static final String DESCRIPTOR_FILE = "model.yaml";
 
     public ModelPackage {
         labels = List.copyOf(labels);
+    }
+
+    public boolean isDetector() {
+        return task == Task.DETECTION;
+    }
+
+    /** What one image's output row holds: the classes' logits, or D detections of six floats. */
+    public int outputWidth() {
+        return isDetector() ? maxDetections * 6 : labels.size();
     }
 
     /** The float32 network, which every package has. */

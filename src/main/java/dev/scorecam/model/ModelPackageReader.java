@@ -24,6 +24,9 @@ public final class ModelPackageReader {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
+    /** A bound on D that keeps a detector's output rows small. */
+    static final int MAX_DETECTIONS = 1000;
+
     private ModelPackageReader() {}
 
     /** True when the directory holds a {@code model.yaml}, i.e. is a package rather than a folder of them. */
@@ -43,6 +46,11 @@ public final class ModelPackageReader {
             throw new ModelPackageException(weights, "missing (a model package needs model.yaml and "
                     + weights.getFileName() + " for engine " + engine.id() + ")");
         }
+        Task task = task(descriptor, descriptorFile);
+        if (task == Task.DETECTION && engine != ModelEngine.TORCHSCRIPT) {
+            throw new ModelPackageException(descriptorFile, "'task: detection' needs engine torchscript (model.pt), not "
+                    + engine.id());
+        }
         return new ModelPackage(
                 name(descriptor, descriptorFile),
                 directory,
@@ -51,7 +59,36 @@ public final class ModelPackageReader {
                 labels(descriptor, directory, descriptorFile),
                 descriptor.targetLayer() == null ? "" : descriptor.targetLayer(),
                 batchSize(descriptor, descriptorFile),
-                precision(descriptor, descriptorFile));
+                precision(descriptor, descriptorFile),
+                task,
+                maxDetections(descriptor, task, descriptorFile));
+    }
+
+    private static Task task(Descriptor descriptor, Path file) {
+        if (descriptor.task() == null) {
+            return Task.CLASSIFICATION;
+        }
+        try {
+            return Task.parse(descriptor.task());
+        } catch (IllegalArgumentException e) {
+            throw new ModelPackageException(file, e.getMessage());
+        }
+    }
+
+    /** D: required of a detector, which pads its detections to it; meaningless for a classifier. */
+    private static int maxDetections(Descriptor descriptor, Task task, Path file) {
+        Integer d = descriptor.maxDetections();
+        if (task == Task.CLASSIFICATION) {
+            if (d != null) {
+                throw new ModelPackageException(file, "'max-detections' is for 'task: detection' only");
+            }
+            return 0;
+        }
+        if (d == null || d < 1 || d > MAX_DETECTIONS) {
+            throw new ModelPackageException(file, "'task: detection' needs 'max-detections' between 1 and "
+                    + MAX_DETECTIONS + " (the rows forward() gives per image), not " + d);
+        }
+        return d;
     }
 
     private static Descriptor parse(Path file) {
@@ -161,7 +198,9 @@ public final class ModelPackageReader {
             @JsonProperty("labels-file") String labelsFile,
             @JsonProperty("target-layer") String targetLayer,
             @JsonProperty("batch-size") String batchSize,
-            String precision) {}
+            String precision,
+            String task,
+            @JsonProperty("max-detections") Integer maxDetections) {}
 
     record Input(Integer width, Integer height, List<Float> mean, List<Float> std, String resize) {}
 }

@@ -27,7 +27,8 @@ import dev.scorecam.config.ScoreCamProperties.ModelOverrides;
 import jakarta.annotation.PreDestroy;
 
 /**
- * The models this instance serves: the bundled demo model, always, and every package found in
+ * The models this instance serves: the bundled demo models (a classifier and a detector), always,
+ * and every package found in
  * {@code scorecam.model-dirs}. All load and warm up before the service takes traffic; a broken
  * package stops start-up with a message naming the file.
  */
@@ -36,14 +37,17 @@ public class ModelRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
     static final String DEMO_MODEL = "demo-model/fashion-cnn/";
+    static final String DEMO_DETECTOR = "demo-model/fashion-detector/";
 
     private final Map<String, ModelPool> models = new LinkedHashMap<>();
     private final Path demoDirectory;
 
     public ModelRegistry(ScoreCamProperties properties, TorchEngine engine) {
-        this.demoDirectory = extractDemoModel();
+        this.demoDirectory = extractDemoModels();
         List<ModelPackage> packages = new ArrayList<>();
-        packages.add(ModelPackageReader.read(demoDirectory));
+        for (String demo : List.of(DEMO_MODEL, DEMO_DETECTOR)) {
+            packages.add(ModelPackageReader.read(demoDirectory.resolve(demo)));
+        }
         for (Path dir : properties.modelDirs()) {
             packages.addAll(packagesIn(dir));
         }
@@ -134,27 +138,33 @@ public class ModelRegistry {
         }
     }
 
-    /** libtorch loads from a file, and the demo model may sit inside the executable jar. */
-    private static Path extractDemoModel() {
+    /**
+     * libtorch loads from a file, and the demo models may sit inside the executable jar: each is
+     * copied into a directory of its own under one temporary directory.
+     */
+    private static Path extractDemoModels() {
         try {
-            Path dir = Files.createTempDirectory("scorecam-demo-model");
-            for (String file : List.of(ModelPackage.DESCRIPTOR_FILE, ModelPackage.WEIGHTS_FILE)) {
-                try (InputStream in = new ClassPathResource(DEMO_MODEL + file).getInputStream()) {
-                    Files.copy(in, dir.resolve(file));
+            Path root = Files.createTempDirectory("scorecam-demo-models");
+            for (String demo : List.of(DEMO_MODEL, DEMO_DETECTOR)) {
+                Path dir = Files.createDirectories(root.resolve(demo));
+                for (String file : List.of(ModelPackage.DESCRIPTOR_FILE, ModelPackage.WEIGHTS_FILE)) {
+                    try (InputStream in = new ClassPathResource(demo + file).getInputStream()) {
+                        Files.copy(in, dir.resolve(file));
+                    }
                 }
-            }
-            // The network in other precisions, for scorecam.models.fashion-cnn.precision.
-            for (Precision precision : Precision.values()) {
-                ClassPathResource variant = new ClassPathResource(DEMO_MODEL + precision.weightsFile());
-                if (precision != Precision.FP32 && variant.exists()) {
-                    try (InputStream in = variant.getInputStream()) {
-                        Files.copy(in, dir.resolve(precision.weightsFile()));
+                // The network in other precisions, for scorecam.models.<name>.precision.
+                for (Precision precision : Precision.values()) {
+                    ClassPathResource variant = new ClassPathResource(demo + precision.weightsFile());
+                    if (precision != Precision.FP32 && variant.exists()) {
+                        try (InputStream in = variant.getInputStream()) {
+                            Files.copy(in, dir.resolve(precision.weightsFile()));
+                        }
                     }
                 }
             }
-            return dir;
+            return root;
         } catch (IOException e) {
-            throw new UncheckedIOException("the bundled demo model is missing from the classpath", e);
+            throw new UncheckedIOException("a bundled demo model is missing from the classpath", e);
         }
     }
 

@@ -16,6 +16,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import dev.scorecam.cam.CamMethod;
+import dev.scorecam.cam.Detection;
 import dev.scorecam.cam.TargetMap;
 import dev.scorecam.cam.Faithfulness;
 import dev.scorecam.cam.FaithfulnessResult;
@@ -85,6 +86,13 @@ public final class ServedModel implements AutoCloseable {
             int batchSize;
             BatchTuner.Choice choice = null;
             try (NDManager manager = model.getNDManager().newSubManager(device)) {
+                if (modelPackage.isDetector()) {
+                    InputFormat format = modelPackage.input();
+                    DetectorNetwork.checkShapes(network, manager.zeros(new Shape(1, 3, format.height(), format.width())),
+                            modelPackage.maxDetections(), weights);
+                    network = new DetectorNetwork(network, modelPackage.maxDetections());
+                    loaded = new ModelEngine.Loaded(model, network, loaded.engineResources());
+                }
                 activations = checkShapes(network, modelPackage, weights, manager);
                 InputFormat input = modelPackage.input();
                 if (options.batchSize().isAuto()) {
@@ -134,7 +142,7 @@ public final class ServedModel implements AutoCloseable {
             }
         }
         Shape logits = logitsArray.getShape();
-        int classes = modelPackage.labels().size();
+        int classes = modelPackage.outputWidth();
         if (activations.getDataType() != DataType.FLOAT32 || logitsArray.getDataType() != DataType.FLOAT32) {
             throw new ModelPackageException(weights, "features() gave " + activations.getDataType() + " and head() gave "
                     + logitsArray.getDataType() + "; both must return float32 (tools/reduce_precision.py casts "
@@ -176,10 +184,7 @@ public final class ServedModel implements AutoCloseable {
     public CamResult explain(CamMethod method, float[] chw, Targets targets, ScoreKind score, int batchSize,
             Progress progress, ForwardPassListener passes) {
         InputFormat format = modelPackage.input();
-        if (chw.length != 3 * format.width() * format.height()) {
-            throw new IllegalArgumentException("input holds %d values, %s takes 3x%dx%d"
-                    .formatted(chw.length, name(), format.height(), format.width()));
-        }
+        checkInput(chw, format);
         Network listened = new ObservedNetwork(network, images -> passes.forwardPass(name(), images),
                 images -> passes.backwardPass(name(), images));
         try (NDManager manager = newRequestManager()) {
@@ -198,15 +203,36 @@ public final class ServedModel implements AutoCloseable {
     public FaithfulnessResult faithfulness(float[] chw, List<TargetMap> explanations, int steps, int batchSize,
             Progress progress, ForwardPassListener forwardPasses) {
         InputFormat format = modelPackage.input();
-        if (chw.length != 3 * format.width() * format.height()) {
-            throw new IllegalArgumentException("input holds %d values, %s takes 3x%dx%d"
-                    .formatted(chw.length, name(), format.height(), format.width()));
-        }
+        checkInput(chw, format);
         Network listened = new ObservedNetwork(network, images -> forwardPasses.forwardPass(name(), images));
         try (NDManager manager = newRequestManager()) {
             NDArray x = manager.create(chw, new Shape(1, 3, format.height(), format.width()));
             return FAITHFULNESS.measure(listened, x, explanations, steps, batchSize, progress);
         }
+    }
+
+    /**
+     * A detector's detections of one prepared input (one forward pass, told to {@code passes}),
+     * boxes in input pixels, best first.
+     *
+     * @throws IllegalStateException when this model is no detector
+     */
+    public List<Detection> detect(float[] chw, ForwardPassListener passes) {
+        if (!modelPackage.isDetector()) {
+            throw new IllegalStateException(name() + " is no detector");
+        }
+        InputFormat format = modelPackage.input();
+        checkInput(chw, format);
+        Network listened = new ObservedNetwork(network, images -> passes.forwardPass(name(), images));
+        try (NDManager manager = newRequestManager()) {
+            NDArray x = manager.create(chw, new Shape(1, 3, format.height(), format.width()));
+            return Detection.of(listened.forward(x).toFloatArray());
+        }
+    }
+
+    /** What its network does: classification or detection. */
+    public Task task() {
+        return modelPackage.task();
     }
 
     /** What runs the network, as model.yaml names it: {@code torchscript}, {@code onnxruntime}. */
@@ -227,6 +253,13 @@ public final class ServedModel implements AutoCloseable {
     /** The catalogue's methods this model can run, in its order. */
     public List<MethodCatalogue.Method> methods() {
         return MethodCatalogue.runnableOn(capabilities());
+    }
+
+    private void checkInput(float[] chw, InputFormat format) {
+        if (chw.length != 3 * format.width() * format.height()) {
+            throw new IllegalArgumentException("input holds %d values, %s takes 3x%dx%d"
+                    .formatted(chw.length, name(), format.height(), format.width()));
+        }
     }
 
     public ModelPackage modelPackage() {

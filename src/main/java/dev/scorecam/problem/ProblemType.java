@@ -28,6 +28,17 @@ public enum ProblemType {
             "Name a target by a class index or one of the labels GET /v1/models/{model} lists."),
     TOO_MANY_TARGETS(400, "too-many-targets", "Too many target classes",
             "Ask for fewer targets (or a smaller top-k) in one request, or split them over several."),
+    NOT_A_DETECTOR(400, "not-a-detector", "Not a detector",
+            "Give box or detection, or ask for detections, of a model whose task is detection (GET /v1/models gives "
+                    + "each model's task); explain a classifier by target or top-k."),
+    INVALID_BOX(400, "invalid-box", "Invalid box",
+            "Give box=x0,y0,x1,y1: four numbers in the uploaded image's pixels, with x0 < x1 and y0 < y1."),
+    BOX_OUTSIDE_IMAGE(400, "box-outside-image", "Box outside the image",
+            "Give a box inside the uploaded image, 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height in its own pixels, "
+                    + "and over a part of it the model sees (a center-crop model does not see the cropped edges)."),
+    UNKNOWN_DETECTION(400, "unknown-detection", "Unknown detection",
+            "Name a detection by an index POST /v1/models/{model}/detections gives for the same image, or give "
+                    + "box and target instead."),
     UNAUTHENTICATED(401, "unauthenticated", "Unauthenticated",
             "Send an API key (X-API-Key, or Authorization: Bearer) or a bearer token this server accepts."),
     FORBIDDEN(403, "forbidden", "Forbidden",

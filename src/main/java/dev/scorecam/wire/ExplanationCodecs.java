@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
+import dev.scorecam.cam.Box;
 import dev.scorecam.cam.CamResult;
 import dev.scorecam.cam.ClassFaithfulness;
 import dev.scorecam.cam.ClassTarget;
@@ -14,9 +16,11 @@ import dev.scorecam.cam.MethodArguments;
 import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.cam.MethodParameter;
 import dev.scorecam.cam.Saliency;
+import dev.scorecam.cam.Target;
 import dev.scorecam.cam.ScoreKind;
 import dev.scorecam.cam.TargetMap;
 import dev.scorecam.cam.Targets;
+import dev.scorecam.explain.ChosenBox;
 import dev.scorecam.explain.ChosenTargets;
 import dev.scorecam.explain.Explanation;
 import dev.scorecam.explain.PreparedRequest;
@@ -43,6 +47,9 @@ public final class ExplanationCodecs {
     static final int PREVIOUS_VERSION = 2;
     private static final List<Integer> READS = List.of(VERSION, PREVIOUS_VERSION);
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+    /** In top-k's place: the targets are a detector's box. */
+    private static final int BOX = -1;
 
     private ExplanationCodecs() {}
 
@@ -92,7 +99,7 @@ public final class ExplanationCodecs {
                         return PreviousVersion.readExplanation(in, models);
                     }
                     PreparedRequest request = readRequest(in, models);
-                    return new Explanation(request, in.readUTF(), readResult(in, request.score()), in.readLong(),
+                    return new Explanation(request, in.readUTF(), readResult(in, request), in.readLong(),
                             readFaithfulness(in), in.readLong());
                 });
             }
@@ -148,18 +155,23 @@ public final class ExplanationCodecs {
         out.writeInt(result.backwardPasses());
     }
 
-    private static CamResult readResult(WireReader in, ScoreKind score) {
+    /** A map's target travels as its class; a box is the request's own, which travels with it. */
+    private static CamResult readResult(WireReader in, PreparedRequest request) {
         float[] logits = in.readFloats();
-        List<TargetMap> maps = readMaps(in, score);
+        List<TargetMap> maps = readMaps(in, c -> request.targets() instanceof ChosenBox box
+                ? box.target(request.score()) : new ClassTarget(c, request.score()));
         return new CamResult(logits, maps, in.readInt(), in.readInt(), in.readInt(), in.readInt());
     }
 
     static List<TargetMap> readMaps(WireReader in, ScoreKind score) {
+        return readMaps(in, c -> new ClassTarget(c, score));
+    }
+
+    private static List<TargetMap> readMaps(WireReader in, IntFunction<Target> target) {
         int count = in.readInt();
         List<TargetMap> maps = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            int target = in.readInt();
-            maps.add(new TargetMap(new ClassTarget(target, score), readSaliency(in)));
+            maps.add(new TargetMap(target.apply(in.readInt()), readSaliency(in)));
         }
         return maps;
     }
@@ -277,7 +289,21 @@ public final class ExplanationCodecs {
         return new FaithfulnessResult(List.copyOf(classes), forwardPasses);
     }
 
+    /**
+     * Classes as top-k (at least 0) and their count (-1 for the top k) then each; a detector's box
+     * as {@value #BOX} in top-k's place, its class, the box in input and in image pixels and the
+     * detection's index. A box needs no new version: a node that predates detectors serves none
+     * (it refuses a package with a task), so it never reads a detector's payload.
+     */
     private static void writeTargets(WireWriter out, Targets targets) {
+        if (targets instanceof ChosenBox box) {
+            out.writeInt(BOX);
+            out.writeInt(box.classIndex());
+            writeBox(out, box.inInput());
+            writeBox(out, box.inImage());
+            out.writeInt(box.detection());
+            return;
+        }
         if (!(targets instanceof ChosenTargets chosen)) {
             throw new IllegalArgumentException("only targets chosen from a request can be queued");
         }
@@ -292,6 +318,9 @@ public final class ExplanationCodecs {
 
     static Targets readTargets(WireReader in) {
         int topK = in.readInt();
+        if (topK == BOX) {
+            return new ChosenBox(in.readInt(), readBox(in), readBox(in), in.readInt());
+        }
         int count = in.readInt();
         if (count < 0) {
             return ChosenTargets.top(topK);
@@ -301,6 +330,17 @@ public final class ExplanationCodecs {
             classes[i] = in.readInt();
         }
         return ChosenTargets.of(classes);
+    }
+
+    private static void writeBox(WireWriter out, Box box) {
+        out.writeDouble(box.x0());
+        out.writeDouble(box.y0());
+        out.writeDouble(box.x1());
+        out.writeDouble(box.y1());
+    }
+
+    private static Box readBox(WireReader in) {
+        return new Box(in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble());
     }
 
     /** ARGB pixels and whether the image has alpha (the decoder makes INT_RGB or INT_ARGB). */

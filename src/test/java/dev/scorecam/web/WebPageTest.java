@@ -218,6 +218,45 @@ class WebPageTest {
         assertThat(byId("problem").isDisplayed()).isFalse();
     }
 
+    /**
+     * A detector's image: its boxes drawn on the original and listed, the best explained first;
+     * clicking another in the list, or on the image inside its box, explains that one.
+     */
+    @Test
+    void aDetectorsBoxesAreShownAndClickingOneExplainsIt() throws IOException {
+        open(1280, 1040);
+        new org.openqa.selenium.support.ui.Select(byId("model")).selectByValue("fashion-detector");
+        upload(Path.of("src/test/resources/detector/two-garments.png"));
+
+        until(d -> status().equals("Done.") && byId("explained-label").getText().contains("(detection 0)"));
+        List<WebElement> found = byId("detections").findElements(By.tagName("button"));
+        assertThat(found).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(byId("predictions-heading").getText()).isEqualTo("Detections");
+        assertThat(found.get(0).getDomAttribute("aria-pressed")).isEqualTo("true");
+        assertThat(differingPixels("original", "overlay")).as("the map drawn over the image").isGreaterThan(0.5);
+
+        WebElement second = found.get(1);
+        String label = second.getText().replaceAll("^1: ", "").replaceAll("\\s+\\d+(\\.\\d+)?%$", "");
+        second.click();
+        until(d -> status().equals("Done.") && byId("explained-label").getText().contains("(detection 1)"));
+        assertThat(byId("explained-label").getText()).contains(label);
+        assertThat(byId("detections").findElement(By.cssSelector("button[aria-pressed='true']"))
+                .getDomAttribute("data-detection")).isEqualTo("1");
+        assertThat(byId("curl").getDomProperty("value")).contains("detection=1", "/v1/models/fashion-detector/");
+
+        // A click on the image inside detection 0's box (the smallest box there) explains it again.
+        ((JavascriptExecutor) driver).executeScript("""
+                const canvas = document.getElementById('original');
+                const r = canvas.getBoundingClientRect();
+                const button = document.querySelector('#detections button[data-detection="0"]');
+                const box = JSON.parse(button.dataset.box);
+                const x = r.left + (box.x0 + box.x1) / 2 / 128 * r.width;
+                const y = r.top + (box.y0 + box.y1) / 2 / 128 * r.height;
+                canvas.dispatchEvent(new MouseEvent('click', { clientX: x, clientY: y, bubbles: true }));""");
+        until(d -> status().equals("Done.") && byId("explained-label").getText().contains("(detection 0)"));
+        screenshot("page-detector.png");
+    }
+
     /** Largest per-channel difference between the overlay canvas and the server's PNG of the same job; -1 if sizes differ. */
     private long maxDifferenceFromTheServersOverlay() {
         Object difference = ((JavascriptExecutor) driver).executeAsyncScript("""

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.scorecam.cam.BoxTarget;
 import dev.scorecam.cam.FasterScoreCam;
 import dev.scorecam.cam.GradCam;
 import dev.scorecam.cam.MethodCatalogue;
@@ -24,6 +25,7 @@ import dev.scorecam.cam.ScoreKind;
 import dev.scorecam.cam.TargetMap;
 import dev.scorecam.config.ScoreCamProperties;
 import dev.scorecam.config.TestProperties;
+import dev.scorecam.explain.ChosenBox;
 import dev.scorecam.explain.Explainer;
 import dev.scorecam.explain.Explanation;
 import dev.scorecam.explain.ExplanationRequest;
@@ -87,6 +89,35 @@ class ExplanationCodecsTest {
         assertThat(returned).usingRecursiveComparison().ignoringFields(IGNORED).isEqualTo(explanation);
         assertSamePixels(returned.request().original(), explanation.request().original());
         assertThat(returned.result().maps()).extracting(m -> m.target().classIndex()).containsExactly(7, 5);
+    }
+
+    /**
+     * A detector's box (the client's, in the wide fixture's pixels) and a detection by its index:
+     * class, box in both pixel spaces and index come back, and the explanation's target is the box
+     * again, scored as before.
+     */
+    @Test
+    void aDetectorsBoxAndDetectionSurviveTheTrip() throws Exception {
+        byte[] wide = Files.readAllBytes(Path.of("src/test/resources/detector/two-garments-wide.png"));
+        Codec<PreparedRequest> works = ExplanationCodecs.works(models);
+        Codec<Explanation> results = ExplanationCodecs.results(models);
+        for (ExplanationRequest request : List.of(
+                new ExplanationRequest("fashion-detector", wide, List.of("Sneaker"), null, "eigencam", null, null,
+                        Map.of(), true, 3, false, "210,164,378,212", null),
+                new ExplanationRequest("fashion-detector", wide, List.of(), null, "eigencam", "probability", null,
+                        Map.of(), false, 20, false, null, 1))) {
+            PreparedRequest prepared = explainer.prepare(request);
+
+            PreparedRequest back = works.decode(works.encode(prepared));
+
+            assertThat(back.targets()).isInstanceOf(ChosenBox.class).isEqualTo(prepared.targets());
+            assertThat(back.score()).isEqualTo(prepared.score());
+            Explanation explanation = explainer.compute(back, (done, total) -> {});
+            Explanation returned = results.decode(results.encode(explanation));
+            assertThat(returned).usingRecursiveComparison().ignoringFields(IGNORED).isEqualTo(explanation);
+            assertThat(returned.result().maps().get(0).target()).isInstanceOf(BoxTarget.class)
+                    .isEqualTo(explanation.result().maps().get(0).target());
+        }
     }
 
     /**

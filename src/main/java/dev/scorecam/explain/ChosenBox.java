@@ -1,0 +1,34 @@
+package dev.scorecam.explain;
+
+import java.util.List;
+
+import dev.scorecam.cam.Box;
+import dev.scorecam.cam.BoxTarget;
+import dev.scorecam.cam.ScoreKind;
+import dev.scorecam.cam.Target;
+import dev.scorecam.cam.Targets;
+
+/**
+ * The box of a detector's class that a request asked to explain, as data (so that it can be queued
+ * in Redis and computed on another node): in model input pixels, which the detector's rows use,
+ * and in the uploaded image's pixels, as the client gave it or as the detection was reported.
+ *
+ * @param detection the index of the detection it is, when the request named one; -1 for a box
+ */
+public record ChosenBox(int classIndex, Box inInput, Box inImage, int detection) implements Targets {
+
+    public BoxTarget target(ScoreKind score) {
+        return new BoxTarget(classIndex, inInput, score);
+    }
+
+    @Override
+    public int[] select(float[] logits) {
+        return new int[] {classIndex};
+    }
+
+    /** One target, the box. */
+    @Override
+    public List<Target> resolve(float[] logits, ScoreKind score) {
+        return List.of(target(score));
+    }
+}

@@ -1,0 +1,52 @@
+"""The detection evaluation's maths on tiny fakes (tools/evaluate_detections.py), no service needed."""
+
+import math
+
+import numpy as np
+import pytest
+
+import evaluate_detections as ev
+from evaluate import box_mask
+
+IDENTITY = (1.0, 1.0, 0.0, 0.0)
+
+
+def test_a_garment_matches_the_best_overlapping_detection_of_its_class():
+    box = [0, 0, 10, 10]
+    detections = [([0, 0, 10, 10], 2),      # perfect box, wrong class
+                  ([0, 0, 10, 16], 1),      # IoU 100/160 = 0.625
+                  ([0, 0, 10, 12], 1),      # IoU 100/120 = 0.83: the best
+                  ([5, 5, 15, 15], 1)]      # IoU 25/175
+    assert ev.match(box, 1, detections) == 2
+    assert ev.match(box, 1, detections[3:]) is None
+    assert ev.match(box, 3, detections) is None
+
+
+def test_pointing_takes_the_maps_maximum_and_misses_on_an_empty_map():
+    saliency = np.zeros((6, 6))
+    saliency[1, 1], saliency[4, 4] = 0.5, 1.0
+    assert ev.pointing_hit(saliency, box_mask([3, 3, 6, 6], IDENTITY, 6, 6))
+    assert not ev.pointing_hit(saliency, box_mask([0, 0, 3, 3], IDENTITY, 6, 6))
+    assert not ev.pointing_hit(np.zeros((6, 6)), box_mask([0, 0, 6, 6], IDENTITY, 6, 6))
+
+
+def test_energy_of_the_others_leaves_out_the_part_they_share_with_the_own_box():
+    saliency = np.ones((4, 8))                                   # 32 units of energy
+    own = box_mask([0, 0, 4, 4], IDENTITY, 4, 8)                 # 16 pixels
+    others = box_mask([2, 0, 8, 2], IDENTITY, 4, 8)              # 12 pixels, 4 of them in own
+    row = ev.measure(saliency, own, others)
+    assert row["own"] == pytest.approx(0.5) and row["others"] == pytest.approx(8 / 32)
+    assert "others" not in ev.measure(saliency, own, None)
+
+
+def test_a_method_row_counts_the_garments_with_others_apart():
+    rows = [dict(hit=True, own=0.8, others=0.1, millis=100),
+            dict(hit=False, own=0.2, others=0.5, millis=300),
+            dict(hit=True, own=0.6, millis=200)]
+    s = ev.summarise("scorecam", rows)
+    assert s["Pointing %"] == pytest.approx(200 / 3) and s["Energy own %"] == pytest.approx(160 / 3)
+    assert s["Energy others %"] == pytest.approx(30.0) and s["Own > others %"] == 50.0
+    assert s["ms / explanation"] == 200 and (s["garments"], s["with others"]) == (3, 2)
+    assert ev.markdown_table([s]).splitlines()[2] == "| `scorecam` | 66.7 | 53.3 | 30.0 | 50.0 | 200.0 | 3 | 2 |"
+    alone = ev.summarise("eigencam", rows[2:])
+    assert math.isnan(alone["Energy others %"]) and alone["with others"] == 0
