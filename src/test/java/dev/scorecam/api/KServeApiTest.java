@@ -141,6 +141,21 @@ class KServeApiTest {
     }
 
     @Test
+    void aDetectorExplainsItsDetectionsThroughExplainToo() throws IOException {
+        String image = base64(Files.readAllBytes(Path.of("src", "test", "resources", "detector", "two-garments.png")));
+        String body = "{\"instances\":[\"" + image + "\"],\"parameters\":{\"method\":\"eigencam\",\"detection\":1}}";
+
+        JsonNode answer = json(post("/v1/models/fashion-detector:explain", body, MediaType.APPLICATION_JSON));
+
+        JsonNode explanation = answer.get("explanations").get(0);
+        assertThat(explanation.get("predictions").isNull() || explanation.get("predictions").isMissingNode()).isTrue();
+        assertThat(explanation.get("targets")).hasSize(1);
+        assertProblem(post("/v1/models/fashion-detector:explain", body.replace("\"detection\":1", "\"detection\":99"),
+                MediaType.APPLICATION_JSON), 400, "unknown-detection");
+        assertProblem(post(EXPLAIN, body, MediaType.APPLICATION_JSON), 400, "not-a-detector");
+    }
+
+    @Test
     void badBodiesAreProblemsNeverA500() throws IOException {
         String image = base64(sample("sneaker.png"));
         assertProblem(explain("{\"instances\": ["), 400, "invalid-request");
