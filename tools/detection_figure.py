@@ -100,7 +100,7 @@ def main():
         for c, part in enumerate(row):
             figure.paste(part, (c * w, r * h))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    figure.save(args.out, optimize=True)
+    figure.convert("P", palette=Image.ADAPTIVE, colors=128).save(args.out, optimize=True)   # ~100 kB
     print(f"{args.out}: {entry['file']}, {len(shown)} garments, {args.out.stat().st_size} bytes")
 
 
