@@ -63,18 +63,18 @@ def main():
     args = parser.parse_args()
     url = args.url.rstrip("/")
     notes = json.loads((args.dataset / "annotations.json").read_text())
-    labels = notes["labels"]
 
     def detections(entry):
         path = args.dataset / entry["file"]
         answer = post(f"{url}/v1/models/{args.model}/detections", path, path.read_bytes(), (), 600)
-        return answer.json()["detections"]
+        return [{**d, "box": [d["box"][k] for k in ("x0", "y0", "x1", "y1")]}
+                for d in answer.json()["detections"]]
 
     candidates = [notes["images"][args.canvas]] if args.canvas is not None else \
         [e for e in notes["images"] if len(e["boxes"]) >= 3]
     for entry in candidates:
         found = detections(entry)
-        pairs = [(d["box"], d["index"]) for d in found]
+        pairs = [(d["box"], d["classIndex"]) for d in found]
         matched = [match(b, c, pairs) for b, c in zip(entry["boxes"], entry["classes"])]
         if args.canvas is not None or None not in matched:
             break
@@ -84,7 +84,7 @@ def main():
     rows = [[tile(image, [(found[i]["box"], "white") for i in shown],
                   f"{entry['file']}: {len(shown)} of {len(matched)} found")]
             + [tile(image, [(found[i]["box"], "white")],
-                    f"{labels[found[i]['index']]} {found[i]['score']:.2f}") for i in shown]]
+                    f"{found[i]['label']} {found[i]['score']:.2f}") for i in shown]]
     for method in args.methods.split(","):
         row = [Image.new("RGB", rows[0][0].size, "white")]
         ImageDraw.Draw(row[0]).text((4, LABEL_HEIGHT + 4), method, fill="black")
@@ -100,7 +100,7 @@ def main():
         for c, part in enumerate(row):
             figure.paste(part, (c * w, r * h))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    figure.save(args.out, optimize=True)
+    figure.convert("P", palette=Image.ADAPTIVE, colors=128).save(args.out, optimize=True)   # ~100 kB
     print(f"{args.out}: {entry['file']}, {len(shown)} garments, {args.out.stat().st_size} bytes")
 
 

@@ -3,18 +3,23 @@
 
     /usr/bin/python3 tools/make_detection_canvases.py /tmp/detection-canvases
     /usr/bin/python3 tools/evaluate_detections.py /tmp/detection-canvases --url http://localhost:8080 \
-        [--model fashion-detector] [--methods scorecam,eigencam] [--limit N] [--out docs/evaluation.md]
+        [--model fashion-detector] [--methods scorecam,eigencam] [--score logit] [--limit N] \
+        [--out docs/evaluation.md]
 
-(tools/evaluate.sh calls this for a dataset whose annotations list `boxes`.) For each canvas the
+(tools/evaluate.sh calls this for a dataset whose annotations list `boxes`.) With --reference
+PACKAGE no service is asked: the package's own detections and the Python references' maps
+(scorecam_reference.score_cam, cam_reference.eigen_cam; float64), a box scored as the service
+scores it (BoxScore), stand in: a cross-check of the service's numbers. For each canvas the
 service's detections come from POST /v1/models/{model}/detections; each ground-truth garment
 that the detector found (a detection of its class with IoU >= 0.5; the best-overlapping one) is
 explained with `detection=i` by each method, and its raw map (JSON) is measured against the
 ground-truth boxes, mapped onto the model input like evaluate.py does:
   Pointing %            100 x share of explained garments whose map maximum lies in their own box
   Energy own %          100 x mean share of the map's energy inside the garment's own box
-  Energy others %       the same inside the other garments' boxes (their union, less the own
-                        box), over the garments of canvases with more than one garment
-  Own > others %        100 x share of those garments with more energy in their own box
+  Energy other %        the same inside another garment's box (less the own box), averaged
+                        over the other garments, over the canvases with more than one garment
+  Own > every other %   100 x share of those garments with more energy in their own box than
+                        in any other garment's
   ms / explanation      mean stats.computeMillis
 The table goes between `<!-- detection-evaluation:begin -->` and `...:end -->` of --out.
 """
@@ -27,11 +32,14 @@ import time
 from pathlib import Path
 
 import numpy as np
+import torch
 from PIL import Image
 
 import scorecam_client as client
+from cam_reference import eigen_cam
 from detection_map import iou
 from evaluate import box_mask, decode_map, energy_in_box, placement
+from scorecam_reference import as_float64, load_package, score_cam
 
 BEGIN = "<!-- detection-evaluation:begin -->"
 END = "<!-- detection-evaluation:end -->"
@@ -60,27 +68,29 @@ def pointing_hit(saliency, mask):
 
 
 def measure(saliency, own, others):
-    """Pointing hit and energy shares of one map: own mask, others' union less the own (or None)."""
+    """Pointing hit and energy shares of one map: the own mask, and each other garment's mask
+    less the own (mean share and whether the own beats every one of them)."""
     row = {"hit": pointing_hit(saliency, own), "own": energy_in_box(saliency, own)}
-    if others is not None:
-        row["others"] = energy_in_box(saliency, others & ~own)
+    if others:
+        shares = [energy_in_box(saliency, m & ~own) for m in others]
+        row["other"] = float(np.mean(shares))
+        row["beats"] = row["own"] > max(shares)
     return row
 
 
 def summarise(method, rows):
-    crowded = [r for r in rows if "others" in r]
+    crowded = [r for r in rows if "other" in r]
     mean = lambda key, rs: 100 * float(np.mean([r[key] for r in rs])) if rs else float("nan")
     return {"method": method,
             "Pointing %": mean("hit", rows),
             "Energy own %": mean("own", rows),
-            "Energy others %": mean("others", crowded),
-            "Own > others %": 100 * float(np.mean([r["own"] > r["others"] for r in crowded]))
-            if crowded else float("nan"),
+            "Energy other %": mean("other", crowded),
+            "Own > every other %": mean("beats", crowded),
             "ms / explanation": float(np.mean([r["millis"] for r in rows])),
             "garments": len(rows), "with others": len(crowded)}
 
 
-COLUMNS = ["method", "Pointing %", "Energy own %", "Energy others %", "Own > others %",
+COLUMNS = ["method", "Pointing %", "Energy own %", "Energy other %", "Own > every other %",
            "ms / explanation", "garments", "with others"]
 
 
@@ -94,7 +104,7 @@ def markdown_table(summaries):
     return "\n".join(lines)
 
 
-# ---- the service ----
+# ---- where detections and maps come from: the service, or the Python references ----
 
 def post(url, path, image, fields, timeout):
     body, content_type = client.multipart(image, path.name, "image/png", fields)
@@ -102,22 +112,101 @@ def post(url, path, image, fields, timeout):
                                            "Accept": "application/json"}, timeout)
 
 
-def detections_of(url, model, path, timeout):
-    """[(box in image pixels, class index)] as the service lists them."""
-    answer = post(f"{url}/v1/models/{model}/detections", path, path.read_bytes(), (), timeout)
-    if answer.status != 200:
-        raise SystemExit(f"{path.name}: detections: {answer.status} {answer.text(2000)}")
-    return [(d["box"], d["index"]) for d in answer.json()["detections"]]
+class Service:
+    def __init__(self, url, model, score, timeout):
+        self.url, self.model, self.score, self.timeout = url, model, score, timeout
+        self.info = client.get_json(f"{url}/v1/models/{model}")
+
+    def detections(self, path):
+        """[(box in image pixels, class index)] as the service lists them."""
+        answer = post(f"{self.url}/v1/models/{self.model}/detections", path, path.read_bytes(), (),
+                      self.timeout)
+        if answer.status != 200:
+            raise SystemExit(f"{path.name}: detections: {answer.status} {answer.text(2000)}")
+        return [([d["box"][k] for k in ("x0", "y0", "x1", "y1")], d["classIndex"])
+                for d in answer.json()["detections"]]
+
+    def explain(self, path, method, index):
+        """(raw map at the model input's size, stats.computeMillis) of detection `index`."""
+        answer = post(f"{self.url}/v1/models/{self.model}/explanations", path, path.read_bytes(),
+                      [("detection", str(index)), ("method", method), ("score", self.score)],
+                      self.timeout)
+        if answer.status != 200:
+            raise SystemExit(f"{path.name}: detection {index}, {method}: {answer.status} "
+                             f"{answer.text(2000)}")
+        body = answer.json()
+        return decode_map(body["explanations"][0]["saliency"]), body["stats"]["computeMillis"]
 
 
-def explain_detection(url, model, path, method, index, timeout):
-    """(raw map at the model input's size, stats.computeMillis) of detection `index`."""
-    answer = post(f"{url}/v1/models/{model}/explanations", path, path.read_bytes(),
-                  [("detection", str(index)), ("method", method)], timeout)
-    if answer.status != 200:
-        raise SystemExit(f"{path.name}: detection {index}, {method}: {answer.status} {answer.text(2000)}")
-    body = answer.json()
-    return decode_map(body["explanations"][0]["saliency"]), body["stats"]["computeMillis"]
+class BoxScore(torch.nn.Module):
+    """A detector seen as a one-score model, for the classifier references, as the service
+    scores a box: p = the score of its detection of class `cls` that overlaps `box` best with
+    IoU >= MATCH_IOU, 0 when none; S = p (probability) or log(p / (1 - p)) with p clipped to
+    [1e-4, 1 - 1e-4] (logit)."""
+
+    def __init__(self, detector, box, cls, score="logit"):
+        super().__init__()
+        self.detector, self.box, self.cls, self.score = detector, box, cls, score
+
+    def features(self, x):
+        return self.detector.features(x)
+
+    def forward(self, x):
+        rows = self.detector(x)
+        b = rows[..., :4]
+        ix = (torch.minimum(b[..., 2], self.box[2]) - torch.maximum(b[..., 0], self.box[0])).clamp(min=0)
+        iy = (torch.minimum(b[..., 3], self.box[3]) - torch.maximum(b[..., 1], self.box[1])).clamp(min=0)
+        area = (b[..., 2] - b[..., 0]) * (b[..., 3] - b[..., 1])
+        own = (self.box[2] - self.box[0]) * (self.box[3] - self.box[1])
+        overlap = ix * iy / (area + own - ix * iy).clamp(min=1e-12)
+        candidate = (rows[..., 5] == self.cls) & (overlap >= MATCH_IOU)
+        best = torch.where(candidate, overlap, torch.full_like(overlap, -1.0)).argmax(1, keepdim=True)
+        p = rows[..., 4].gather(1, best) * candidate.gather(1, best)   # (N,1)
+        if self.score == "probability":
+            return p
+        p = p.clamp(1e-4, 1 - 1e-4)
+        return torch.log(p / (1 - p))
+
+
+class Reference:
+    """The same questions answered in Python (float64): the package's own detections, Score-CAM
+    (scorecam_reference) and EigenCAM (cam_reference) of a detection. Canvases at the input size."""
+
+    def __init__(self, package, score):
+        self.score = score
+        model, meta = load_package(package)
+        self.detector = as_float64(model)
+        self.info = meta
+        self.rows = {}
+
+    def _input(self, path):
+        with Image.open(path) as image:
+            pixels = np.asarray(image.convert("RGB"), dtype=np.float64) / 255
+        size = (self.info["input"]["height"], self.info["input"]["width"])
+        if pixels.shape[:2] != size:
+            raise SystemExit(f"{path.name}: the reference takes canvases of the input size {size}")
+        mean, std = (torch.tensor(self.info["input"][k], dtype=torch.float64).view(1, 3, 1, 1)
+                     for k in ("mean", "std"))
+        return (torch.from_numpy(pixels).permute(2, 0, 1)[None] - mean) / std
+
+    @torch.no_grad()
+    def detections(self, path):
+        rows = self.detector(self._input(path))[0]
+        self.rows[path] = rows
+        return [(r[:4].tolist(), int(r[5])) for r in rows if r[5] >= 0]
+
+    def explain(self, path, method, index):
+        x = self._input(path)
+        row = self.rows[path][index]
+        started = time.perf_counter()
+        if method == "scorecam":
+            saliency = score_cam(BoxScore(self.detector, row[:4], row[5], self.score), x, 0,
+                                 model_is_float64=True).saliency
+        elif method == "eigencam":
+            saliency = eigen_cam(self.detector, x, 0).saliency
+        else:
+            raise SystemExit(f"the reference has scorecam and eigencam, not {method}")
+        return saliency.numpy(), 1000 * (time.perf_counter() - started)
 
 
 def main(argv=None):
@@ -125,7 +214,11 @@ def main(argv=None):
     parser.add_argument("dataset", type=Path, help="directory with canvases and annotations.json")
     parser.add_argument("--url", default="http://localhost:8080")
     parser.add_argument("--model", default="fashion-detector")
+    parser.add_argument("--reference", type=Path, metavar="PACKAGE",
+                        help="no service: detections and maps from the Python references on this package")
     parser.add_argument("--methods", default="scorecam,eigencam")
+    parser.add_argument("--score", default="logit", choices=["logit", "probability"],
+                        help="the score Score-CAM reads of a box's detection (the service's `score`)")
     parser.add_argument("--limit", type=int, help="only the first N canvases")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per request")
     parser.add_argument("--out", type=Path, help="Markdown file to write the table into")
@@ -135,7 +228,9 @@ def main(argv=None):
     url = args.url.rstrip("/")
     notes = json.loads((args.dataset / "annotations.json").read_text())
     entries = notes["images"][:args.limit] if args.limit else notes["images"]
-    info = client.get_json(f"{url}/v1/models/{args.model}")
+    source = Reference(args.reference, args.score) if args.reference else \
+        Service(url, args.model, args.score, args.timeout)
+    info = source.info
     size = (info["input"]["width"], info["input"]["height"])
     methods = args.methods.split(",")
     rows = {m: [] for m in methods}
@@ -145,7 +240,7 @@ def main(argv=None):
         path = args.dataset / entry["file"]
         with Image.open(path) as image:
             geometry = placement(info["input"]["resize"], image.size, size)
-        detections = detections_of(url, args.model, path, args.timeout)
+        detections = source.detections(path)
         masks = [box_mask(b, geometry, size[1], size[0]) for b in entry["boxes"]]
         for g, (box, cls) in enumerate(zip(entry["boxes"], entry["classes"])):
             truths += 1
@@ -153,11 +248,9 @@ def main(argv=None):
             if index is None:
                 continue
             found += 1
-            others = None
-            if len(masks) > 1:
-                others = np.any([m for k, m in enumerate(masks) if k != g], axis=0)
+            others = [m for k, m in enumerate(masks) if k != g]
             for method in methods:
-                saliency, millis = explain_detection(url, args.model, path, method, index, args.timeout)
+                saliency, millis = source.explain(path, method, index)
                 rows[method].append({**measure(saliency, masks[g], others), "millis": millis})
         if (n + 1) % 20 == 0:
             print(f"  {n + 1}/{len(entries)} canvases, {time.monotonic() - started:.0f} s", file=sys.stderr)
@@ -168,10 +261,12 @@ def main(argv=None):
     block = "\n".join([
         f"`{command}`",
         "",
-        f"Model `{args.model}`, {len(entries)} canvases of `{args.dataset.name}` with {truths} garments; "
-        f"{found} found by the detector (a detection of the garment's class, IoU >= {MATCH_IOU}) and "
-        "each explained with `detection=i` by each method. Energy shares of the raw map inside the "
-        "garment's own ground-truth box and inside the other garments' boxes (canvases with two or more).",
+        f"Model `{info['name']}`, {len(entries)} canvases of `{args.dataset.name}` with {truths} garments; "
+        f"{found} found by the detector (a detection of the garment's class, IoU >= {MATCH_IOU}), "
+        + ("each explained by the Python references (float64; ms on the reference, not the service). "
+           if args.reference else "each explained with `detection=i` by each method. ")
+        + f"score={args.score}. Energy shares of the raw map inside the garment's own ground-truth box "
+        "and inside another garment's box (canvases with two or more).",
         "",
         markdown_table(summaries),
     ])

@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+import torch
 
 import evaluate_detections as ev
 from evaluate import box_mask
@@ -33,20 +34,36 @@ def test_pointing_takes_the_maps_maximum_and_misses_on_an_empty_map():
 def test_energy_of_the_others_leaves_out_the_part_they_share_with_the_own_box():
     saliency = np.ones((4, 8))                                   # 32 units of energy
     own = box_mask([0, 0, 4, 4], IDENTITY, 4, 8)                 # 16 pixels
-    others = box_mask([2, 0, 8, 2], IDENTITY, 4, 8)              # 12 pixels, 4 of them in own
-    row = ev.measure(saliency, own, others)
-    assert row["own"] == pytest.approx(0.5) and row["others"] == pytest.approx(8 / 32)
-    assert "others" not in ev.measure(saliency, own, None)
+    first = box_mask([2, 0, 8, 2], IDENTITY, 4, 8)               # 12 pixels, 4 of them in own
+    second = box_mask([4, 2, 8, 4], IDENTITY, 4, 8)              # 8 pixels
+    row = ev.measure(saliency, own, [first, second])
+    assert row["own"] == pytest.approx(0.5)
+    assert row["other"] == pytest.approx((8 / 32 + 8 / 32) / 2) and row["beats"]
+    assert not ev.measure(saliency, box_mask([0, 0, 1, 1], IDENTITY, 4, 8), [first])["beats"]
+    assert set(ev.measure(saliency, own, [])) == {"hit", "own"}
 
 
 def test_a_method_row_counts_the_garments_with_others_apart():
-    rows = [dict(hit=True, own=0.8, others=0.1, millis=100),
-            dict(hit=False, own=0.2, others=0.5, millis=300),
+    rows = [dict(hit=True, own=0.8, other=0.1, beats=True, millis=100),
+            dict(hit=False, own=0.2, other=0.5, beats=False, millis=300),
             dict(hit=True, own=0.6, millis=200)]
     s = ev.summarise("scorecam", rows)
     assert s["Pointing %"] == pytest.approx(200 / 3) and s["Energy own %"] == pytest.approx(160 / 3)
-    assert s["Energy others %"] == pytest.approx(30.0) and s["Own > others %"] == 50.0
+    assert s["Energy other %"] == pytest.approx(30.0) and s["Own > every other %"] == 50.0
     assert s["ms / explanation"] == 200 and (s["garments"], s["with others"]) == (3, 2)
     assert ev.markdown_table([s]).splitlines()[2] == "| `scorecam` | 66.7 | 53.3 | 30.0 | 50.0 | 200.0 | 3 | 2 |"
     alone = ev.summarise("eigencam", rows[2:])
-    assert math.isnan(alone["Energy others %"]) and alone["with others"] == 0
+    assert math.isnan(alone["Energy other %"]) and alone["with others"] == 0
+
+
+def test_the_reference_scores_a_box_as_the_service_does():
+    class Fixed(torch.nn.Module):
+        def forward(self, x):                      # two images: a match, and a wrong-class hit
+            return torch.tensor([[[0, 0, 10, 12, 0.8, 1], [0, 0, 10, 10, 0.9, 2]],
+                                 [[0, 0, 10, 10, 0.9, 2], [0, 0, 0, 0, 0, -1]]], dtype=torch.float64)
+    box = torch.tensor([0.0, 0.0, 10.0, 10.0], dtype=torch.float64)
+    p = ev.BoxScore(Fixed(), box, 1, "probability")(None)
+    assert p.flatten().tolist() == [0.8, 0.0]
+    s = ev.BoxScore(Fixed(), box, 1, "logit")(None).flatten()
+    assert s[0].item() == pytest.approx(math.log(0.8 / 0.2))
+    assert s[1].item() == pytest.approx(math.log(1e-4 / (1 - 1e-4)))
