@@ -225,7 +225,7 @@ class ApiDocumentation implements OpenApiCustomizer {
      * operation's first parameter (the model or the job), from their declarations; the methods'
      * parameters with the catalogue's descriptions, defaults and bounds.
      */
-    private static void formParameters(Operation op, List<FormField<?>> form, List<FormField<?>> rendering) {
+    static void formParameters(Operation op, List<FormField<?>> form, List<FormField<?>> rendering) {
         op.getParameters().addAll(1, Stream.concat(form.stream(), rendering.stream())
                 .map(field -> new Parameter().name(field.name()).in("query").required(false).schema(schema(field)))
                 .toList());
@@ -284,7 +284,7 @@ class ApiDocumentation implements OpenApiCustomizer {
     }
 
     /** The Accept header chooses among the response types; it is no parameter of its own. */
-    private static void removeAcceptHeader(Operation op) {
+    static void removeAcceptHeader(Operation op) {
         if (op.getParameters() != null) {
             op.getParameters().removeIf(p -> "header".equals(p.getIn()) && "Accept".equalsIgnoreCase(p.getName()));
         }
@@ -394,7 +394,7 @@ class ApiDocumentation implements OpenApiCustomizer {
                 "detail", problem.getDetail());
     }
 
-    private static Header header(String description) {
+    static Header header(String description) {
         return new Header().description(description).schema(new StringSchema());
     }
 
