@@ -22,7 +22,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-import dev.scorecam.config.BatchProperties;
 import dev.scorecam.explain.Explainer;
 import dev.scorecam.explain.Explanation;
 import dev.scorecam.explain.PreparedRequest;
@@ -47,12 +46,10 @@ class BatchController {
 
     private final Explainer explainer;
     private final ExplanationBatches batches;
-    private final int maxImages;
 
-    BatchController(Explainer explainer, ExplanationBatches batches, BatchProperties properties) {
+    BatchController(Explainer explainer, ExplanationBatches batches) {
         this.explainer = explainer;
         this.batches = batches;
-        this.maxImages = properties.maxImages();
     }
 
     /**
@@ -69,8 +66,8 @@ class BatchController {
             @RequestPart("image") List<MultipartFile> images,
             @RequestParam(name = "targets", required = false) List<String> targets,
             @Parameter(hidden = true) ExplanationForm form) throws IOException {
-        if (images.size() > maxImages) {
-            throw Rejection.INVALID_PARAMETER.because(images.size() + " images in one batch; at most " + maxImages
+        if (images.size() > batches.maxImages()) {
+            throw Rejection.INVALID_PARAMETER.because(images.size() + " images in one batch; at most " + batches.maxImages()
                     + " (scorecam.batches.max-images)");
         }
         if (targets != null && !targets.isEmpty() && targets.size() != images.size()) {

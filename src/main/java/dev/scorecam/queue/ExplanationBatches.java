@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import org.springframework.stereotype.Component;
 
+import dev.scorecam.config.BatchProperties;
 import dev.scorecam.explain.Explanation;
 import dev.scorecam.explain.PreparedRequest;
 import dev.scorecam.jobs.JobEvents;
@@ -24,10 +25,17 @@ public class ExplanationBatches {
 
     private final ExplanationJobs jobs;
     private final BatchStore store;
+    private final int maxImages;
 
-    public ExplanationBatches(ExplanationJobs jobs, BatchStore store) {
+    public ExplanationBatches(ExplanationJobs jobs, BatchStore store, BatchProperties properties) {
         this.jobs = jobs;
         this.store = store;
+        this.maxImages = properties.maxImages();
+    }
+
+    /** Images one batch may hold ({@code scorecam.batches.max-images}). */
+    public int maxImages() {
+        return maxImages;
     }
 
     /**

@@ -180,6 +180,32 @@ class BatchApiTest {
     }
 
     @Test
+    void aCancelledImageIsItsProblemInTheArrayAndTheManifest() throws Exception {
+        // the last image waits behind two slow ones: cancelled while queued (or at its next batch)
+        JsonNode submitted = submit(images(SAMPLES).with(Map.of("method", List.of("sscam"), "batch-size", List.of("16"))));
+        String id = submitted.get("id").asString();
+        String last = submitted.get("items").get(2).get("job").asString();
+        http().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/jobs/" + last))
+                .timeout(Duration.ofSeconds(30)).DELETE().build());
+
+        JsonNode batch = awaitEnd(id);
+        JsonNode results = json(get("/v1/batches/" + id + "/result", "application/json"));
+        Map<String, byte[]> zip = unzip(get("/v1/batches/" + id + "/result?format=zip", "*/*").body());
+
+        assertThat(batch.get("status").asString()).isEqualTo("FAILED");
+        assertThat(batch.get("counts").get("succeeded").asInt()).isEqualTo(2);
+        assertThat(batch.get("counts").get("cancelled").asInt()).isEqualTo(1);
+        assertThat(batch.get("items").get(2).get("error").get("type").asString()).isEqualTo("/problems/job-cancelled");
+        assertThat(results).hasSize(3);
+        assertThat(results.get(1).has("explanations")).isTrue();
+        assertThat(results.get(2).get("type").asString()).isEqualTo("/problems/job-cancelled");
+        assertThat(zip.keySet()).hasSize(3).contains("manifest.json");
+        JsonNode manifest = ExplanationApiTest.JSON.readTree(zip.get("manifest.json"));
+        assertThat(manifest.get("items").get(2).get("error").get("type").asString()).isEqualTo("/problems/job-cancelled");
+        assertThat(manifest.get("items").get(2).has("files")).isFalse();
+    }
+
+    @Test
     void badBatchesAreProblems() throws Exception {
         byte[] png = Uploads.png(32, 32);
         assertProblem(http().post(BATCHES, Multipart.contentType(),
