@@ -3,7 +3,7 @@
 
     /usr/bin/python3 tools/evaluate.py --url http://localhost:8080 datasets/fashion-canvas-eval \
         [--out docs/evaluation.md] [--model fashion-cnn] [--methods scorecam,gradcam] [--steps 20] \
-        [--field score=probability]
+        [--field score=probability] [--batch 16]
 
 (tools/evaluate.sh starts the packaged jar and calls this.) The dataset directory holds images
 and an `annotations.json` as datasets/fashion-canvas-eval does: `labels` (the class names) and
@@ -20,6 +20,9 @@ Per method, over the images:
   Deletion, Insertion mean AUCs (the service's faithfulness)
   Passes / image      mean stats.forwardPasses (the explanation's, not the metrics')
   ms / image          mean stats.computeMillis (the explanation's, not the metrics')
+
+With --batch N the images go N at a time as one batch (POST /v1/models/{model}/batches, each
+with its own target), instead of one request each; the numbers are the same.
 
 The table is printed and, with --out, written: into the file between the lines
 `<!-- evaluation:begin -->` and `<!-- evaluation:end -->` when it has them, else as a new file.
@@ -135,20 +138,43 @@ def get(url):
     return answer.status, answer.json() if answer.status == 200 else None
 
 
+def request_fields(method, steps, extra=()):
+    return [("method", method), ("metrics", "true"), ("metrics-steps", str(steps)), *extra]
+
+
 def evaluate_image(url, model, method, entry, dataset, geometry_of, steps, timeout, extra=()):
     path = dataset / entry["file"]
-    fields = [("target", str(entry["label"])), ("method", method), ("metrics", "true"), ("metrics-steps", str(steps)),
-              *extra]
+    fields = [("target", str(entry["label"])), *request_fields(method, steps, extra)]
     answer = client.explain(url, model, path.read_bytes(), fields=fields, filename=entry["file"],
                             image_type="application/octet-stream", timeout=timeout)
     if answer.status != 200:
         raise SystemExit(f"{entry['file']}: {answer.status} {answer.text(2000)}")
-    body = answer.json()
+    return image_row(answer.json(), entry, geometry_of(path))
+
+
+def evaluate_batch(url, model, method, entries, dataset, geometry_of, steps, timeout, extra=()):
+    """The rows of `entries` explained as one batch, each image for its labelled class."""
+    paths = [dataset / entry["file"] for entry in entries]
+    answer = client.explain_batch(url, model, [(entry["file"], path.read_bytes()) for entry, path in zip(entries, paths)],
+                                  targets=[entry["label"] for entry in entries],
+                                  fields=request_fields(method, steps, extra), timeout=timeout)
+    if answer.status != 200:
+        raise SystemExit(f"batch of {entries[0]['file']}...: {answer.status} {answer.text(2000)}")
+    rows = []
+    for entry, path, body in zip(entries, paths, answer.json()):
+        if "explanations" not in body:
+            raise SystemExit(f"{entry['file']}: {json.dumps(body)}")
+        rows.append(image_row(body, entry, geometry_of(path)))
+    return rows
+
+
+def image_row(body, entry, geometry):
+    """One image's numbers from its explanation (JSON, with metrics)."""
     explanation = body["explanations"][0]
     saliency = decode_map(explanation["saliency"])
     faithfulness = explanation["faithfulness"]
     height, width = saliency.shape
-    mask = box_mask(entry["box"], geometry_of(path), height, width)
+    mask = box_mask(entry["box"], geometry, height, width)
     return {
         "drop": faithfulness["averageDrop"],
         "increase": 1.0 if faithfulness["increase"] else 0.0,
@@ -173,6 +199,7 @@ def main(argv=None):
     parser.add_argument("--field", action="append", default=[], metavar="NAME=VALUE",
                         help="an extra request field for every method, e.g. score=probability (repeatable)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per request")
+    parser.add_argument("--batch", type=int, help="send the images N at a time as one batch")
     parser.add_argument("--out", type=Path, help="Markdown file to write the table into")
     parser.add_argument("--command", help="the command line to print above the table")
     args = parser.parse_args(argv)
@@ -198,11 +225,17 @@ def main(argv=None):
     for method in methods:
         started = time.monotonic()
         rows = []
-        for i, entry in enumerate(entries):
-            rows.append(evaluate_image(url, info["name"], method, entry, args.dataset, geometry_of, args.steps,
-                                       args.timeout, extra))
-            if (i + 1) % 50 == 0:
-                print(f"  {method}: {i + 1}/{len(entries)} images", file=sys.stderr)
+        if args.batch:
+            for start in range(0, len(entries), args.batch):
+                rows += evaluate_batch(url, info["name"], method, entries[start:start + args.batch], args.dataset,
+                                       geometry_of, args.steps, args.timeout, extra)
+                print(f"  {method}: {len(rows)}/{len(entries)} images", file=sys.stderr)
+        else:
+            for i, entry in enumerate(entries):
+                rows.append(evaluate_image(url, info["name"], method, entry, args.dataset, geometry_of, args.steps,
+                                           args.timeout, extra))
+                if (i + 1) % 50 == 0:
+                    print(f"  {method}: {i + 1}/{len(entries)} images", file=sys.stderr)
         summaries.append(summarise(method + suffix, rows))
         accuracy = np.mean([r["predicted"] == r["label"] for r in rows])
         print(f"{method}: {len(rows)} images in {time.monotonic() - started:.0f} s", file=sys.stderr)

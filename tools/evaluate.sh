@@ -14,7 +14,7 @@
 # ./mvnw -B -ntp package -DskipTests) on a free loopback port and stops it at the end, also on
 # failure. JAVA_OPTS and the service's SCORECAM_* variables pass through.
 set -euo pipefail
-usage="usage: tools/evaluate.sh DATASET_DIR [--out FILE] [--url URL | --jar JAR] [--methods a,b] [--steps N] [--limit N]"
+usage="usage: tools/evaluate.sh DATASET_DIR [--out FILE] [--url URL | --jar JAR] [--methods a,b] [--steps N] [--limit N] [--batch N]"
 [[ $# -ge 1 && $1 != -* ]] || { echo "$usage" >&2; exit 2; }
 command="tools/evaluate.sh $*"
 dataset=$(realpath -- "$1"); shift

@@ -36,6 +36,20 @@ class Response(NamedTuple):
         return self.body[:limit].decode(errors="replace")
 
 
+def multipart_images(images, fields=(), image_type="application/octet-stream"):
+    """(body, Content-Type header) of a batch's form: the text `fields` first, then one part named
+    `image` per (filename, bytes) of `images`, in order."""
+    boundary = uuid.uuid4().hex
+    items = fields.items() if isinstance(fields, dict) else fields
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+             for name, value in items]
+    for filename, image in images:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="{filename}"\r\n'
+                     f'Content-Type: {image_type}\r\n\r\n'.encode() + image + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
 def multipart(image, filename="input.png", image_type="image/png", fields=()):
     """(body, Content-Type header) of a form: the text `fields` ((name, value) pairs or a dict)
     first, then the image as the part named `image`."""
@@ -83,3 +97,22 @@ def explain(url, model, image, params=None, fields=(), filename="input.png", ima
     query = f"?{urllib.parse.urlencode(params)}" if params else ""
     return call("POST", f"{url}/v1/models/{model}/explanations{query}", body,
                 {"Content-Type": content_type, "Accept": accept}, timeout)
+
+
+def explain_batch(url, model, images, targets=None, fields=(), timeout=DEFAULT_TIMEOUT_S):
+    """Many images as one batch (POST /v1/models/{model}/batches): `images` are (filename, bytes),
+    `targets` one entry per image (a class index or label, or top-k=N). Waits for the batch's end by
+    reading its event stream, which the service closes then, and returns the JSON result: a list
+    in the images' order, each an explanation or a problem. A refusal comes back as it is."""
+    items = list(fields.items() if isinstance(fields, dict) else fields)
+    items += [("targets", str(t)) for t in (targets or [])]
+    body, content_type = multipart_images(images, items)
+    submitted = call("POST", f"{url}/v1/models/{model}/batches", body,
+                     {"Content-Type": content_type, "Accept": "application/json"}, timeout)
+    if submitted.status != 202:
+        return submitted
+    links = submitted.json()["links"]
+    events = get(url + links["events"], accept="text/event-stream", timeout=timeout)
+    if events.status != 200:
+        return events
+    return get(url + links["result"], timeout=timeout)

@@ -119,3 +119,51 @@ def test_no_answer_at_all_is_status_zero_with_the_reason():
         port = s.getsockname()[1]
     answer = client.explain(f"http://127.0.0.1:{port}", "m", PNG, timeout=5)
     assert answer.status == 0 and "refused" in answer.text().lower()
+
+
+class BatchService(BaseHTTPRequestHandler):
+    """Answers a batch's submission, its event stream and its result, as the service does."""
+
+    def do_POST(self):
+        self.server.posted = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.server.posted_type = self.headers["Content-Type"]
+        self._send(202, {"id": "b1", "links": {"events": "/v1/batches/b1/events", "result": "/v1/batches/b1/result"}})
+
+    def do_GET(self):
+        self.server.paths.append(self.path)
+        if self.path.endswith("/events"):
+            self._send(200, None, b'event:status\ndata:{"status":"SUCCEEDED"}\n\n', "text/event-stream")
+        else:
+            self._send(200, [{"explanations": [{"target": {"index": 7}}]}, {"type": "/problems/job-cancelled"}])
+
+    def _send(self, status, document, raw=None, content_type="application/json"):
+        body = raw if raw is not None else json.dumps(document).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_batch_sends_every_image_with_its_target_follows_its_events_and_reads_the_array():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), BatchService)
+    httpd.paths = []
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        answer = client.explain_batch(url_of(httpd), "fashion-cnn", [("a.png", PNG), ("b.png", b"second")],
+                                      targets=[7, "top-k=2"], fields=[("method", "gradcam")])
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+    parts = form_parts({"headers": {"Content-Type": httpd.posted_type}, "body": httpd.posted})
+    assert [(name, filename) for name, filename, _, _ in parts] == [
+        ("method", None), ("targets", None), ("targets", None), ("image", "a.png"), ("image", "b.png")]
+    assert [payload for name, _, _, payload in parts if name == "targets"] == [b"7", b"top-k=2"]
+    assert [payload for name, _, _, payload in parts if name == "image"] == [PNG, b"second"]
+    assert httpd.paths == ["/v1/batches/b1/events", "/v1/batches/b1/result"]
+    assert answer.status == 200
+    assert answer.json()[1]["type"] == "/problems/job-cancelled"

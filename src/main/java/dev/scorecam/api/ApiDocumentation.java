@@ -320,7 +320,7 @@ class ApiDocumentation implements OpenApiCustomizer {
     }
 
     /** The Accept header chooses among the response types; it is no parameter of its own. */
-    private static void removeAcceptHeader(Operation op) {
+    static void removeAcceptHeader(Operation op) {
         if (op.getParameters() != null) {
             op.getParameters().removeIf(p -> "header".equals(p.getIn()) && "Accept".equalsIgnoreCase(p.getName()));
         }
@@ -441,7 +441,7 @@ class ApiDocumentation implements OpenApiCustomizer {
                 "detail", problem.getDetail());
     }
 
-    private static Header header(String description) {
+    static Header header(String description) {
         return new Header().description(description).schema(new StringSchema());
     }
 

@@ -1,5 +1,5 @@
 /**
- * The HTTP API: the controllers of explanations, jobs, models and methods (and the same explanations
+ * The HTTP API: the controllers of explanations, jobs, batches, models and methods (and the same explanations
  * in KServe's V1 protocol, with the Open Inference Protocol's health and metadata), the request form bound
  * once for the synchronous and job endpoints, the response shapes (JSON, PNG, {@code .npy}) and the
  * mapping of every domain problem to an RFC 9457 response. The only package that knows HTTP status

@@ -18,6 +18,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
 import dev.scorecam.explain.Explainer;
+import dev.scorecam.queue.ExplanationBatches;
 import dev.scorecam.queue.ExplanationJobs;
 import dev.scorecam.model.ModelRegistry;
 
@@ -40,6 +41,9 @@ class CorsConfigTest {
 
         @MockitoBean
         ExplanationJobs jobs;
+
+        @MockitoBean
+        ExplanationBatches batches;
     }
 
     @Nested
