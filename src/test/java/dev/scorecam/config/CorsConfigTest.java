@@ -17,6 +17,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
+import dev.scorecam.cache.AnswerCache;
 import dev.scorecam.explain.Explainer;
 import dev.scorecam.queue.ExplanationJobs;
 import dev.scorecam.model.ModelRegistry;
@@ -40,6 +41,9 @@ class CorsConfigTest {
 
         @MockitoBean
         ExplanationJobs jobs;
+
+        @MockitoBean
+        AnswerCache cache;
     }
 
     @Nested
