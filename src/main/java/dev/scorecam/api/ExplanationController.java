@@ -53,7 +53,9 @@ class ExplanationController {
             @Parameter(hidden = true) ExplanationForm form,
             @Parameter(hidden = true) Rendering rendering,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
-            @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) throws IOException {
+            // documented with the 304 (ApiDocumentation), not as a parameter: generated clients keep their signatures
+            @Parameter(hidden = true) @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false)
+            String ifNoneMatch) throws IOException {
         ResponseFormat format = ResponseFormat.negotiate(accept);
         // A PNG has nowhere to show the metrics: not measured for one (a job's format is chosen later).
         boolean measured = form.metrics() && format != ResponseFormat.PNG;

@@ -88,7 +88,9 @@ class JobController {
             @PathVariable String id,
             @Parameter(hidden = true) Rendering rendering,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
-            @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
+            // documented with the 304 (ApiDocumentation), not as a parameter: generated clients keep their signatures
+            @Parameter(hidden = true) @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false)
+            String ifNoneMatch) {
         JobSnapshot<Explanation> job = find(id);
         JobStatus status = job.status();
         if (!status.isFinal()) {
