@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,19 +15,16 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.client.RestClient;
 
+import dev.scorecam.CountedForwardPasses;
 import dev.scorecam.Multipart;
 import dev.scorecam.ServerTest;
-import dev.scorecam.model.ForwardPassListener;
 
 /**
  * The answer cache in this process, over HTTP: an identical request is answered with the same
@@ -39,18 +35,6 @@ import dev.scorecam.model.ForwardPassListener;
 class AnswerCacheApiTest {
 
     static final String MODEL = ExplanationApiTest.MODEL;
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class CountedPasses {
-
-        static final AtomicLong IMAGES = new AtomicLong();
-
-        @Bean
-        @Primary
-        ForwardPassListener countedForwardPasses() {
-            return (model, images) -> IMAGES.addAndGet(images);
-        }
-    }
 
     static ResponseEntity<byte[]> explain(int port, byte[] image, MediaType accept, Map<String, List<String>> fields,
             String ifNoneMatch) {
@@ -69,7 +53,7 @@ class AnswerCacheApiTest {
 
     @Nested
     @ServerTest
-    @Import(CountedPasses.class)
+    @Import(CountedForwardPasses.class)
     class On {
 
         @Value("${local.server.port}")
@@ -88,7 +72,7 @@ class AnswerCacheApiTest {
             Map<String, List<String>> fields = Map.of("target", List.of("Sneaker"), "heatmap", List.of("true"));
 
             ResponseEntity<byte[]> first = explain(port, image, MediaType.APPLICATION_JSON, fields, null);
-            long passes = CountedPasses.IMAGES.get();
+            long passes = CountedForwardPasses.IMAGES.get();
             double hits = requests("hit");
             ResponseEntity<byte[]> second = explain(port, image, MediaType.APPLICATION_JSON, fields, null);
 
@@ -98,7 +82,7 @@ class AnswerCacheApiTest {
             assertThat(second.getBody()).isEqualTo(first.getBody());
             assertThat(second.getHeaders().getETag()).isEqualTo(first.getHeaders().getETag()).matches("\"[0-9a-f]{64}\"");
             assertThat(second.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_JSON);
-            assertThat(CountedPasses.IMAGES.get()).isEqualTo(passes);
+            assertThat(CountedForwardPasses.IMAGES.get()).isEqualTo(passes);
             assertThat(requests("hit")).isEqualTo(hits + 1);
         }
 
@@ -108,13 +92,13 @@ class AnswerCacheApiTest {
             Map<String, List<String>> fields = Map.of("colormap", List.of("viridis"));
 
             ResponseEntity<byte[]> first = explain(port, image, MediaType.IMAGE_PNG, fields, null);
-            long passes = CountedPasses.IMAGES.get();
+            long passes = CountedForwardPasses.IMAGES.get();
             ResponseEntity<byte[]> second = explain(port, image, MediaType.IMAGE_PNG, fields, null);
 
             assertThat(second.getBody()).isEqualTo(first.getBody());
             assertThat(second.getHeaders().getContentType()).isEqualTo(MediaType.IMAGE_PNG);
             assertThat(second.getHeaders().getFirst(ExplanationController.TARGET_HEADER)).isEqualTo("7");
-            assertThat(CountedPasses.IMAGES.get()).isEqualTo(passes);
+            assertThat(CountedForwardPasses.IMAGES.get()).isEqualTo(passes);
         }
 
         @Test
@@ -137,10 +121,10 @@ class AnswerCacheApiTest {
 
             List<String> etags = new ArrayList<>(List.of(etag));
             for (Supplier<ResponseEntity<byte[]>> change : changes) {
-                long passes = CountedPasses.IMAGES.get();
+                long passes = CountedForwardPasses.IMAGES.get();
                 ResponseEntity<byte[]> response = change.get();
                 assertThat(response.getStatusCode().value()).isEqualTo(200);
-                assertThat(CountedPasses.IMAGES.get()).isGreaterThan(passes);
+                assertThat(CountedForwardPasses.IMAGES.get()).isGreaterThan(passes);
                 etags.add(response.getHeaders().getETag());
             }
             assertThat(etags).doesNotHaveDuplicates().doesNotContainNull();
@@ -151,7 +135,7 @@ class AnswerCacheApiTest {
             byte[] image = ExplanationApiTest.sample("sneaker.png");
             Map<String, List<String>> fields = Map.of("target", List.of("Pullover"));
             String etag = explain(port, image, MediaType.APPLICATION_JSON, fields, null).getHeaders().getETag();
-            long passes = CountedPasses.IMAGES.get();
+            long passes = CountedForwardPasses.IMAGES.get();
 
             ResponseEntity<byte[]> again = explain(port, image, MediaType.APPLICATION_JSON, fields, "W/\"x\", " + etag);
             ResponseEntity<byte[]> otherTag = explain(port, image, MediaType.APPLICATION_JSON, fields, "\"0123\"");
@@ -159,7 +143,7 @@ class AnswerCacheApiTest {
             assertThat(again.getStatusCode().value()).isEqualTo(304);
             assertThat(again.getBody()).isNullOrEmpty();
             assertThat(again.getHeaders().getETag()).isEqualTo(etag);
-            assertThat(CountedPasses.IMAGES.get()).isEqualTo(passes);
+            assertThat(CountedForwardPasses.IMAGES.get()).isEqualTo(passes);
             assertThat(otherTag.getStatusCode().value()).isEqualTo(200);
         }
         @Test
@@ -192,7 +176,7 @@ class AnswerCacheApiTest {
 
     @Nested
     @ServerTest
-    @Import(CountedPasses.class)
+    @Import(CountedForwardPasses.class)
     @TestPropertySource(properties = "scorecam.cache.enabled=false")
     class Off {
 
@@ -208,13 +192,13 @@ class AnswerCacheApiTest {
             Map<String, List<String>> fields = Map.of("target", List.of("Bag"));
 
             ResponseEntity<byte[]> first = explain(port, image, MediaType.APPLICATION_JSON, fields, null);
-            long passes = CountedPasses.IMAGES.get();
+            long passes = CountedForwardPasses.IMAGES.get();
             ResponseEntity<byte[]> second = explain(port, image, MediaType.APPLICATION_JSON, fields, "\"anything\"");
 
             assertThat(first.getStatusCode().value()).isEqualTo(200);
             assertThat(second.getStatusCode().value()).isEqualTo(200);
             assertThat(second.getHeaders().getETag()).isNull();
-            assertThat(CountedPasses.IMAGES.get()).isGreaterThan(passes);
+            assertThat(CountedForwardPasses.IMAGES.get()).isGreaterThan(passes);
             assertThat(registry.counter("scorecam.cache.requests", "outcome", "hit").count()).isZero();
         }
     }
