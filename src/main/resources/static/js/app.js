@@ -32,7 +32,12 @@ const state = {
   countdown: null,
   detections: [],   // a detector's detections of the image, boxes in its pixels
   detection: null,  // the index of the one explained
+  // Results fetched for this image, by request (its form fields), newest last: asking again for one
+  // (a target toggled back, say) shows it without sending anything.
+  results: new Map(),
 };
+/** Results kept per image; the oldest goes first. */
+const RESULTS_KEPT = 20;
 
 function model() {
   return state.models.find((m) => m.name === ui.model.value);
@@ -197,6 +202,7 @@ async function setImage(file) {
   ui.fileName.textContent = `${file.name || 'pasted image'} (${Math.max(1, Math.round(file.size / 1024))} KB)`;
   state.grid = null;
   state.finishedJob = null;
+  state.results.clear();
   fillTargets([]);
   showPredictions([]);
   for (const canvas of [ui.original, ui.overlay, ui.map]) {
@@ -325,6 +331,15 @@ async function explain() {
   await stopFollowing(true);
   clearProblem();
   const { fields, progressive } = request();
+  const kept = state.results.get(JSON.stringify(fields));
+  if (kept) {
+    endJob();
+    state.lastFields = fields;
+    showResult(kept.result, kept.job);
+    updateCurl();
+    setStatus('Done (shown again, not asked again).', 1);
+    return;
+  }
   const form = new FormData();
   for (const [name, value] of fields) form.append(name, value);
   if (progressive) form.append('progressive', 'true');
@@ -419,27 +434,49 @@ async function finish(job) {
   setStatus('Fetching the result…', 1);
   try {
     const result = await api.json(job.links.result, { headers: { Accept: 'application/json' } });
-    const first = result.explanations[0];
-    showMap({ width: first.saliency.width, height: first.saliency.height, values: decodeMap(first.saliency.data) });
-    if (result.predictions) {
-      showPredictions(result.predictions);
-      fillTargets(result.predictions, first.target.index);
-      ui.explainedLabel.textContent = `— ${first.target.label} (class ${first.target.index})`;
-    } else {
-      ui.explainedLabel.textContent = `— ${first.target.label} (detection ${state.detection ?? 0})`;
-    }
-    ui.mapNote.textContent = first.saliency.allZero ? '(nothing speaks for this class: the map is empty)' : '';
-    const s = result.stats;
-    ui.stats.textContent = `${s.channels} channels (${s.liveChannels} live), ${s.forwardPasses} forward passes `
-      + `in batches of ${s.batchSize}, ${s.computeMillis} ms on the server.`;
-    state.finishedJob = job.id;
-    ui.downloadNpy.dataset.job = job.id;
-    setDownloads(true);
+    if (state.job?.fields) keep(state.job.fields, result, job.id);
+    showResult(result, job.id);
     setStatus('Done.', 1);
   } catch (e) {
     if (e instanceof Problem) showProblem(e);
     setStatus('Could not fetch the result.', 1);
   }
+}
+
+/**
+ * Keeps a result under its request and, when that named no target, also under the same request
+ * naming the class it explained: the page selects that class after it, and toggling back to it
+ * asks for exactly that.
+ */
+function keep(fields, result, jobId) {
+  const keys = [fields];
+  if (!fields.some(([name]) => name === 'target')) {
+    keys.push([...fields.slice(0, 2), ['target', String(result.explanations[0].target.index)], ...fields.slice(2)]);
+  }
+  for (const key of keys.map((f) => JSON.stringify(f))) {
+    state.results.delete(key);
+    state.results.set(key, { result, job: jobId });
+  }
+  while (state.results.size > RESULTS_KEPT) state.results.delete(state.results.keys().next().value);
+}
+
+function showResult(result, jobId) {
+  const first = result.explanations[0];
+  showMap({ width: first.saliency.width, height: first.saliency.height, values: decodeMap(first.saliency.data) });
+  if (result.predictions) {
+    showPredictions(result.predictions);
+    fillTargets(result.predictions, first.target.index);
+    ui.explainedLabel.textContent = `— ${first.target.label} (class ${first.target.index})`;
+  } else {
+    ui.explainedLabel.textContent = `— ${first.target.label} (detection ${state.detection ?? 0})`;
+  }
+  ui.mapNote.textContent = first.saliency.allZero ? '(nothing speaks for this class: the map is empty)' : '';
+  const s = result.stats;
+  ui.stats.textContent = `${s.channels} channels (${s.liveChannels} live), ${s.forwardPasses} forward passes `
+    + `in batches of ${s.batchSize}, ${s.computeMillis} ms on the server.`;
+  state.finishedJob = jobId;
+  ui.downloadNpy.dataset.job = jobId;
+  setDownloads(true);
 }
 
 function showPartial(partial) {

@@ -41,6 +41,7 @@ import io.swagger.v3.oas.models.tags.Tag;
 
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 
@@ -136,6 +137,7 @@ class ApiDocumentation implements OpenApiCustomizer {
             removeAcceptHeader(op);
             formParameters(op, ExplanationForm.fields(), Rendering.fields());
             explanationContent(op.getResponses().get("200"));
+            conditional(op, "an identical request");
             errors(op, INVALID_REQUEST, INVALID_PARAMETER, INVALID_IMAGE, UNKNOWN_METHOD, METHOD_UNSUPPORTED,
                     UNKNOWN_TARGET, TOO_MANY_TARGETS, NOT_A_DETECTOR, INVALID_BOX, BOX_OUTSIDE_IMAGE, UNKNOWN_DETECTION,
                     UNKNOWN_MODEL, NOT_ACCEPTABLE, UPLOAD_TOO_LARGE, IMAGE_TOO_LARGE,
@@ -198,6 +200,7 @@ class ApiDocumentation implements OpenApiCustomizer {
             removeAcceptHeader(op);
             formParameters(op, List.of(), Rendering.fields());
             explanationContent(op.getResponses().get("200"));
+            conditional(op, "this job's result in the same rendering");
             errors(op, INVALID_PARAMETER, UNKNOWN_JOB, NOT_ACCEPTABLE, JOB_NOT_FINISHED, JOB_CANCELLED,
                     INFERENCE_FAILED, INTERNAL_ERROR, SHUTTING_DOWN, TIMEOUT, JOB_ABANDONED, JOB_UNREADABLE,
                     BACKEND_UNAVAILABLE);
@@ -326,10 +329,24 @@ class ApiDocumentation implements OpenApiCustomizer {
         }
     }
 
+    /**
+     * The answer cache's conditional request (docs/api.md, Caching): 304 for an If-None-Match that
+     * holds the answer's ETag. The header is described here rather than as a parameter, so that
+     * generated clients keep their methods' signatures (any HTTP client can send it).
+     */
+    private static void conditional(Operation op, String sameAnswer) {
+        op.getResponses().addApiResponse("304", new ApiResponse()
+                .description("Not modified: the request's If-None-Match header holds the ETag of " + sameAnswer
+                        + ", which the client has; nothing is computed and there is no body")
+                .addHeaderObject(HttpHeaders.ETAG, header("The answer's strong ETag")));
+    }
+
     private static void explanationContent(ApiResponse ok) {
         ok.description("The explanation: JSON unless the client prefers image/png")
                 .addHeaderObject("Scorecam-Target", header("With image/png: the class index the heatmap shows")
                         .schema(new IntegerSchema()))
+                .addHeaderObject(HttpHeaders.ETAG, header("A strong ETag of the answer, the hash of the request that made "
+                        + "it (unless scorecam.cache.enabled is false)"))
                 .content(new Content()
                         .addMediaType(JSON, new MediaType()
                                 .schema(new Schema<>().$ref("#/components/schemas/ExplanationResponse")))

@@ -1,7 +1,10 @@
 package dev.scorecam.api;
 
 import java.io.IOException;
+import java.util.Optional;
+
 import io.swagger.v3.oas.annotations.Parameter;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -13,9 +16,8 @@ import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
-import dev.scorecam.cam.TargetMap;
+import dev.scorecam.cache.AnswerCache;
 import dev.scorecam.explain.Explainer;
-import dev.scorecam.explain.Explanation;
 import dev.scorecam.queue.ExplanationJobs;
 import dev.scorecam.explain.PreparedRequest;
 import dev.scorecam.security.Clients;
@@ -28,15 +30,18 @@ class ExplanationController {
 
     private final Explainer explainer;
     private final ExplanationJobs jobs;
+    private final Answers answers;
 
-    ExplanationController(Explainer explainer, ExplanationJobs jobs) {
+    ExplanationController(Explainer explainer, ExplanationJobs jobs, AnswerCache cache, JsonMapper json) {
         this.explainer = explainer;
         this.jobs = jobs;
+        this.answers = new Answers(cache, json);
     }
 
     /**
      * Checks and prepares on this thread (client errors answer at once), then queues the device
-     * work and waits for it: 503 when the queue is full, 504 after the request timeout.
+     * work and waits for it: 503 when the queue is full, 504 after the request timeout. An
+     * identical request is answered from the cache, and one whose ETag the client holds with 304.
      */
     @PostMapping(
             path = "/v1/models/{model}/explanations",
@@ -47,32 +52,19 @@ class ExplanationController {
             @RequestPart("image") MultipartFile image,
             @Parameter(hidden = true) ExplanationForm form,
             @Parameter(hidden = true) Rendering rendering,
-            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) throws IOException {
-        // A PNG has nowhere to show the metrics: not measured for one (a job's format is chosen later).
-        boolean measured = form.metrics() && ResponseFormat.negotiate(accept) != ResponseFormat.PNG;
-        PreparedRequest prepared = explainer.prepare(form.request(model, image.getBytes(), measured, false));
-        return respond(jobs.explain(prepared, Clients.current()), rendering, accept);
-    }
-
-    /** The explanation as PNG or .npy (the first target's map) or JSON, as the client's Accept prefers. */
-    static ResponseEntity<?> respond(Explanation explanation, Rendering rendering, String accept) {
-        HeatmapStyle style = rendering.style();
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
+            // documented with the 304 (ApiDocumentation), not as a parameter: generated clients keep their signatures
+            @Parameter(hidden = true) @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false)
+            String ifNoneMatch) throws IOException {
         ResponseFormat format = ResponseFormat.negotiate(accept);
-        TargetMap first = explanation.result().maps().get(0);
-        if (format == ResponseFormat.PNG) {
-            return ResponseEntity.ok()
-                    .contentType(MediaType.IMAGE_PNG)
-                    .header(TARGET_HEADER, Integer.toString(first.target().classIndex()))
-                    .body(style.render(explanation, first));
-        }
-        if (format == ResponseFormat.NPY) {
-            return ResponseEntity.ok()
-                    .contentType(NpyFormat.MEDIA_TYPE)
-                    .header(TARGET_HEADER, Integer.toString(first.target().classIndex()))
-                    .body(NpyFormat.encode(first.saliency()));
-        }
-        return ResponseEntity.ok()
-                .contentType(MediaType.APPLICATION_JSON)
-                .body(ExplanationResponse.of(explanation, e -> rendering.heatmap() ? style.render(explanation, e) : null));
+        // A PNG has nowhere to show the metrics: not measured for one (a job's format is chosen later).
+        boolean measured = form.metrics() && format != ResponseFormat.PNG;
+        byte[] bytes = image.getBytes();
+        Optional<String> key = answers.cache().keyFor("explanation", explainer.model(model))
+                .map(k -> rendering.describe(form.describe(k)).add("format", format).bytes("image", bytes).key());
+        return answers.answer(key, ifNoneMatch, true, () -> {
+            PreparedRequest prepared = explainer.prepare(form.request(model, bytes, measured, false));
+            return answers.of(jobs.explain(prepared, Clients.current()), rendering, format);
+        });
     }
 }

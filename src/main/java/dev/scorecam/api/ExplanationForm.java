@@ -7,6 +7,7 @@ import java.util.function.Function;
 
 import org.springframework.web.context.request.NativeWebRequest;
 
+import dev.scorecam.cache.AnswerKeys;
 import dev.scorecam.cam.Faithfulness;
 import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.cam.MethodParameter;
@@ -68,6 +69,18 @@ record ExplanationForm(List<String> targets, Integer topK, String box, Integer d
     ExplanationRequest request(String model, byte[] image, boolean metrics, boolean progressive) {
         return new ExplanationRequest(model, image, targets, topK, method, score, batchSize, parameters, metrics,
                 metricsSteps, progressive, box, detection);
+    }
+
+    /** Writes every field, as bound, into a cache key: requests that bind alike share an answer. */
+    AnswerKeys describe(AnswerKeys key) {
+        key.add(TARGET.name(), targets == null ? null : targets.size());
+        if (targets != null) {
+            targets.forEach(target -> key.add(TARGET.name(), target));
+        }
+        key.add(TOP_K.name(), topK).add(BOX.name(), box).add(DETECTION.name(), detection).add(METHOD.name(), method).add(SCORE.name(), score)
+                .add(BATCH_SIZE.name(), batchSize);
+        MethodCatalogue.parameters().forEach(p -> key.add(p.name(), parameters.get(p)));
+        return key.add(METRICS.name(), metrics).add(METRICS_STEPS.name(), metricsSteps);
     }
 
     private static FormField<? extends Number> parameter(MethodParameter p) {

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import io.swagger.v3.oas.annotations.Parameter;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -22,6 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import dev.scorecam.cache.AnswerCache;
 import dev.scorecam.explain.Explainer;
 import dev.scorecam.explain.Explanation;
 import dev.scorecam.queue.ExplanationJobs;
@@ -43,10 +45,12 @@ class JobController {
 
     private final Explainer explainer;
     private final ExplanationJobs jobs;
+    private final Answers answers;
 
-    JobController(Explainer explainer, ExplanationJobs jobs) {
+    JobController(Explainer explainer, ExplanationJobs jobs, AnswerCache cache, JsonMapper json) {
         this.explainer = explainer;
         this.jobs = jobs;
+        this.answers = new Answers(cache, json);
     }
 
     /** The same fields as the synchronous endpoint, plus {@code model}; rendering is chosen on the result. */
@@ -74,13 +78,19 @@ class JobController {
         return ResponseEntity.status(view.status().isFinal() ? 200 : 202).body(view);
     }
 
-    /** The same PNG/JSON negotiation and rendering parameters as the synchronous endpoint. */
+    /**
+     * The same PNG/JSON negotiation and rendering parameters as the synchronous endpoint, with a
+     * strong ETag (If-None-Match: 304) unless the cache is off.
+     */
     @GetMapping(path = "/{id}/result",
             produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.IMAGE_PNG_VALUE, NpyFormat.MEDIA_TYPE_VALUE})
     ResponseEntity<?> result(
             @PathVariable String id,
             @Parameter(hidden = true) Rendering rendering,
-            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
+            // documented with the 304 (ApiDocumentation), not as a parameter: generated clients keep their signatures
+            @Parameter(hidden = true) @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false)
+            String ifNoneMatch) {
         JobSnapshot<Explanation> job = find(id);
         JobStatus status = job.status();
         if (!status.isFinal()) {
@@ -89,7 +99,11 @@ class JobController {
         if (status != JobStatus.SUCCEEDED) {
             throw new JobFailedException(job.error().orElseThrow());
         }
-        return ExplanationController.respond(job.result().orElseThrow(), rendering, accept);
+        ResponseFormat format = ResponseFormat.negotiate(accept);
+        // A job's result never changes: its id and the rendering asked for name the answer.
+        Optional<String> key = answers.cache().keyFor("job-result")
+                .map(k -> rendering.describe(k.add("job", job.id())).add("format", format).key());
+        return answers.answer(key, ifNoneMatch, false, () -> answers.of(job.result().orElseThrow(), rendering, format));
     }
 
     /**

@@ -4,6 +4,8 @@ import java.util.List;
 
 import org.springframework.web.context.request.NativeWebRequest;
 
+import dev.scorecam.cache.AnswerKeys;
+
 /**
  * How a result is to be drawn, bound once ({@link FormBinding}) for the synchronous endpoint and a
  * job's result.
@@ -19,6 +21,12 @@ record Rendering(HeatmapStyle style, boolean heatmap) {
 
     static List<FormField<?>> fields() {
         return List.of(COLORMAP, OVERLAY, ALPHA, HEATMAP);
+    }
+
+    /** Writes how the answer is drawn into a cache key. */
+    AnswerKeys describe(AnswerKeys key) {
+        return key.add(COLORMAP.name(), style.colormap()).add(OVERLAY.name(), style.overlay())
+                .add(ALPHA.name(), style.alpha()).add(HEATMAP.name(), heatmap);
     }
 
     static Rendering bind(NativeWebRequest request) {

@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -36,12 +37,20 @@ public class ExplanationJobs implements SmartLifecycle {
     private final Duration requestTimeout;
     private final Duration shutdownGrace;
     private final JobQuota quota;
+    private final JobTracing tracing;
     private volatile boolean running;
 
     public ExplanationJobs(JobSystem<PreparedRequest, Explanation> jobs, ScoreCamProperties properties,
             JobQuota quota) {
+        this(jobs, properties, quota, JobTracing.NONE);
+    }
+
+    @Autowired
+    public ExplanationJobs(JobSystem<PreparedRequest, Explanation> jobs, ScoreCamProperties properties,
+            JobQuota quota, JobTracing tracing) {
         this.jobs = jobs;
         this.quota = quota;
+        this.tracing = tracing;
         this.requestTimeout = properties.requestTimeout();
         this.shutdownGrace = properties.shutdownGrace();
     }
@@ -58,7 +67,7 @@ public class ExplanationJobs implements SmartLifecycle {
     public Explanation explain(PreparedRequest prepared, String client) {
         String model = prepared.model().name();
         try (JobQuota.Permit permit = quota.acquire(client, model)) {
-            return jobs.call(model, prepared, requestTimeout, JobError.timedOut(requestTimeout));
+            return jobs.call(model, tracing.carry(prepared), requestTimeout, JobError.timedOut(requestTimeout));
         }
     }
 
@@ -73,7 +82,7 @@ public class ExplanationJobs implements SmartLifecycle {
         JobQuota.Permit permit = quota.acquire(client, model);
         JobSnapshot<Explanation> job;
         try {
-            job = jobs.submit(model, client, prepared);
+            job = jobs.submit(model, client, tracing.carry(prepared));
         } catch (RuntimeException e) {
             permit.close();
             throw e;

@@ -35,7 +35,8 @@ public class InMemoryJobsConfiguration {
 
     @Bean
     JobSystem<PreparedRequest, Explanation> explanationJobSystem(ModelRegistry models, Explainer explainer,
-            ScoreCamProperties properties, ScaleOutProperties scaleOut, ObjectProvider<JobListener> listeners) {
+            ScoreCamProperties properties, ScaleOutProperties scaleOut, ObjectProvider<JobListener> listeners,
+            JobTracing tracing) {
         if (scaleOut.role() != ScaleOutProperties.Role.ALL) {
             throw new IllegalStateException("scorecam.role=" + scaleOut.role().name().toLowerCase()
                     + " needs a queue shared with the other instances: set scorecam.queue.backend=redis");
@@ -43,7 +44,8 @@ public class InMemoryJobsConfiguration {
         JobListener listener = listeners.getIfAvailable(() -> JobListener.NONE);
         Clock clock = Clock.systemUTC();
         List<JobQueue<PreparedRequest, Explanation>> queues = models.pools().stream()
-                .map(pool -> queue(pool, explainer, properties.queueCapacityFor(pool.name()), listener, clock))
+                .map(pool -> new JobQueue<>(pool.name(), properties.queueCapacityFor(pool.name()),
+                        workers(pool, explainer, tracing), listener, clock))
                 .toList();
         return new InMemoryJobSystem<>(queues,
                 new JobStore<>(properties.jobs().ttl(), properties.jobs().maxStored(),
@@ -51,16 +53,18 @@ public class InMemoryJobsConfiguration {
                 clock);
     }
 
-    private static JobQueue<PreparedRequest, Explanation> queue(
-            ModelPool pool, Explainer explainer, int capacity, JobListener listener, Clock clock) {
-        return new JobQueue<>(pool.name(), capacity, workers(pool, explainer), listener, clock);
+    /** One computation per worker slot of the pool: devices x workers per device; traced by none. */
+    public static List<Computation<PreparedRequest, Explanation>> workers(ModelPool pool, Explainer explainer) {
+        return workers(pool, explainer, JobTracing.NONE);
     }
 
-    /** One computation per worker slot of the pool: devices x workers per device. */
-    public static List<Computation<PreparedRequest, Explanation>> workers(ModelPool pool, Explainer explainer) {
+    /** One computation per worker slot of the pool, each job in a span of the trace that queued it. */
+    static List<Computation<PreparedRequest, Explanation>> workers(ModelPool pool, Explainer explainer,
+            JobTracing tracing) {
         return pool.slots().stream()
                 .<Computation<PreparedRequest, Explanation>>map(replica -> (prepared, progress) ->
-                        explainer.compute(prepared.on(replica), progress::report, progress::partial))
+                        tracing.compute(prepared, progress::report,
+                                traced -> explainer.compute(prepared.on(replica), traced, progress::partial)))
                 .toList();
     }
 }

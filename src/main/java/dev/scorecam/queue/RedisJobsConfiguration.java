@@ -48,10 +48,10 @@ class RedisJobsConfiguration {
     @Bean
     RedisJobSystem<PreparedRequest, Explanation> explanationJobSystem(RedisClient client, ModelRegistry models,
             Explainer explainer, ScoreCamProperties properties, ScaleOutProperties scaleOut,
-            ObjectProvider<JobListener> listeners, ObjectProvider<BuildProperties> build) {
+            ObjectProvider<JobListener> listeners, ObjectProvider<BuildProperties> build, JobTracing tracing) {
         List<ModelQueue<PreparedRequest, Explanation>> queues = models.pools().stream()
                 .map(pool -> new ModelQueue<>(pool.name(), properties.queueCapacityFor(pool.name()),
-                        scaleOut.computes() ? InMemoryJobsConfiguration.workers(pool, explainer) : List.of()))
+                        scaleOut.computes() ? InMemoryJobsConfiguration.workers(pool, explainer, tracing) : List.of()))
                 .toList();
         ScaleOutProperties.Redis settings = scaleOut.redis();
         return new RedisJobSystem<>(client,

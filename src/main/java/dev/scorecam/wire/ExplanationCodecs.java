@@ -57,13 +57,16 @@ public final class ExplanationCodecs {
         return new Codec<>() {
             @Override
             public byte[] encode(PreparedRequest request) {
-                return WireWriter.write(VERSION, out -> writeRequest(out, request, true));
+                return WireWriter.write(VERSION, out -> {
+                    writeRequest(out, request, true);
+                    writeTrace(out, request);
+                });
             }
 
             @Override
             public PreparedRequest decode(byte[] bytes) {
                 return WireReader.read(bytes, READS, (version, in) -> version == VERSION
-                        ? readRequest(in, models) : PreviousVersion.readRequest(in, models));
+                        ? readTrace(in, readRequest(in, models)) : PreviousVersion.readRequest(in, models));
             }
 
             @Override
@@ -140,6 +143,21 @@ public final class ExplanationCodecs {
         int steps = in.readInt();
         return new PreparedRequest(model, choice, targets, score, batchSize, original, input,
                 metrics ? Integer.valueOf(steps) : null, in.readBoolean());
+    }
+
+    /**
+     * The trace a request to compute belongs to, as an optional trailer after its fields: written
+     * only when there is one, so that a payload without it is byte for byte what it was; a node
+     * that knows no trailer reads no further, one that does finds none in an older payload.
+     */
+    private static void writeTrace(WireWriter out, PreparedRequest request) {
+        if (request.traceParent() != null) {
+            out.writeUTF(request.traceParent());
+        }
+    }
+
+    private static PreparedRequest readTrace(WireReader in, PreparedRequest request) {
+        return in.hasMore() ? request.inTrace(in.readUTF()) : request;
     }
 
     private static void writeResult(WireWriter out, CamResult result) {

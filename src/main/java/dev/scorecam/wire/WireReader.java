@@ -76,6 +76,11 @@ final class WireReader {
         this.buffer = buffer;
     }
 
+    /** Whether fields follow: an optional trailer that older payloads lack. */
+    boolean hasMore() {
+        return buffer.hasRemaining();
+    }
+
     int readInt() {
         return buffer.getInt();
     }

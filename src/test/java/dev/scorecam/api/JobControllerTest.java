@@ -30,6 +30,7 @@ import org.springframework.test.web.servlet.MockMvc;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
+import dev.scorecam.cache.AnswerCache;
 import dev.scorecam.explain.Explainer;
 import dev.scorecam.explain.Explanation;
 import dev.scorecam.queue.ExplanationJobs;
@@ -63,6 +64,10 @@ class JobControllerTest {
 
     @MockitoBean
     Explainer explainer;
+
+    /** Off (a mock keys nothing): every answer is computed, as these tests count on. */
+    @MockitoBean
+    AnswerCache cache;
 
     final CountDownLatch release = new CountDownLatch(1);
     /** Lets a "work" job go on to its second batch: until then it cannot end, whatever is asked of it. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -52,6 +53,12 @@ final class Node implements AutoCloseable {
     }
 
     static Node start(String role, String redisUrl, String prefix, Map<String, String> extra) {
+        return start(role, redisUrl, prefix, extra, context -> {});
+    }
+
+    /** @param beans registers beans of the test's own in the node's context before it starts */
+    static Node start(String role, String redisUrl, String prefix, Map<String, String> extra,
+            Consumer<GenericApplicationContext> beans) {
         Passes passes = new Passes();
         List<String> properties = new ArrayList<>(List.of(
                 "server.port=0",
@@ -71,7 +78,8 @@ final class Node implements AutoCloseable {
         // as arguments: default properties would lose to application.yml
         ConfigurableApplicationContext context = new SpringApplicationBuilder(ScoreCamApplication.class)
                 .initializers(c -> ((GenericApplicationContext) c).registerBean("countedForwardPasses",
-                        ForwardPassListener.class, () -> passes, definition -> definition.setPrimary(true)))
+                        ForwardPassListener.class, () -> passes, definition -> definition.setPrimary(true)),
+                        c -> beans.accept((GenericApplicationContext) c))
                 .run(properties.stream().map(property -> "--" + property).toArray(String[]::new));
         return new Node(role, context, passes);
     }

@@ -17,6 +17,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
+import dev.scorecam.cache.AnswerCache;
 import dev.scorecam.explain.Explainer;
 import dev.scorecam.queue.ExplanationBatches;
 import dev.scorecam.queue.ExplanationJobs;
@@ -44,6 +45,9 @@ class CorsConfigTest {
 
         @MockitoBean
         ExplanationBatches batches;
+
+        @MockitoBean
+        AnswerCache cache;
     }
 
     @Nested

@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,6 +36,7 @@ import dev.scorecam.ServerTest;
 class PrometheusEndpointTest {
 
     static final String MODEL = "fashion-cnn";
+    private static final AtomicInteger PICTURES = new AtomicInteger();
 
     @Value("${local.server.port}")
     int port;
@@ -67,7 +69,9 @@ class PrometheusEndpointTest {
                 .contains("scorecam_pool_busy{model=\"" + MODEL + "\"}")
                 .contains("scorecam_pool_workers{model=\"" + MODEL + "\"} 1")
                 .containsPattern("scorecam_model_load_seconds_count\\{device=\"cpu\\(\\)\",model=\"" + MODEL + "\"} 1")
-                .containsPattern("http_server_requests_seconds_bucket\\{[^}]*uri=\"/v1/models/\\{model}/explanations\"");
+                .containsPattern("http_server_requests_seconds_bucket\\{[^}]*uri=\"/v1/models/\\{model}/explanations\"")
+                .containsPattern("scorecam_cache_requests_total\\{outcome=\"miss\"} [1-9]")
+                .contains("scorecam_cache_requests_total{outcome=\"hit\"}");
 
         // Every pass the response reports, and no other, was counted.
         double passes = value(metrics, "scorecam_forward_passes_total\\{model=\"" + MODEL + "\"}");
@@ -103,11 +107,14 @@ class PrometheusEndpointTest {
         }
     }
 
+    /** A picture of its own at each call: the answer cache answers a repeated one without computing. */
     private static byte[] png() throws IOException {
         BufferedImage image = new BufferedImage(48, 40, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setColor(Color.LIGHT_GRAY);
         g.fillOval(10, 8, 28, 24);
+        g.setColor(new Color(PICTURES.incrementAndGet()));
+        g.fillRect(0, 0, 1, 1);
         g.dispose();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(image, "png", out);

@@ -8,6 +8,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -80,6 +81,7 @@ class ExplanationCodecsTest {
         assertThat(back.choice().name()).isEqualTo("scorecam");
         assertThat(back.metricsSteps()).isNull();
         assertThat(back.progressive()).isFalse();
+        assertThat(back.traceParent()).isNull();
 
         Explanation explanation = explainer.compute(back, (done, total) -> {});
         Codec<Explanation> results = ExplanationCodecs.results(models);
@@ -217,6 +219,30 @@ class ExplanationCodecsTest {
      * upgrade): the committed payloads, a faster-scorecam request for Sneaker and Sandal with its
      * metrics, and its result, written by each version's codec (WirePayloadWriter).
      */
+    /**
+     * The trace travels as a trailer after the request's fields: the request in it reads back with
+     * its traceparent, and the bytes before the trailer are the request's without one, which is
+     * what a node that knows no trailer reads (it reads no further).
+     */
+    @Test
+    void theTraceOfARequestTravelsAsATrailerThatOlderReadersNeverReach() throws Exception {
+        PreparedRequest prepared = explainer.prepare(new ExplanationRequest("fashion-cnn",
+                Files.readAllBytes(Path.of("samples/sneaker.png")), List.of(), null, null, null, null, Map.of(), false,
+                20, false));
+        String traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        Codec<PreparedRequest> works = ExplanationCodecs.works(models);
+
+        byte[] traced = works.encode(prepared.inTrace(traceParent));
+        byte[] untraced = works.encode(prepared);
+
+        assertThat(works.decode(traced).traceParent()).isEqualTo(traceParent);
+        assertThat(works.decode(untraced).traceParent()).isNull();
+        byte[] rawTraced = inflated(traced);
+        byte[] rawUntraced = inflated(untraced);
+        assertThat(Arrays.copyOf(rawTraced, rawUntraced.length)).isEqualTo(rawUntraced);
+        assertThat(rawTraced.length - rawUntraced.length).isEqualTo(Integer.BYTES + traceParent.length());
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {ExplanationCodecs.PREVIOUS_VERSION, ExplanationCodecs.VERSION})
     void theCommittedPayloadsOfThisVersionAndThePreviousAreRead(int version) throws Exception {
