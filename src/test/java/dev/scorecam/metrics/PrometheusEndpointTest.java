@@ -78,6 +78,17 @@ class PrometheusEndpointTest {
         assertThat(passes - passesBefore).isEqualTo(explanation.get("stats").get("forwardPasses").asDouble());
     }
 
+    /** Prometheus 2.42 (Debian bookworm's) refuses a whole OpenMetrics scrape with an exemplar on a summary. */
+    @Test
+    void anOpenMetricsScrapeAfterTracedRequestsCarriesNoExemplars() throws IOException {
+        explain();
+        String openMetrics = client().get().uri("/actuator/prometheus")
+                .header("Accept", "application/openmetrics-text;version=1.0.0").retrieve().body(String.class);
+
+        assertThat(openMetrics).contains("scorecam_forward_passes_total", "# EOF");
+        assertThat(openMetrics.lines().filter(line -> line.contains(" # {")).toList()).isEmpty();
+    }
+
     @Test
     void tagsComeFromFixedSetsOnly() throws IOException {
         explain();
