@@ -64,8 +64,16 @@ class ContainerClusterIT {
                 .dependsOn(redis);
     }
 
+    /**
+     * Stops the containers before their network goes: this runs before the extension stops them, and
+     * a network removed under running containers leaves their port forwarding rules behind on the
+     * host (netavark), where they capture whatever later listens on those ports.
+     */
     @AfterAll
     static void removeNetwork() {
+        api.stop();
+        worker.stop();
+        redis.stop();
         network.close();
     }
 
