@@ -6,7 +6,6 @@ import java.util.Optional;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
@@ -14,6 +13,8 @@ import io.lettuce.core.codec.StringCodec;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.scorecam.redis.LazyConnection;
 
 /**
  * Answers in Redis, shared by every instance: each under {@code <prefix>:answer:<key>} with the
@@ -60,15 +61,14 @@ final class RedisAnswers implements AnswerStore, AutoCloseable {
             return 1
             """;
 
-    private final RedisClient client;
     private final String prefix;
     private final Duration ttl;
     private final long maxBytes;
-    private StatefulRedisConnection<String, byte[]> connection;
+    private final LazyConnection<String, byte[]> connection;
     private volatile boolean reportedDown;
 
     RedisAnswers(RedisClient client, String keyPrefix, long maxBytes, Duration ttl) {
-        this.client = client;
+        this.connection = LazyConnection.of(client, CODEC);
         this.prefix = keyPrefix + ":answer:";
         this.maxBytes = maxBytes;
         this.ttl = ttl;
@@ -109,19 +109,12 @@ final class RedisAnswers implements AnswerStore, AutoCloseable {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A connection of its own, made anew once it has broken (the shared client does not reconnect by itself). */
-    private synchronized RedisCommands<String, byte[]> commands() {
-        if (connection == null || !connection.isOpen()) {
-            connection = client.connect(CODEC);
-        }
+    private RedisCommands<String, byte[]> commands() {
         return connection.sync();
     }
 
     @Override
-    public synchronized void close() {
-        if (connection != null) {
-            connection.close();
-            connection = null;
-        }
+    public void close() {
+        connection.close();
     }
 }

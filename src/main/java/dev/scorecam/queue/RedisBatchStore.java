@@ -7,13 +7,13 @@ import java.util.UUID;
 import io.lettuce.core.GetExArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.scorecam.jobs.BackendUnavailableException;
+import dev.scorecam.redis.LazyConnection;
 
 /**
  * Batches in Redis, one JSON string per batch under {@code <prefix>:batch:<id>} with the jobs'
@@ -23,13 +23,12 @@ final class RedisBatchStore implements BatchStore, AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final RedisClient client;
     private final String prefix;
     private final Duration ttl;
-    private StatefulRedisConnection<String, String> connection;
+    private final LazyConnection<String, String> connection;
 
     RedisBatchStore(RedisClient client, String keyPrefix, Duration ttl) {
-        this.client = client;
+        this.connection = LazyConnection.of(client);
         this.prefix = keyPrefix + ":batch:";
         this.ttl = ttl;
     }
@@ -62,18 +61,12 @@ final class RedisBatchStore implements BatchStore, AutoCloseable {
         }
     }
 
-    /** A connection made when first needed, and anew after it broke (the client does not reconnect). */
-    private synchronized RedisCommands<String, String> commands() {
-        if (connection == null || !connection.isOpen()) {
-            connection = client.connect();
-        }
+    private RedisCommands<String, String> commands() {
         return connection.sync();
     }
 
     @Override
-    public synchronized void close() {
-        if (connection != null) {
-            connection.close();
-        }
+    public void close() {
+        connection.close();
     }
 }

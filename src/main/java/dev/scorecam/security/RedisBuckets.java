@@ -13,10 +13,11 @@ import io.github.bucket4j.redis.lettuce.RedisApi;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
+
+import dev.scorecam.redis.LazyConnection;
 
 /**
  * Buckets in Redis, one key each, updated by compare-and-swap: every pod that shares the Redis
@@ -50,19 +51,13 @@ final class RedisBuckets implements BucketStore {
      */
     private static final class Connection<K> implements RedisApi<K> {
 
-        private final RedisClient client;
-        private final RedisCodec<K, byte[]> codec;
-        private StatefulRedisConnection<K, byte[]> connection;
+        private final LazyConnection<K, byte[]> connection;
 
         Connection(RedisClient client, RedisCodec<K, byte[]> codec) {
-            this.client = client;
-            this.codec = codec;
+            this.connection = LazyConnection.of(client, codec);
         }
 
-        private synchronized RedisAsyncCommands<K, byte[]> commands() {
-            if (connection == null || !connection.isOpen()) {
-                connection = client.connect(codec);
-            }
+        private RedisAsyncCommands<K, byte[]> commands() {
             return connection.async();
         }
 

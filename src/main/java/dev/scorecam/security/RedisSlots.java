@@ -12,11 +12,12 @@ import java.util.stream.Stream;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.scorecam.redis.LazyConnection;
 
 /**
  * Slots as leases in Redis, shared by every pod: one sorted set per key, each member a lease
@@ -54,17 +55,16 @@ final class RedisSlots implements JobSlots, AutoCloseable {
             return renewed
             """;
 
-    private final RedisClient client;
     private final Duration length;
     private final ScheduledExecutorService renewer;
     /** Leases this pod holds, by key. */
     private final Map<String, Set<String>> held = new ConcurrentHashMap<>();
-    private StatefulRedisConnection<String, String> connection;
+    private final LazyConnection<String, String> connection;
     private volatile boolean reportedDown;
 
     /** @param length how long a lease lasts unless renewed: how soon a dead pod's slots come back */
     RedisSlots(RedisClient client, Duration length) {
-        this.client = client;
+        this.connection = LazyConnection.of(client);
         this.length = length;
         this.renewer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "scorecam-slot-leases");
@@ -123,11 +123,7 @@ final class RedisSlots implements JobSlots, AutoCloseable {
         }
     }
 
-    /** A connection of its own, made anew once it has broken (the shared client does not reconnect by itself). */
-    private synchronized RedisCommands<String, String> commands() {
-        if (connection == null || !connection.isOpen()) {
-            connection = client.connect();
-        }
+    private RedisCommands<String, String> commands() {
         return connection.sync();
     }
 
@@ -135,10 +131,7 @@ final class RedisSlots implements JobSlots, AutoCloseable {
     @Override
     public synchronized void close() {
         renewer.shutdownNow();
-        if (connection != null) {
-            connection.close();
-            connection = null;
-        }
+        connection.close();
     }
 
 }

@@ -25,6 +25,7 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 
 import dev.scorecam.jobs.BackendUnavailableException;
+import dev.scorecam.redis.LazyConnection;
 
 /**
  * This node's connections to Redis: one shared for commands, one per worker for its blocking
@@ -40,12 +41,13 @@ final class RedisLink implements AutoCloseable {
 
     private final RedisClient client;
     private final Map<String, String> digests = new ConcurrentHashMap<>();
-    private StatefulRedisConnection<String, byte[]> shared;
-    private final Object confirmingLock = new Object();
-    private StatefulRedisConnection<String, byte[]> confirming;
+    private final LazyConnection<String, byte[]> shared;
+    private final LazyConnection<String, byte[]> confirming;
 
     RedisLink(RedisClient client) {
         this.client = client;
+        this.shared = LazyConnection.of(client, CODEC);
+        this.confirming = LazyConnection.of(client, CODEC);
     }
 
     /**
@@ -76,11 +78,7 @@ final class RedisLink implements AutoCloseable {
         return client;
     }
 
-    synchronized RedisCommands<String, byte[]> commands() {
-        if (shared == null || !shared.isOpen()) {
-            // a broken connection is closed already: without reconnects Lettuce closes it
-            shared = client.connect(CODEC);
-        }
+    RedisCommands<String, byte[]> commands() {
         return shared.sync();
     }
 
@@ -90,12 +88,7 @@ final class RedisLink implements AutoCloseable {
      * own write on this connection, so it covers that write.
      */
     RedisCommands<String, byte[]> confirming() {
-        synchronized (confirmingLock) {
-            if (confirming == null || !confirming.isOpen()) {
-                confirming = client.connect(CODEC);
-            }
-            return confirming.sync();
-        }
+        return confirming.sync();
     }
 
     /** A connection of its own, for a worker's blocking reads. */
@@ -153,16 +146,8 @@ final class RedisLink implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (shared != null) {
-            shared.close();
-            shared = null;
-        }
-        synchronized (confirmingLock) {
-            if (confirming != null) {
-                confirming.close();
-                confirming = null;
-            }
-        }
+    public void close() {
+        shared.close();
+        confirming.close();
     }
 }
