@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The same random-weight network on both engines: TorchScript as export_model.py writes it by
-# default, TorchScript frozen channels-last (--freeze), and ONNX Runtime (--format onnx); seconds
+# The same random-weight network on both engines: TorchScript scripted (export_model.py
+# --no-freeze), TorchScript frozen channels-last (export_model.py's default, the serving form),
+# and ONNX Runtime (--format onnx); seconds
 # per Score-CAM of the sample, alternating in one JVM (EngineBenchmark: medians of the rounds).
 #
 #   tools/benchmark-engines.sh [arch] [sizes] [batch] [rounds]
@@ -16,8 +17,8 @@ out=target/bench-engines
 for size in $sizes; do
   dir=$out/$arch-$size
   if [ ! -f "$dir/onnx/model.onnx" ]; then
-    (cd tools && $py export_model.py --arch "$arch" --input-size "$size" --out "../$dir/torchscript" >/dev/null \
-      && $py export_model.py --arch "$arch" --input-size "$size" --freeze --out "../$dir/torchscript-frozen-cl" >/dev/null \
+    (cd tools && $py export_model.py --arch "$arch" --input-size "$size" --no-freeze --out "../$dir/torchscript-scripted" >/dev/null \
+      && $py export_model.py --arch "$arch" --input-size "$size" --out "../$dir/torchscript-frozen-cl" >/dev/null \
       && $py export_model.py --arch "$arch" --input-size "$size" --format onnx --out "../$dir/onnx" 2>/dev/null >/dev/null)
   fi
 done
@@ -28,5 +29,5 @@ for size in $sizes; do
   echo "== $arch $size px, batch $batch, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   java -Dai.djl.offline=true -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
     dev.scorecam.bench.EngineBenchmark "$batch" "$rounds" samples/sneaker.png \
-    "$dir/torchscript" "$dir/torchscript-frozen-cl" "$dir/onnx" 2>&1 | grep -v -E ' (INFO|DEBUG|WARN) '
+    "$dir/torchscript-scripted" "$dir/torchscript-frozen-cl" "$dir/onnx" 2>&1 | grep -v -E ' (INFO|DEBUG|WARN) '
 done

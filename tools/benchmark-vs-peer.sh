@@ -1,30 +1,33 @@
 #!/usr/bin/env bash
 # Score-CAM, the service against pytorch-grad-cam's ScoreCAM, side by side in one run on the
-# same TorchScript packages and image (tools/peer_benchmark.py says how). Exports random-weight
-# resnet18 at 96 and 224 px and resnet50 at 224 px with their bf16 networks, starts the packaged
-# jar serving them (fp32 as <name>, bf16 as <name>-bf16), runs the cases, stops the server.
-# The peer's source is not part of this repository: pass checkouts of jacobgil/pytorch-grad-cam
-# and qubvel/ttach (Debian's python3-opencv, -tqdm, -scipy, -sklearn satisfy their imports).
+# same network and image (tools/peer_benchmark.py says how). Exports random-weight resnet18 at
+# 96 and 224 px and resnet50 at 224 px as tools/export_model.py writes packages by default, with
+# their bf16 networks (tools/reduce_precision.py, by default too), starts the packaged jar
+# serving them (fp32 as <name>, bf16 as <name>-bf16), runs the cases, stops the server. The peer
+# runs the plain torchvision module in fp32 (PEER_MODEL=package: the package's own file).
+# The peer's source is not part of this repository: pass a checkout of jacobgil/pytorch-grad-cam
+# (its optional imports, ttach and OpenCV among them, are stood in where not installed).
 #
-#   tools/benchmark-vs-peer.sh <pytorch-grad-cam dir> <ttach dir> [reps] [case...]
-#   e.g. tools/benchmark-vs-peer.sh ~/peers/pytorch-grad-cam ~/peers/ttach 3 resnet18-96 resnet18-96-bf16
+#   tools/benchmark-vs-peer.sh <pytorch-grad-cam dir> [reps] [case...]
+#   e.g. tools/benchmark-vs-peer.sh ~/peers/pytorch-grad-cam 3 resnet18-96 resnet18-96-bf16
 #
 # Bounded: each explanation has a 30-minute HTTP timeout and the whole run BENCH_TIMEOUT seconds
 # (default 3 hours); the server is stopped on exit. SKIP_BUILD=1 reuses target/scorecam-server-*.jar.
-# The network files are frozen in channels-last (faster on the CPU, docs/model-package.md);
-# FREEZE=--no-freeze exports them as scripted. Delete target/bench-peer after changing it.
+# FREEZE=--no-freeze exports scripted files instead of the serving form. Delete target/bench-peer
+# after changing it. PEER_BATCHES (default 16,32,64): the peer's batches, its best is the fastest;
+# SERVICE_BATCHES (default 16,32,64, empty for none): fixed batches the service runs at too, to
+# check the batch tuner's pick against them. Every rep runs them all: on a busy machine, fewer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-peer=${1:?path to a pytorch-grad-cam checkout}
-ttach=${2:?path to a ttach checkout}
-reps=${3:-3}
-shift $(( $# < 3 ? $# : 3 ))
+peer=$(realpath "${1:?path to a pytorch-grad-cam checkout}")
+reps=${2:-3}
+shift $(( $# < 2 ? $# : 2 ))
 cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(resnet18-96 resnet18-96-bf16 resnet18-224 resnet18-224-bf16 resnet50-224 resnet50-224-bf16)
 port=${PORT:-18090}
 py=/usr/bin/python3
 out=target/bench-peer
-FREEZE=${FREEZE:---freeze}
+FREEZE=${FREEZE:-}
 packages=$out/packages
 mkdir -p "$packages"
 
@@ -38,6 +41,7 @@ export_pair() { # arch size
   for variant in "$name" "$name-bf16"; do
     mkdir -p "$packages/$variant"
     ln -sf "$(realpath "$dir/model.pt")" "$packages/$variant/model.pt"
+    [ ! -f "$dir/model.portable.pt" ] || ln -sf "$(realpath "$dir/model.portable.pt")" "$packages/$variant/model.portable.pt"
     ln -sf "$(realpath "$dir/model-bf16.pt")" "$packages/$variant/model-bf16.pt"
     sed -e "s/^name: .*/name: $variant/" -e '/^batch-size:/d' "$dir/model.yaml" > "$packages/$variant/model.yaml"
   done
@@ -68,5 +72,7 @@ done
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
   "bf16: $(grep -q avx512_bf16 /proc/cpuinfo && echo AVX512-BF16 || echo none), java $(java -version 2>&1 | head -1 | cut -d'"' -f2)"
 grep -E "Engine PyTorch|Model .* loaded" "$out/server.log" | sed 's/^.*INFO [0-9]* --- \[[^]]*\] [^ ]* *: /server: /'
-timeout "${BENCH_TIMEOUT:-10800}" $py tools/peer_benchmark.py --peer "$peer" --ttach "$ttach" \
-  --url "http://localhost:$port" --packages "$served" --reps "$reps" "${cases[@]}"
+timeout "${BENCH_TIMEOUT:-10800}" $py tools/peer_benchmark.py --peer "$peer" --url "http://localhost:$port" \
+  --packages "$served" --peer-model "${PEER_MODEL:-eager}" --peer-batches "${PEER_BATCHES:-16,32,64}" \
+  --service-batches "${SERVICE_BATCHES-16,32,64}" \
+  --reps "$reps" "${cases[@]}"

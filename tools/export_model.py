@@ -1,8 +1,16 @@
 #!/usr/bin/env python3
-"""Turns a torchvision classifier into a model package (model.pt + model.yaml).
+"""Turns a torchvision classifier into a model package (model.pt, model.portable.pt, model.yaml).
 
     /usr/bin/python3 tools/export_model.py --arch resnet50 --weights resnet50.pth \
         --labels-file imagenet_classes.txt --out models/resnet50
+
+model.pt is the serving form: frozen, in the channels-last layout (the fastest on the CPU;
+docs/model-package.md); model.portable.pt is the same network scripted with its parameters, for
+Python tools that cast, move or fine-tune it. --no-freeze writes only a scripted model.pt.
+--from-package DIR (without --format onnx) writes the serving form of an existing package whose
+model.pt is not frozen, keeping that file as its model.portable.pt:
+
+    /usr/bin/python3 tools/export_model.py --from-package models/mine --out models/mine-served
 
 --format onnx writes an onnxruntime package instead (model.onnx with the logits and the target
 layer's activations as outputs, head.onnx, model.yaml with engine: onnxruntime; tools/onnx_package.py);
@@ -19,7 +27,7 @@ A layer is named like in torchvision.models.feature_extraction.get_graph_node_na
 path ("layer4", "features.19") means the last node inside it.  A cut that some later node
 bypasses (a skip connection across it) is refused.
 Both halves are wrapped in one module with forward / @torch.jit.export features / head
-(model_package.SplitNetwork), scripted (traced if scripting fails), with --freeze in the
+(model_package.SplitNetwork), scripted (traced if scripting fails), for model.pt also in the
 channels-last layout and frozen (faster on the CPU; docs/model-package.md), and checked before
 anything is written:
   head(features(x)) == forward(x) == original model(x)   (torch.allclose, rtol 1e-4, atol 1e-5)
@@ -38,8 +46,10 @@ import yaml
 from torchvision.models import feature_extraction
 
 from onnx_package import write_onnx_package
-from model_package import (RESIZE_MODES, ChannelsLast, PackageError, SplitNetwork, check_split,
-                           descriptor, freeze, write_package)
+import shutil
+
+from model_package import (PORTABLE_FILE, RESIZE_MODES, SERVED_FILE, PackageError, SplitNetwork, check_split,
+                           descriptor, is_frozen, load_portable, serving_form, write_package)
 
 IMAGENET_MEAN = [0.485, 0.456, 0.406]
 IMAGENET_STD = [0.229, 0.224, 0.225]
@@ -191,13 +201,41 @@ def convert_package(args):
     meta.pop("engine", None)
     if args.name:
         meta["name"] = args.name
-    module = torch.jit.load(str(source / "model.pt")).eval()
+    module = load_portable(source)
     size = meta["input"]
     x = torch.randn(2, 3, size["height"], size["width"], generator=torch.Generator().manual_seed(args.seed))
     check_split(module, x)
     shape = write_onnx_package(args.out, module, meta, f"{source.name} converted by tools/export_model.py "
                                f"--from-package; activations {list(shape_of(module, x)[1:])}", x)
     print(f"wrote {args.out}/model.onnx, head.onnx, model.yaml: {source}, features {list(shape[1:])}")
+    return meta
+
+
+def serve_package(args):
+    """An existing TorchScript package with its network in the serving form: model.pt frozen in
+    channels-last, the source's unfrozen model.pt (or model.portable.pt) kept as model.portable.pt."""
+    source, out = Path(args.from_package), Path(args.out)
+    if not (source / "model.yaml").is_file():
+        raise ExportError(f"--from-package {source} holds no model.yaml")
+    portable = load_portable(source)
+    if is_frozen(portable):
+        raise ExportError(f"--from-package {source}: its model.pt is frozen already and it has no "
+                          f"{PORTABLE_FILE} to start from")
+    meta = yaml.safe_load((source / "model.yaml").read_text())
+    if args.name:
+        meta["name"] = args.name
+    size = meta["input"]
+    x = torch.randn(2, 3, size["height"], size["width"], generator=torch.Generator().manual_seed(args.seed))
+    with torch.no_grad():
+        expected = portable(x)
+    served = serving_form(portable)
+    if out.resolve() != source.resolve():
+        shutil.copytree(source, out, dirs_exist_ok=True, ignore=shutil.ignore_patterns(SERVED_FILE, PORTABLE_FILE))
+    shape = write_package(out, served, meta, f"{source.name} in the serving form, written by tools/export_model.py "
+                          f"--from-package (frozen, channels-last); activations {list(shape_of(portable, x)[1:])}",
+                          x, expected, portable=portable)
+    print(f"wrote {out}/{SERVED_FILE} (frozen, channels-last), {PORTABLE_FILE}, model.yaml: {source}, "
+          f"features {list(shape[1:])}")
     return meta
 
 
@@ -208,9 +246,7 @@ def shape_of(module, x):
 
 def export(args):
     if args.from_package:
-        if args.format != "onnx":
-            raise ExportError("--from-package converts a TorchScript package to --format onnx")
-        return convert_package(args)
+        return convert_package(args) if args.format == "onnx" else serve_package(args)
     labels = read_labels(args.labels_file, None)
     model = build_model(args.arch, len(labels) if labels else None, args.weights, args.seed)
     if args.list_layers:
@@ -224,10 +260,8 @@ def export(args):
     x = torch.randn(2, 3, args.input_size, args.input_size, generator=generator)
     if args.format == "onnx":
         return export_onnx(args, model, package, layer, split_name, labels, x)
-    if args.freeze:
-        scripted = freeze(to_torchscript(ChannelsLast(package).eval(), x))
-    else:
-        scripted = to_torchscript(package, x)
+    portable = to_torchscript(package, x)
+    scripted = serving_form(package, lambda module: to_torchscript(module, x)) if args.freeze else portable
     with torch.no_grad():
         expected = model(x)
     classes = expected.shape[1]
@@ -242,8 +276,9 @@ def export(args):
     form = "frozen, channels-last" if args.freeze else "not frozen"
     write_package(out, scripted, meta, f"{args.arch} exported by tools/export_model.py ({form}); features() "
                   f"ends at fx node {split_name}, activations {list(shape[1:])} for a "
-                  f"{args.input_size} px input", x, expected)
-    print(f"wrote {out}/model.pt ({form}), model.yaml: {args.arch}, target layer {split_name} "
+                  f"{args.input_size} px input", x, expected, portable=portable if args.freeze else None)
+    portable_note = f", {PORTABLE_FILE}" if args.freeze else ""
+    print(f"wrote {out}/model.pt ({form}){portable_note}, model.yaml: {args.arch}, target layer {split_name} "
           f"(requested {layer}), features {list(shape[1:])}, {classes} classes")
     return meta
 
@@ -271,7 +306,8 @@ def parse_args(argv=None):
     p.add_argument("--arch", help="any torchvision.models classifier name")
     p.add_argument("--format", choices=("torchscript", "onnx"), default="torchscript",
                    help="model.pt for the torchscript engine, or model.onnx + head.onnx for onnxruntime")
-    p.add_argument("--from-package", help="with --format onnx: convert this TorchScript package instead")
+    p.add_argument("--from-package", help="an existing TorchScript package: write its serving form "
+                   "(frozen model.pt, the source's as model.portable.pt), or with --format onnx its ONNX form")
     p.add_argument("--weights", help="state_dict .pth (default: random weights, seeded)")
     p.add_argument("--target-layer", help="layer whose output is features() "
                    "(default: resnet layer4, vgg last ReLU, others features)")
@@ -283,9 +319,9 @@ def parse_args(argv=None):
     p.add_argument("--mean", type=float, nargs=3, default=IMAGENET_MEAN)
     p.add_argument("--std", type=float, nargs=3, default=IMAGENET_STD)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--freeze", action=argparse.BooleanOptionalAction, default=False,
-                   help="write model.pt frozen, in the channels-last layout: faster on the CPU "
-                        "(tools that .to()/.double() a model.pt or read its parameters cannot use it)")
+    p.add_argument("--freeze", action=argparse.BooleanOptionalAction, default=True,
+                   help="model.pt frozen in the channels-last layout, the serving form (the default, faster on "
+                        "the CPU), with model.portable.pt beside it; --no-freeze: only a scripted model.pt")
     p.add_argument("--list-layers", action="store_true", help="print layer names and exit")
     p.add_argument("--out", help="package directory to write")
     args = p.parse_args(argv)

@@ -4,9 +4,13 @@ A package is a directory with model.pt, a TorchScript module whose forward(x) is
 head(features(x)) with features and head exported, and model.yaml describing its input.
 train_demo_model.py, export_model.py and make_test_models.py build their modules on
 ScoreCamPackage and write them with write_package, which checks the split before and after
-saving.
+saving. model.pt is the form the service serves; the exporters write it frozen in the
+channels-last layout (serving_form) and keep the same network scripted, with its parameters,
+as model.portable.pt for Python tooling (load_portable).
 """
 
+import copy
+import warnings
 from pathlib import Path
 
 import torch
@@ -14,6 +18,8 @@ import torch.nn as nn
 import yaml
 
 RTOL, ATOL = 1e-4, 1e-5
+SERVED_FILE = "model.pt"
+PORTABLE_FILE = "model.portable.pt"
 RESIZE_MODES = ("stretch", "letterbox", "center-crop")
 
 
@@ -53,7 +59,11 @@ class ChannelsLast(ScoreCamPackage):
 
     def __init__(self, network: nn.Module):
         super().__init__()
-        self.network = network.to(memory_format=torch.channels_last)
+        with warnings.catch_warnings():
+            # A loaded TorchScript network's parameters read as non-leaves to Module._apply, which
+            # warns when it looks at their (absent) gradients: harmless here.
+            warnings.filterwarnings("ignore", message="The .grad attribute of a Tensor that is not a leaf")
+            self.network = network.to(memory_format=torch.channels_last)
 
     @torch.jit.export
     def features(self, x):
@@ -69,6 +79,20 @@ def freeze(scripted):
     graph, batch norms fold into the convolutions before them, and the file runs faster on the CPU.
     A frozen module has no parameters left (nothing to cast or train)."""
     return torch.jit.freeze(scripted.eval(), preserved_attrs=["features", "head"])
+
+
+def serving_form(package, script=torch.jit.script):
+    """The form the service runs fastest on the CPU: a copy of the eager `package` in the channels-last
+    layout, scripted with `script` and frozen. `package` itself is left as it was."""
+    return freeze(script(ChannelsLast(copy.deepcopy(package)).eval()))
+
+
+def load_portable(directory):
+    """The package's network with its parameters (model.portable.pt), for tools that cast, move or
+    train it; model.pt where the package has no portable file (then possibly frozen)."""
+    directory = Path(directory)
+    portable = directory / PORTABLE_FILE
+    return torch.jit.load(str(portable if portable.is_file() else directory / SERVED_FILE)).eval()
 
 
 def is_frozen(module):
@@ -133,17 +157,26 @@ def check_split(module, x, expected=None):
     return tuple(a.shape)
 
 
-def write_package(out_dir, scripted, meta, comment, x, expected=None):
+def write_package(out_dir, scripted, meta, comment, x, expected=None, portable=None):
     """Checks the split on x, writes model.pt and model.yaml (a `# comment` line first), then
-    checks the split again on the file as reloaded. Returns the activations' shape."""
+    checks the split again on the file as reloaded. With `portable` (the same network with its
+    parameters, when model.pt is frozen) also model.portable.pt, checked alike; without, a
+    model.portable.pt left from an earlier export is removed. Returns the activations' shape."""
     out_dir = Path(out_dir)
+    files = {SERVED_FILE: scripted, **({PORTABLE_FILE: portable} if portable is not None else {})}
     shape = check_split(scripted, x, expected)
+    for module in files.values():
+        check_split(module, x, expected)
     out_dir.mkdir(parents=True, exist_ok=True)
-    scripted.save(str(out_dir / "model.pt"))
+    for name, module in files.items():
+        module.save(str(out_dir / name))
+    if portable is None:
+        (out_dir / PORTABLE_FILE).unlink(missing_ok=True)
     (out_dir / "model.yaml").write_text(
         f"# {comment}\n"
         + yaml.safe_dump(meta, sort_keys=False, default_flow_style=None, width=120))
-    check_split(torch.jit.load(str(out_dir / "model.pt")), x, expected)
+    for name in files:
+        check_split(torch.jit.load(str(out_dir / name)), x, expected)
     return shape
 
 

@@ -8,10 +8,12 @@ scorecam.models.<name>.precision) from this file; model.pt stays the float32 net
 The file keeps the package contract's float32 interface (DJL 0.36 cannot hold a bf16 array:
 a cast to one aborts the JVM): its weights and buffers are in the reduced precision, and
 forward / features / head cast their argument to it first and their result back to float32.
---freeze writes the file frozen in the channels-last layout, which runs faster on the CPU
-(docs/model-package.md). A model.pt that is frozen already (export_model.py --freeze) has its weights as graph constants that .to() cannot reach:
-the result is then always frozen, keeps model.pt's layout, and its float constants are cast after
-freezing.
+By default the file is written frozen in the channels-last layout, the serving form that runs
+fastest on the CPU (docs/model-package.md), from the package's model.portable.pt when it has one
+(export_model.py writes it beside a frozen model.pt); --no-freeze writes it scripted. A source
+network that is frozen already (a model.pt without a model.portable.pt) has its weights as graph
+constants that .to() cannot reach: the result is then always frozen, keeps that file's layout,
+and its float constants are cast after freezing.
 Checked before the service sees it: the outputs are float32 and the logits stay within 5% of
 the float32 network's largest logit on a random input, again after reloading.
 """
@@ -24,7 +26,7 @@ import torch
 import torch.nn as nn
 import yaml
 
-from model_package import ChannelsLast, PackageError, cast_constants, freeze, is_frozen
+from model_package import ChannelsLast, PackageError, cast_constants, freeze, is_frozen, load_portable
 
 DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
 MAX_RELATIVE_ERROR = 0.05
@@ -78,7 +80,7 @@ def reduce_network(network, dtype, channels_last, frozen):
     return freeze(reduced) if frozen else reduced
 
 
-def reduce_package(package, precision, seed=0, channels_last=None, frozen=False):
+def reduce_package(package, precision, seed=0, channels_last=None, frozen=True):
     """channels_last None: the default, channels-last when frozen, model.pt's layout otherwise."""
     package = Path(package)
     meta = yaml.safe_load((package / "model.yaml").read_text())
@@ -87,8 +89,7 @@ def reduce_package(package, precision, seed=0, channels_last=None, frozen=False)
     x = torch.rand(2, 3, height, width)
     reference = torch.jit.load(str(package / "model.pt")).eval()
     channels_last = frozen if channels_last is None else channels_last
-    scripted = reduce_network(torch.jit.load(str(package / "model.pt")).eval(), DTYPES[precision],
-                              channels_last, frozen)
+    scripted = reduce_network(load_portable(package), DTYPES[precision], channels_last, frozen)
     check(scripted, reference, x)
     out = package / f"model-{precision}.pt"
     scripted.save(str(out))
@@ -102,9 +103,9 @@ def main(argv=None):
                    help="channels_last: NHWC weights and input inside the network (faster convolutions on "
                         "the CPU and in half precision on a GPU); default: channels_last when frozen, "
                         "else contiguous")
-    p.add_argument("--freeze", action=argparse.BooleanOptionalAction, default=False,
+    p.add_argument("--freeze", action=argparse.BooleanOptionalAction, default=True,
                    help="frozen (torch.jit.freeze), channels_last unless --memory-format says otherwise: "
-                        "faster on the CPU")
+                        "the serving form, faster on the CPU (the default); --no-freeze: scripted")
     p.add_argument("package", help="a model package directory (model.pt + model.yaml)")
     args = p.parse_args(argv)
     try:

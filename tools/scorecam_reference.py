@@ -35,7 +35,7 @@ import torch.nn.functional as F
 import yaml
 from PIL import Image
 
-from model_package import cast_constants, is_frozen
+from model_package import cast_constants, is_frozen, load_portable
 
 MASK_EPS = 1e-8
 
@@ -129,10 +129,11 @@ def score_cam(model, x, target, score="logit", batch_size=64, model_is_float64=F
 
 
 def load_package(directory):
-    """(TorchScript model, model.yaml dict) of a model package directory."""
+    """(TorchScript model, model.yaml dict) of a model package directory: its portable network
+    (model.portable.pt, with parameters that .double() reaches) where it has one, else model.pt."""
     directory = Path(directory)
     meta = yaml.safe_load((directory / "model.yaml").read_text())
-    return torch.jit.load(str(directory / "model.pt")).eval(), meta
+    return load_portable(directory), meta
 
 
 def image_to_input(path, meta):

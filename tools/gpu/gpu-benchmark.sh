@@ -195,11 +195,12 @@ missing=$(LD_LIBRARY_PATH=$TORCH_LIB${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} ldd "$
 
 models=$WORK/models
 package=$models/$ARCH
+# Scripted files (--no-freeze), as this benchmark's published runs used: MEMORY_FORMAT picks their layout.
 step export 240 env PYTHONUNBUFFERED=1 "$PYTHON" tools/export_model.py --arch "$ARCH" --name "$ARCH" \
-  --input-size "$SIZE" --out "$package" || fail "export failed"
+  --input-size "$SIZE" --no-freeze --out "$package" || fail "export failed"
 for p in $precisions; do
   step "reduce-$p" 120 env PYTHONUNBUFFERED=1 "$PYTHON" tools/reduce_precision.py --precision "$p" \
-    --memory-format "$MEMORY_FORMAT" "$package" \
+    --no-freeze --memory-format "$MEMORY_FORMAT" "$package" \
     || fail "no $p network"
 done
 # One package per variant, sharing the exported files: its own name and precision, batch-size auto.

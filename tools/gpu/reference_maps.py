@@ -158,7 +158,10 @@ def main():
 
     if not args.skip_reference:
         start = time.perf_counter()
-        model64 = torch.jit.load(f"{args.package}/model.pt", map_location=device).double().eval()
+        # The portable file, where the package has one: .double() reaches its parameters.
+        portable = Path(args.package) / "model.portable.pt"
+        network = portable if portable.is_file() else Path(args.package) / "model.pt"
+        model64 = torch.jit.load(str(network), map_location=device).double().eval()
         reference, live = reference_map(model64, x.to(device, torch.float64), service["target"],
                                         service["score"], args.batch)
         reference = reference.cpu().numpy()

@@ -40,14 +40,19 @@ def test_exported_package_splits_exactly(tmp_path, arch, layer):
         torch.testing.assert_close(model.head(a), logits, rtol=1e-4, atol=1e-5)
 
 
-def test_freeze_writes_frozen_channels_last_with_the_same_logits_as_the_default(tmp_path):
-    rc, frozen = run_export(tmp_path / "a", "--arch", "resnet18", "--freeze")
+def test_by_default_model_pt_is_frozen_channels_last_beside_a_portable_file_with_the_same_logits(tmp_path):
+    rc, served = run_export(tmp_path / "a", "--arch", "resnet18")
     assert rc == 0
-    rc, plain = run_export(tmp_path / "b", "--arch", "resnet18")
+    rc, scripted = run_export(tmp_path / "b", "--arch", "resnet18", "--no-freeze")
     assert rc == 0
+    assert not (scripted / "model.portable.pt").exists()
 
-    frozen, plain = torch.jit.load(str(frozen / "model.pt")), torch.jit.load(str(plain / "model.pt"))
+    frozen, plain = torch.jit.load(str(served / "model.pt")), torch.jit.load(str(scripted / "model.pt"))
+    portable = torch.jit.load(str(served / "model.portable.pt"))
     assert not list(frozen.parameters()) and list(plain.parameters())
+    # The portable file is the scripted network as --no-freeze writes it: parameters in the standard layout.
+    assert [p.shape for p in portable.parameters()] == [p.shape for p in plain.parameters()]
+    assert all(p.is_contiguous() for p in portable.parameters())
     graph = str(frozen.features.graph)
     assert "aten::conv2d" in graph and "batch_norm" not in graph    # folded into the convolutions
     convs = [n.t("value") for n in frozen.features.graph.nodes()
@@ -61,6 +66,34 @@ def test_freeze_writes_frozen_channels_last_with_the_same_logits_as_the_default(
         torch.testing.assert_close(a, plain.features(x), rtol=1e-4, atol=1e-5)
         torch.testing.assert_close(frozen(x), plain(x), rtol=1e-4, atol=1e-5)
         torch.testing.assert_close(frozen.head(a), frozen(x), rtol=1e-4, atol=1e-5)
+        torch.testing.assert_close(portable(x), plain(x), rtol=0, atol=0)
+
+
+def test_from_package_writes_the_serving_form_of_a_scripted_package_and_keeps_it_as_portable(tmp_path):
+    rc, scripted = run_export(tmp_path / "a", "--arch", "resnet18", "--no-freeze", "--name", "mine")
+    assert rc == 0
+    (scripted / "labels.txt").write_text("kept\n")
+    out = tmp_path / "served"
+    assert export_model.main(["--from-package", str(scripted), "--name", "mine-served", "--out", str(out)]) == 0
+
+    served = torch.jit.load(str(out / "model.pt"))
+    portable = torch.jit.load(str(out / "model.portable.pt"))
+    source = torch.jit.load(str(scripted / "model.pt"))
+    assert not list(served.parameters())
+    assert len(list(portable.parameters())) == len(list(source.parameters()))
+    assert (out / "labels.txt").read_text() == "kept\n"
+    assert yaml.safe_load((out / "model.yaml").read_text())["name"] == "mine-served"
+    x = torch.randn(2, 3, SIZE, SIZE, generator=torch.Generator().manual_seed(9))
+    with torch.no_grad():
+        torch.testing.assert_close(served(x), source(x), rtol=1e-4, atol=1e-5)
+        torch.testing.assert_close(portable(x), source(x), rtol=0, atol=0)
+
+    # Its output has no unfrozen model.pt left to start from, only the portable file: that works again.
+    again = tmp_path / "again"
+    assert export_model.main(["--from-package", str(out), "--out", str(again)]) == 0
+    (out / "model.portable.pt").unlink()
+    assert export_model.main(["--from-package", str(out), "--out", str(tmp_path / "never")]) == 2
+    assert not (tmp_path / "never" / "model.pt").exists()
 
 
 def test_labels_file_sets_the_number_of_classes(tmp_path):

@@ -50,9 +50,11 @@ def test_export_converts_the_demo_package(tmp_path):
     assert output_ranks(onnx.load(str(out / "model.onnx"))) == {"logits": 2, "activations": 4}
 
 
-def test_from_package_needs_the_onnx_format(tmp_path, capsys):
-    assert export_model.main(["--from-package", str(tmp_path), "--out", str(tmp_path / "x")]) == 2
-    assert "--format onnx" in capsys.readouterr().err
+@pytest.mark.parametrize("format", ["onnx", "torchscript"])
+def test_from_package_refuses_a_directory_without_a_package(tmp_path, capsys, format):
+    assert export_model.main(["--from-package", str(tmp_path), "--format", format, "--out", str(tmp_path / "x")]) == 2
+    assert f"--from-package {tmp_path} holds no" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
 
 
 def test_list_tensors_names_the_rank4_tensors_in_graph_order(capsys):

@@ -25,6 +25,23 @@ def weights(module):
             and n.t("value").dim() == 4]
 
 
+def test_by_default_writes_the_serving_form_from_the_portable_file(tmp_path):
+    tiny_package(tmp_path)
+    (tmp_path / "model.pt").rename(tmp_path / "model.portable.pt")
+    full = torch.jit.load(str(tmp_path / "model.portable.pt"))
+    freeze(full).save(str(tmp_path / "model.pt"))         # frozen in the standard layout: not its source
+    out, _ = reduce_package(tmp_path, "bf16")
+
+    reduced = torch.jit.load(str(out))
+    assert not list(reduced.parameters())
+    conv = weights(reduced)
+    assert len(conv) == 1 and conv[0].dtype == torch.bfloat16
+    assert conv[0].is_contiguous(memory_format=torch.channels_last)   # made from the portable file's weights
+    x = torch.rand(3, 3, 8, 8)
+    with torch.no_grad():
+        torch.testing.assert_close(reduced(x), full(x), rtol=0.05, atol=0.05)
+
+
 @pytest.mark.parametrize("frozen", [False, True])
 def test_writes_a_bf16_network_with_float32_inputs_and_outputs(tmp_path, frozen):
     tiny_package(tmp_path)

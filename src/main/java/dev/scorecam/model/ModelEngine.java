@@ -26,12 +26,17 @@ public enum ModelEngine {
 
     /**
      * A network file loaded on a device: the model makes each request's arrays; {@code engineResources}
-     * is what else the engine holds natively (nothing for libtorch, whose model owns its module).
+     * is what else the engine holds natively (nothing for libtorch, whose model owns its module);
+     * {@code form} says in words what form the file is in, for the start-up log.
      */
-    record Loaded(Model model, Network network, AutoCloseable engineResources) {
+    record Loaded(Model model, Network network, AutoCloseable engineResources, String form) {
 
-        Loaded(Model model, Network network) {
-            this(model, network, () -> {});
+        Loaded(Model model, Network network, String form) {
+            this(model, network, () -> {}, form);
+        }
+
+        Loaded withNetwork(Network other) {
+            return new Loaded(model, other, engineResources, form);
         }
 
         /** Frees the engine's resources and the model's arrays; never throws. */

@@ -94,8 +94,9 @@ public class ModelRegistry {
                         properties.engine().warmupPasses(), properties.limits().maxBatchSize(),
                         properties.engine().batchTuningTime(), properties.engine().graphOptimizer()));
                 replicas.add(model);
-                log.info("Model {} loaded from {} on {}: {} channels at {}x{}, {} classes, {}, batch {}{}, {} worker(s), in {} ms",
-                        model.name(), modelPackage.directory(), model.device(), model.channels(),
+                log.info("Model {} loaded from {} on {}: {} ({}), {} channels at {}x{}, {} classes, {}, batch {}{}, {} worker(s), in {} ms",
+                        model.name(), modelPackage.directory(), model.device(),
+                        modelPackage.weights(model.precision()).getFileName(), model.form(), model.channels(),
                         model.activationHeight(), model.activationWidth(), modelPackage.labels().size(),
                         model.precision().id(), model.batchSize(),
                         model.batchSizeMeasured() ? " (auto, measured " + model.batchMeasurements() + ")" : "",

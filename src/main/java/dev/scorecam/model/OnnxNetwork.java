@@ -90,7 +90,7 @@ final class OnnxNetwork implements Network {
                 if (openedHead != null) {
                     openedHead.close();
                 }
-            });
+            }, head == null ? "ONNX on ONNX Runtime, no head.onnx" : "ONNX on ONNX Runtime, with head.onnx");
         } catch (OrtException | RuntimeException e) {
             closeQuietly(session);
             closeQuietly(head);

@@ -91,7 +91,7 @@ public final class ServedModel implements AutoCloseable {
                     DetectorNetwork.checkShapes(network, manager.zeros(new Shape(1, 3, format.height(), format.width())),
                             modelPackage.maxDetections(), weights);
                     network = new DetectorNetwork(network, modelPackage.maxDetections());
-                    loaded = new ModelEngine.Loaded(model, network, loaded.engineResources());
+                    loaded = loaded.withNetwork(network);
                 }
                 activations = checkShapes(network, modelPackage, weights, manager);
                 InputFormat input = modelPackage.input();
@@ -289,6 +289,11 @@ public final class ServedModel implements AutoCloseable {
     /** What warm-up measured for {@code batch-size: auto}, e.g. "8: 2.1 ms/img, 16: 1.7 ms/img"; empty otherwise. */
     public String batchMeasurements() {
         return batchChoice == null ? "" : batchChoice.describe();
+    }
+
+    /** The network file's form in words, as its engine found it: frozen or not, ONNX. */
+    public String form() {
+        return loaded.form();
     }
 
     /** What the network computes in. */

@@ -45,11 +45,23 @@ final class TorchScriptNetwork implements Network {
                     Map.of("mapLocation", "true", "trainParam", "true"));
             model.getBlock().freezeParameters(true);
             return new ModelEngine.Loaded(model,
-                    new TorchScriptNetwork((PtSymbolBlock) model.getBlock(), options.graphOptimizer()));
+                    new TorchScriptNetwork((PtSymbolBlock) model.getBlock(), options.graphOptimizer()),
+                    form(model.getBlock().getParameters().size()));
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
             throw e;
         }
+    }
+
+    /**
+     * A frozen file (what tools/export_model.py writes to serve) holds its weights as graph
+     * constants, batch norms folded: no parameters left. A file with parameters is the portable,
+     * slower form.
+     */
+    static String form(int parameters) {
+        return parameters == 0 ? "TorchScript, frozen (no parameters)"
+                : "TorchScript, not frozen (" + parameters + " parameter tensors; the frozen serving form runs "
+                        + "faster: tools/export_model.py --from-package <package> writes it)";
     }
 
     @Override

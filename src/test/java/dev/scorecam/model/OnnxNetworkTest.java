@@ -63,6 +63,7 @@ class OnnxNetworkTest {
         assertThat(onnx.channels()).isEqualTo(torchScript.channels()).isEqualTo(12);
         assertThat(onnx.activationHeight()).isEqualTo(8);
         assertThat(onnx.network().capabilities()).containsExactly(Network.Capability.HEAD);
+        assertThat(onnx.form()).isEqualTo("ONNX on ONNX Runtime, with head.onnx");
         assertThat(torchScript.network().capabilities())
                 .containsExactlyInAnyOrder(Network.Capability.HEAD, Network.Capability.GRADIENTS);
     }
@@ -101,6 +102,7 @@ class OnnxNetworkTest {
         copyPackage(dir, "model.onnx");
         try (ServedModel withoutHead = ServedModel.load(ModelPackageReader.read(dir), Device.cpu(), 8, 0)) {
             assertThat(withoutHead.network().capabilities()).isEmpty();
+            assertThat(withoutHead.form()).isEqualTo("ONNX on ONNX Runtime, no head.onnx");
             float[] image = image(3);
             CamResult expected = torchScript.explain(image, Targets.of(1), ScoreKind.LOGIT, 8, Progress.NONE,
                     ForwardPassListener.NONE);

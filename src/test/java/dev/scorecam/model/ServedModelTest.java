@@ -63,6 +63,19 @@ class ServedModelTest {
     }
 
     @Test
+    void saysWhetherItServesAFrozenFileOrOneWithParameters() {
+        // The demo classifier is scripted with its parameters; the demo detector is frozen.
+        try (ServedModel scripted = ServedModel.load(
+                ModelPackageReader.read(Path.of("src/main/resources/demo-model/fashion-cnn")), Device.cpu(), 16, 0);
+                ServedModel frozen = ServedModel.load(
+                        ModelPackageReader.read(Path.of("src/main/resources/demo-model/fashion-detector")), Device.cpu(),
+                        16, 0)) {
+            assertThat(scripted.form()).startsWith("TorchScript, not frozen (12 parameter tensors;");
+            assertThat(frozen.form()).isEqualTo("TorchScript, frozen (no parameters)");
+        }
+    }
+
+    @Test
     void refusesAnInputOfTheWrongSize() {
         assertThatThrownBy(() -> quadrants.explain(new float[3 * 16 * 16], Targets.of(0), ScoreKind.LOGIT, 5,
                 Progress.NONE, ForwardPassListener.NONE))
