@@ -167,6 +167,7 @@ class MethodAnalyticTest {
         assertThat(run.network().backwardImages()).as("backward images of %s", method).isEqualTo(backward);
         assertThat(run.result().forwardPasses()).isEqualTo(run.network().images());
         assertThat(run.result().backwardPasses()).isEqualTo(run.network().backwardImages());
+        assertThat(run.result().headPasses()).isEqualTo(run.network().headOnlyImages());
     }
 
     /**
