@@ -20,11 +20,12 @@ final class HeadScores {
     /**
      * The most bytes of modified activations one head call is given. A head pass costs little
      * beside a call's own (a pooling and a matrix product for a ResNet), so batches of the size
-     * tuned for whole passes would spend much of the time between calls: a ResNet-50's 2048
-     * ablated copies at 224 px in calls of 8 spent 23% of Ablation-CAM outside the network, in
-     * calls of 64 11%. A batch is never smaller than the one asked.
+     * tuned for whole passes spend much of the time between calls; very large ones spend it
+     * allocating and writing the copies. For a ResNet-50's 2048 ablated copies at 224 px,
+     * Ablation-CAM's time outside the network was 23% in calls of 8 copies, 10% in calls of 41
+     * (16 MiB), 15-19% in calls of 167 (64 MiB). A batch is never smaller than the one asked.
      */
-    static final long BATCH_BYTES = 64L << 20;
+    static final long BATCH_BYTES = 16L << 20;
 
     private HeadScores() {}
 
