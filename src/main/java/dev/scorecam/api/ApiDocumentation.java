@@ -416,7 +416,8 @@ class ApiDocumentation implements OpenApiCustomizer {
                         "target", ordered("index", 7, "label", "Sneaker"),
                         "saliency", ordered("width", 96, "height", 96, "dtype", "float32", "encoding", "base64",
                                 "data", "AAAAAAAAAAA...", "allZero", false))),
-                "stats", ordered("channels", 64, "liveChannels", 60, "forwardPasses", 62, "backwardPasses", 0, "batchSize", 64,
+                "stats", ordered("channels", 64, "liveChannels", 60, "forwardPasses", 62, "backwardPasses", 0, "headPasses", 0,
+                        "batchSize", 64,
                         "computeMillis", 41)));
         schemas.get("DetectionResponse").example(ordered(
                 "model", "fashion-detector",

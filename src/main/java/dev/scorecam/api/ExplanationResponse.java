@@ -101,12 +101,14 @@ record ExplanationResponse(
      * @param forwardPasses images run through the whole network, counted as they ran (Score-CAM: input,
      *     baseline and one per live channel)
      * @param backwardPasses images back-propagated through the head (Grad-CAM, Grad-CAM++: one per target class)
+     * @param headPasses modified activations rescored through the head alone, counted as they ran, not part of
+     *     {@code forwardPasses} (Recipro-CAM: one per location of the target layer's grid; Ablation-CAM: one per channel)
      * @param precision what the network computed in (masks, scores and maps are float32 always)
      * @param faithfulnessForwardPasses with {@code metrics=true}: images run to measure the faithfulness,
      *     not part of {@code forwardPasses}
      * @param faithfulnessMillis with {@code metrics=true}: how long that took, not part of {@code computeMillis}
      */
-    record Stats(int channels, int liveChannels, int forwardPasses, int backwardPasses, int batchSize,
+    record Stats(int channels, int liveChannels, int forwardPasses, int backwardPasses, int headPasses, int batchSize,
             String precision, long computeMillis,
             @JsonInclude(JsonInclude.Include.NON_NULL) Integer faithfulnessForwardPasses,
             @JsonInclude(JsonInclude.Include.NON_NULL) Long faithfulnessMillis) {}
@@ -149,7 +151,7 @@ record ExplanationResponse(
                 detections,
                 explanations,
                 new Stats(result.channels(), result.liveChannels(), result.forwardPasses(), result.backwardPasses(),
-                        request.batchSize(), explanation.precision(), explanation.computeMillis(),
+                        result.headPasses(), request.batchSize(), explanation.precision(), explanation.computeMillis(),
                         faithfulness == null ? null : faithfulness.forwardPasses(),
                         faithfulness == null ? null : explanation.faithfulnessMillis()));
     }

@@ -12,6 +12,8 @@ import java.util.List;
  * @param forwardPasses images run through the whole network, counted as the calls were made
  *     (for Score-CAM: the input, the baseline and one masked input per live channel, whatever the targets)
  * @param backwardPasses images back-propagated through {@code head} (the gradient methods: one per target)
+ * @param headPasses modified activations rescored through {@code head} alone, counted as the calls were made
+ *     (Recipro-CAM: one per location of the h x w grid; Ablation-CAM: one per channel)
  */
 public record CamResult(
         float[] logits,
@@ -19,7 +21,8 @@ public record CamResult(
         int channels,
         int liveChannels,
         int forwardPasses,
-        int backwardPasses) {
+        int backwardPasses,
+        int headPasses) {
 
     /** The softmax of the input's logits: each class's probability. */
     public float[] probabilities() {

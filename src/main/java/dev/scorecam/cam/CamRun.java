@@ -10,7 +10,7 @@ import ai.djl.ndarray.NDArray;
 /**
  * What every CAM method does first and last: one pass of the input (activations A and logits),
  * the targets and the live channels, then the maps from the channel weights. Passes are counted
- * on the network as they happen (forward and backward apart), never derived from a formula.
+ * on the network as they happen (forward, backward and head-only apart), never derived from a formula.
  */
 final class CamRun {
 
@@ -27,12 +27,13 @@ final class CamRun {
     final int width;
     private final LongAdder forwardImages = new LongAdder();
     private final LongAdder backwardImages = new LongAdder();
+    private final LongAdder headImages = new LongAdder();
 
     private CamRun(Network model, NDArray input, Targets targets, ScoreKind score) {
         if (input.getShape().dimension() != 4 || input.getShape().get(0) != 1) {
             throw new IllegalArgumentException("input must be one image, (1,3,H,W): " + input.getShape());
         }
-        this.network = new ObservedNetwork(model, forwardImages::add, backwardImages::add);
+        this.network = new ObservedNetwork(model, forwardImages::add, backwardImages::add, headImages::add);
         this.input = input;
         this.height = (int) input.getShape().get(2);
         this.width = (int) input.getShape().get(3);
@@ -56,7 +57,8 @@ final class CamRun {
             maps.add(new TargetMap(targets.get(t),
                     CamMath.saliency(activations, weightsOfTarget.apply(t), height, width)));
         }
-        return new CamResult(logits, maps, channels, live.length, forwardImages.intValue(), backwardImages.intValue());
+        return new CamResult(logits, maps, channels, live.length, forwardImages.intValue(), backwardImages.intValue(),
+                headImages.intValue());
     }
 
     /** One map per target from a map the method made on the h x w grid ({@link CamMath#gridSaliency}). */
@@ -65,6 +67,7 @@ final class CamRun {
         for (int t = 0; t < targets.size(); t++) {
             maps.add(new TargetMap(targets.get(t), saliencyOfTarget.apply(t)));
         }
-        return new CamResult(logits, maps, channels, live.length, forwardImages.intValue(), backwardImages.intValue());
+        return new CamResult(logits, maps, channels, live.length, forwardImages.intValue(), backwardImages.intValue(),
+                headImages.intValue());
     }
 }

@@ -1,5 +1,7 @@
 package dev.scorecam.cam;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.function.LongConsumer;
 
@@ -7,33 +9,43 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * A network that tells of each pass through it as the call happens, with the number of images:
- * {@code features} starts a pass (its {@code head} on the same activations finishes it, so
- * {@code head} alone tells nothing) and {@code forward} is one; {@code headGradient} is a backward
- * pass, told apart. Every CAM run counts its passes with it; the served model reports them to
- * metrics.
+ * {@code features} starts a pass (its {@code head} on the same activations finishes it) and
+ * {@code forward} is one; {@code head} on activations it did not hand out (a method's modified
+ * copies) is a head-only pass, and {@code headGradient} a backward pass, each told apart. Every
+ * CAM run counts its passes with it; the served model reports them to metrics.
  */
 public final class ObservedNetwork implements Network {
 
     private final Network network;
     private final LongConsumer passes;
     private final LongConsumer backwardPasses;
+    private final LongConsumer headPasses;
+    /** Activations from {@code features} whose pass a {@code head} on them finishes. */
+    private final Set<NDArray> started = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /** @param passes told the batch size of each pass; called on the computing thread, must not throw */
     public ObservedNetwork(Network network, LongConsumer passes) {
-        this(network, passes, images -> {});
+        this(network, passes, images -> {}, images -> {});
     }
 
-    /** @param backwardPasses told the batch size of each backward pass through {@code head}, likewise */
-    public ObservedNetwork(Network network, LongConsumer passes, LongConsumer backwardPasses) {
+    /**
+     * @param backwardPasses told the batch size of each backward pass through {@code head}, likewise
+     * @param headPasses told the batch size of each pass through {@code head} alone, likewise
+     */
+    public ObservedNetwork(Network network, LongConsumer passes, LongConsumer backwardPasses,
+            LongConsumer headPasses) {
         this.network = network;
         this.passes = passes;
         this.backwardPasses = backwardPasses;
+        this.headPasses = headPasses;
     }
 
     @Override
     public NDArray features(NDArray input) {
         passes.accept(input.getShape().get(0));
-        return network.features(input);
+        NDArray activations = network.features(input);
+        started.add(activations);
+        return activations;
     }
 
     @Override
@@ -49,6 +61,9 @@ public final class ObservedNetwork implements Network {
 
     @Override
     public NDArray head(NDArray activations) {
+        if (!started.remove(activations)) {
+            headPasses.accept(activations.getShape().get(0));
+        }
         return network.head(activations);
     }
 

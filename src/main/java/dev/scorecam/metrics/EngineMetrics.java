@@ -28,6 +28,7 @@ class EngineMetrics implements ForwardPassListener, MeterBinder {
     private final ModelRegistry models;
     private final Map<String, Pass> passes = new ConcurrentHashMap<>();
     private final Map<String, Counter> backwardPasses = new ConcurrentHashMap<>();
+    private final Map<String, Counter> headPasses = new ConcurrentHashMap<>();
 
     private record Pass(Counter count, DistributionSummary batch) {}
 
@@ -57,6 +58,15 @@ class EngineMetrics implements ForwardPassListener, MeterBinder {
     public void backwardPass(String model, long batchSize) {
         backwardPasses.computeIfAbsent(model, name -> Counter.builder("scorecam.backward.passes")
                 .description("Images back-propagated through the head: the gradient methods' cost, as in stats.backwardPasses")
+                .tag("model", name)
+                .register(registry)).increment(batchSize);
+    }
+
+    /** {@code scorecam.head.passes}: modified activations rescored through the head alone (Recipro-CAM, Ablation-CAM), per model. */
+    @Override
+    public void headPass(String model, long batchSize) {
+        headPasses.computeIfAbsent(model, name -> Counter.builder("scorecam.head.passes")
+                .description("Activations rescored through the head alone: Recipro-CAM's and Ablation-CAM's cost, as in stats.headPasses")
                 .tag("model", name)
                 .register(registry)).increment(batchSize);
     }

@@ -15,4 +15,7 @@ public interface ForwardPassListener {
 
     /** One backward pass of {@code batchSize} images through the head of {@code model} (the gradient methods). */
     default void backwardPass(String model, long batchSize) {}
+
+    /** One pass of {@code batchSize} modified activations through the head of {@code model} alone (Recipro-CAM, Ablation-CAM). */
+    default void headPass(String model, long batchSize) {}
 }

@@ -179,14 +179,14 @@ public final class ServedModel implements AutoCloseable {
      * the computation made) before this returns.
      *
      * @param chw the input as the model takes it, (3,H,W) row-major in its normalised space
-     * @param passes told of every forward and backward pass through the network, for the metrics
+     * @param passes told of every forward, backward and head-only pass through the network, for the metrics
      */
     public CamResult explain(CamMethod method, float[] chw, Targets targets, ScoreKind score, int batchSize,
             Progress progress, ForwardPassListener passes) {
         InputFormat format = modelPackage.input();
         checkInput(chw, format);
         Network listened = new ObservedNetwork(network, images -> passes.forwardPass(name(), images),
-                images -> passes.backwardPass(name(), images));
+                images -> passes.backwardPass(name(), images), images -> passes.headPass(name(), images));
         try (NDManager manager = newRequestManager()) {
             NDArray x = manager.create(chw, new Shape(1, 3, format.height(), format.width()));
             return method.explain(listened, x, targets, score, batchSize, progress);

@@ -92,6 +92,7 @@ public final class ExplanationCodecs {
                     out.writeLong(explanation.computeMillis());
                     writeFaithfulness(out, explanation.faithfulness());
                     out.writeLong(explanation.faithfulnessMillis());
+                    out.writeInt(explanation.result().headPasses());
                 });
             }
 
@@ -102,8 +103,13 @@ public final class ExplanationCodecs {
                         return PreviousVersion.readExplanation(in, models);
                     }
                     PreparedRequest request = readRequest(in, models);
-                    return new Explanation(request, in.readUTF(), readResult(in, request), in.readLong(),
-                            readFaithfulness(in), in.readLong());
+                    String precision = in.readUTF();
+                    CamResult result = readResult(in, request);
+                    long computeMillis = in.readLong();
+                    FaithfulnessResult faithfulness = readFaithfulness(in);
+                    long faithfulnessMillis = in.readLong();
+                    return new Explanation(request, precision, withHeadPasses(result, readHeadPasses(in)),
+                            computeMillis, faithfulness, faithfulnessMillis);
                 });
             }
         };
@@ -173,12 +179,25 @@ public final class ExplanationCodecs {
         out.writeInt(result.backwardPasses());
     }
 
+    /**
+     * The head-only passes, a trailer after the explanation's fields: a node that knows none reads
+     * no further, one that does finds none in an older node's payload (there were none to count).
+     */
+    private static int readHeadPasses(WireReader in) {
+        return in.hasMore() ? in.readInt() : 0;
+    }
+
+    private static CamResult withHeadPasses(CamResult r, int headPasses) {
+        return new CamResult(r.logits(), r.maps(), r.channels(), r.liveChannels(), r.forwardPasses(),
+                r.backwardPasses(), headPasses);
+    }
+
     /** A map's target travels as its class; a box is the request's own, which travels with it. */
     private static CamResult readResult(WireReader in, PreparedRequest request) {
         float[] logits = in.readFloats();
         List<TargetMap> maps = readMaps(in, c -> request.targets() instanceof ChosenBox box
                 ? box.target(request.score()) : new ClassTarget(c, request.score()));
-        return new CamResult(logits, maps, in.readInt(), in.readInt(), in.readInt(), in.readInt());
+        return new CamResult(logits, maps, in.readInt(), in.readInt(), in.readInt(), in.readInt(), 0);
     }
 
     static List<TargetMap> readMaps(WireReader in, ScoreKind score) {

@@ -57,7 +57,7 @@ final class PreviousVersion {
         in.readFloats(); // the probabilities: the softmax of the logits that follow
         float[] logits = in.readFloats();
         List<TargetMap> maps = ExplanationCodecs.readMaps(in, score);
-        CamResult result = new CamResult(logits, maps, in.readInt(), in.readInt(), in.readInt(), in.readInt());
+        CamResult result = new CamResult(logits, maps, in.readInt(), in.readInt(), in.readInt(), in.readInt(), 0);
         long computeMillis = in.readLong();
         MethodCatalogue.Choice choice = ExplanationCodecs.choice(method, ExplanationCodecs.readArguments(in));
         FaithfulnessResult faithfulness = ExplanationCodecs.readFaithfulness(in);

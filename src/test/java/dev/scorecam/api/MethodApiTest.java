@@ -86,10 +86,39 @@ class MethodApiTest {
     }
 
     private double backwardPassesCounted() {
+        return counted("scorecam_backward_passes_total");
+    }
+
+    private double counted(String counter) {
         String metrics = api().get("/actuator/prometheus").getBody();
         java.util.regex.Matcher value = java.util.regex.Pattern
-                .compile("(?m)^scorecam_backward_passes_total\\{model=\"" + MODEL + "\"} (\\S+)$").matcher(metrics);
+                .compile("(?m)^" + counter + "\\{model=\"" + MODEL + "\"} (\\S+)$").matcher(metrics);
         return value.find() ? Double.parseDouble(value.group(1)) : 0;
+    }
+
+    /**
+     * Recipro-CAM rescores one masked copy of A per location of the target layer's grid, Ablation-CAM
+     * one per channel, both through the head alone after the input's one forward pass: stats and the
+     * metrics report those head passes apart from the forward passes (the grid and K from the model's
+     * own description).
+     */
+    @Test
+    void headOnlyMethodsReportTheirHeadPassesApart() throws IOException {
+        JsonNode model = json(api().get("/v1/models/" + MODEL));
+        int cells = model.get("activations").get("width").asInt() * model.get("activations").get("height").asInt();
+        int channels = model.get("channels").asInt();
+        Map<String, Integer> expected = Map.of("recipro-cam", cells, "ablation-cam", channels);
+        for (var method : expected.entrySet()) {
+            double before = counted("scorecam_head_passes_total");
+            JsonNode stats = explain(Map.of("method", List.of(method.getKey()))).get("stats");
+            assertThat(stats.get("forwardPasses").asInt()).as(method.getKey()).isEqualTo(1);
+            assertThat(stats.get("backwardPasses").asInt()).as(method.getKey()).isZero();
+            assertThat(stats.get("headPasses").asInt()).as(method.getKey()).isEqualTo(method.getValue());
+            assertThat(counted("scorecam_head_passes_total") - before).as(method.getKey() + " in the metrics")
+                    .isEqualTo(method.getValue().doubleValue());
+        }
+        JsonNode scoreCam = explain(Map.of()).get("stats");
+        assertThat(scoreCam.get("headPasses").asInt()).as("Score-CAM runs whole passes only").isZero();
     }
 
     @Test

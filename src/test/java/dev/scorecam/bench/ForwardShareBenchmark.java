@@ -4,16 +4,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
+import dev.scorecam.cam.CamMethod;
+import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.cam.Network;
 import dev.scorecam.cam.Progress;
-import dev.scorecam.cam.ScoreCam;
 import dev.scorecam.cam.ScoreKind;
 import dev.scorecam.cam.Targets;
 import dev.scorecam.imaging.ImageDecoder;
@@ -27,11 +31,12 @@ import dev.scorecam.model.TorchEngine;
 import dev.scorecam.config.TestProperties;
 
 /**
- * Where one Score-CAM's time goes: the network's forward passes (timed around each engine call;
- * libtorch on the CPU returns when the work is done) against everything else (masks, masked
- * inputs, copies, weights, the map). Not a test: a command.
+ * Where one explanation's time goes: the network's passes (forward, features, head alone and
+ * backward, timed around each engine call; libtorch on the CPU returns when the work is done)
+ * against everything else (masks, masked inputs, copies, weights, the map). Not a test: a command.
  *
- * <p>Arguments: {@code <package-dir> <fp32|bf16> <batch|auto> <image> <runs>}; {@code -Dno-graph-optimizer=true}
+ * <p>Arguments: {@code <package-dir> <fp32|bf16> <batch|auto> <image> <runs> [<method>...]} (methods
+ * by their API names, default scorecam, with their default parameters, alternating run by run); {@code -Dno-graph-optimizer=true}
  * turns libtorch's graph executor optimisation off.
  */
 public final class ForwardShareBenchmark {
@@ -69,6 +74,19 @@ public final class ForwardShareBenchmark {
             forwardNanos += System.nanoTime() - start;
             return logits;
         }
+
+        @Override
+        public NDArray headGradient(NDArray activations, NDArray outputGradient) {
+            long start = System.nanoTime();
+            NDArray gradient = network.headGradient(activations, outputGradient);
+            featuresNanos += System.nanoTime() - start;
+            return gradient;
+        }
+
+        @Override
+        public java.util.Set<Capability> capabilities() {
+            return network.capabilities();
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -83,40 +101,56 @@ public final class ForwardShareBenchmark {
             float[] chw = Preprocessor.prepare(new ImageDecoder(40_000_000L).decode(Files.readAllBytes(Path.of(args[3]))),
                     model.modelPackage().input()).chw();
             var in = model.modelPackage().input();
-            ScoreCam scoreCam = new ScoreCam();
+            List<String> names = args.length > 5 ? List.of(args).subList(5, args.length) : List.of(MethodCatalogue.DEFAULT);
+            Map<String, CamMethod> methods = new LinkedHashMap<>();
+            for (String name : names) {
+                methods.put(name, MethodCatalogue.choose(MethodCatalogue.find(name).orElseThrow(
+                        () -> new IllegalArgumentException("no method " + name + "; " + MethodCatalogue.names())),
+                        Map.of()).cam());
+            }
             // -Don-worker=true: on another thread than the one that loaded the model, as the service's workers run.
             var worker = Boolean.getBoolean("on-worker") ? java.util.concurrent.Executors.newSingleThreadExecutor() : null;
-            double[] total = new double[runs];
-            double[] outside = new double[runs];
-            for (int r = -1; r < runs; r++) {
-                TimedNetwork timed = new TimedNetwork(model.network());
-                long start = System.nanoTime();
-                Runnable run = () -> {
-                    try (NDManager manager = model.newRequestManager()) {
-                        NDArray x = manager.create(chw, new Shape(1, 3, in.height(), in.width()));
-                        scoreCam.explain(timed, x, Targets.topK(1), ScoreKind.LOGIT, model.batchSize(), Progress.NONE);
+            Map<String, double[]> total = new LinkedHashMap<>();
+            Map<String, double[]> outside = new LinkedHashMap<>();
+            names.forEach(name -> {
+                total.put(name, new double[runs]);
+                outside.put(name, new double[runs]);
+            });
+            for (int r = -1; r < runs; r++) {          // run -1 warms each method up; the methods alternate
+                for (String name : names) {
+                    CamMethod method = methods.get(name);
+                    TimedNetwork timed = new TimedNetwork(model.network());
+                    long start = System.nanoTime();
+                    Runnable run = () -> {
+                        try (NDManager manager = model.newRequestManager()) {
+                            NDArray x = manager.create(chw, new Shape(1, 3, in.height(), in.width()));
+                            method.explain(timed, x, Targets.topK(1), ScoreKind.LOGIT, model.batchSize(), Progress.NONE);
+                        }
+                    };
+                    if (worker != null) {
+                        worker.submit(run).get();
+                    } else {
+                        run.run();
                     }
-                };
-                if (worker != null) {
-                    worker.submit(run).get();
-                } else {
-                    run.run();
-                }
-                long elapsed = System.nanoTime() - start;
-                if (r >= 0) {
-                    total[r] = elapsed / 1e6;
-                    outside[r] = (elapsed - timed.forwardNanos - timed.featuresNanos) / 1e6;
+                    long elapsed = System.nanoTime() - start;
+                    if (r >= 0) {
+                        total.get(name)[r] = elapsed / 1e6;
+                        outside.get(name)[r] = (elapsed - timed.forwardNanos - timed.featuresNanos) / 1e6;
+                    }
                 }
             }
-            Arrays.sort(total);
-            Arrays.sort(outside);
-            double t = total[runs / 2];
-            double o = outside[runs / 2];
             if (worker != null) {
                 worker.shutdown();
             }
-            System.out.printf(Locale.ROOT, "%s %s batch %d: median %.0f ms per Score-CAM, %.0f ms outside the network "
-                    + "(%.1f%%)%n", model.name(), precision.id(), model.batchSize(), t, o, 100 * o / t);
+            for (String name : names) {
+                double[] t = total.get(name);
+                double[] o = outside.get(name);
+                Arrays.sort(t);
+                Arrays.sort(o);
+                System.out.printf(Locale.ROOT, "%s %s batch %d: median %.0f ms per %s, %.0f ms outside the network "
+                        + "(%.1f%%), %d runs%n", model.name(), precision.id(), model.batchSize(), t[runs / 2], name,
+                        o[runs / 2], 100 * o[runs / 2] / t[runs / 2], runs);
+            }
         }
     }
 

@@ -17,6 +17,8 @@ final class CountingNetwork implements Network {
     private int images;
     private int featureImages;
     private int headImages;
+    private int headCalls;
+    private int featureCalls;
     private int calls;
     private int backwardImages;
     private int backwardCalls;
@@ -30,6 +32,7 @@ final class CountingNetwork implements Network {
     public NDArray features(NDArray input) {
         count(input);
         featureImages += (int) input.getShape().get(0);
+        featureCalls++;
         NDArray a = network.features(input);
         int channels = (int) a.getShape().get(1);
         float[] flat = a.toFloatArray();
@@ -47,6 +50,7 @@ final class CountingNetwork implements Network {
     @Override
     public NDArray head(NDArray a) {
         headImages += (int) a.getShape().get(0);
+        headCalls++;
         return network.head(a);
     }
 
@@ -79,6 +83,11 @@ final class CountingNetwork implements Network {
     /** Images through head beyond those that finish a pass of features: activations rescored alone. */
     int headOnlyImages() {
         return headImages - featureImages;
+    }
+
+    /** Calls of head beyond those that finish a pass of features. */
+    int headOnlyCalls() {
+        return headCalls - featureCalls;
     }
 
     /** Images back-propagated through head. */

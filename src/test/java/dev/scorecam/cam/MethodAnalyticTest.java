@@ -156,6 +156,21 @@ class MethodAnalyticTest {
         assertThat(ablation.network().headOnlyImages()).isEqualTo(18);
     }
 
+    /** Head passes cost little beside a call: they go in batches of up to 16 MiB, never fewer rows than asked. */
+    @Test
+    void headOnlyPassesGoInBatchesLargerThanTheForwardBatch() {
+        Run ablation = explain(new AblationCam(), inkIn(1), Targets.of(1), 5);
+        assertThat(ablation.network().headOnlyImages()).isEqualTo(18);
+        assertThat(ablation.network().headOnlyCalls()).as("18 tiny copies of A in one call").isEqualTo(1);
+
+        long resnet50 = 2048L * 7 * 7;                       // floats of one copy of a ResNet-50's A at 224 px
+        assertThat(HeadScores.batchRows(8, resnet50, 2048)).isEqualTo((int) ((16L << 20) / (resnet50 * 4)));
+        assertThat(HeadScores.batchRows(256, resnet50, 2048)).isEqualTo(256);
+        assertThat(HeadScores.batchRows(8, 512L * 3 * 3, 512)).as("a ResNet-18's 512 copies at 96 px: one call")
+                .isEqualTo(512);
+        assertThat(HeadScores.batchRows(1, 16L << 20, 10)).isEqualTo(1);
+    }
+
     private static void assertPasses(CamMethod method, int forward, int backward) {
         assertPasses(method, forward, backward, 0);
     }
@@ -167,6 +182,7 @@ class MethodAnalyticTest {
         assertThat(run.network().backwardImages()).as("backward images of %s", method).isEqualTo(backward);
         assertThat(run.result().forwardPasses()).isEqualTo(run.network().images());
         assertThat(run.result().backwardPasses()).isEqualTo(run.network().backwardImages());
+        assertThat(run.result().headPasses()).isEqualTo(run.network().headOnlyImages());
     }
 
     /**

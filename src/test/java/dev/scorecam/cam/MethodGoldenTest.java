@@ -103,6 +103,7 @@ class MethodGoldenTest {
                         .isEqualTo(golden.headPasses() == null ? 0 : golden.headPasses());
                 assertThat(result.forwardPasses()).isEqualTo(network.images());
                 assertThat(result.backwardPasses()).isEqualTo(network.backwardImages());
+                assertThat(result.headPasses()).isEqualTo(network.headOnlyImages());
                 assertThat(result.liveChannels()).isEqualTo(golden.liveChannels());
                 Saliency saliency = result.maps().get(0).saliency();
                 assertThat(saliency.allZero()).isEqualTo(golden.allZero());

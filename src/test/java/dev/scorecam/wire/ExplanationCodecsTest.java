@@ -200,6 +200,28 @@ class ExplanationCodecsTest {
         assertThat(returned).usingRecursiveComparison().ignoringFields(IGNORED).isEqualTo(explanation);
     }
 
+    /**
+     * A head-only method's head passes travel as a trailer after the explanation's fields; a payload
+     * without it (an older node's, as committed) reads as none.
+     */
+    @Test
+    void headPassesTravelAsATrailerAndAnOlderPayloadHasNone() throws Exception {
+        byte[] image = Files.readAllBytes(Path.of("samples/sneaker.png"));
+        PreparedRequest prepared = explainer.prepare(new ExplanationRequest("fashion-cnn", image,
+                List.of(), null, "recipro-cam", "logit", null, Map.of(), false, 20, false));
+        Explanation explanation = explainer.compute(prepared, (done, total) -> {});
+        Codec<Explanation> results = ExplanationCodecs.results(models);
+
+        Explanation returned = results.decode(results.encode(explanation));
+
+        assertThat(explanation.result().headPasses()).isEqualTo(12 * 12);
+        assertThat(returned.result().headPasses()).isEqualTo(explanation.result().headPasses());
+        assertThat(returned).usingRecursiveComparison().ignoringFields(IGNORED).isEqualTo(explanation);
+        Explanation older = results.decode(Files.readAllBytes(
+                Path.of("src/test/resources/wire/result-v" + ExplanationCodecs.VERSION + ".bin")));
+        assertThat(older.result().headPasses()).isZero();
+    }
+
     @Test
     void topKAndTheModelsOwnBatchSizeAreDecidedWhereTheJobIsComputed() {
         byte[] image = Uploads.png();
