@@ -268,6 +268,7 @@ def main(argv=None):
                         help="only the first N images for that method, e.g. sscam=20 (repeatable)")
     parser.add_argument("--out", type=Path, help="Markdown file to write the table into")
     parser.add_argument("--command", help="the command line to print above the table")
+    parser.add_argument("--rows", type=Path, help="also write every image's numbers, per method, as JSON")
     parser.add_argument("--markers", default="evaluation",
                         help="write between <!-- NAME:begin --> and <!-- NAME:end --> (default: evaluation)")
     args = parser.parse_args(argv)
@@ -296,7 +297,7 @@ def main(argv=None):
     elif args.road_limit != 0:
         print(f"no ROAD: no model package at {package} (--package)", file=sys.stderr)
     suffix = "".join(f" {name}={value}" for name, value in extra)
-    summaries, widest = [], []
+    summaries, widest, every_row = [], [], {}
     for method in methods:
         started = time.monotonic()
         rows = []
@@ -313,6 +314,7 @@ def main(argv=None):
                 if (i + 1) % 10 == 0:
                     print(f"  {method}: {i + 1}/{len(mine)} images", file=sys.stderr)
         summaries.append(summarise(method + suffix, rows))
+        every_row[method + suffix] = [dict(r, file=e["file"]) for r, e in zip(rows, mine)]
         if len(rows) > len(widest):
             widest = rows
         print(f"{method}: {len(rows)} images in {time.monotonic() - started:.0f} s", file=sys.stderr)
@@ -331,6 +333,8 @@ def main(argv=None):
         table,
     ])
     print(block)
+    if args.rows:
+        args.rows.write_text(json.dumps(every_row, indent=0) + "\n")
     if args.out:
         existing = args.out.read_text() if args.out.exists() else None
         placed = place_between_markers(existing, block, args.markers) if existing else None
