@@ -298,6 +298,34 @@ def main(argv=None):
         print(f"no ROAD: no model package at {package} (--package)", file=sys.stderr)
     suffix = "".join(f" {name}={value}" for name, value in extra)
     summaries, widest, every_row = [], [], {}
+
+    def emit(final):
+        """The table so far into --out and --rows (after each method: a stopped run keeps the
+        methods it finished), printed at the end."""
+        table = markdown_table(summaries)
+        command = args.command or "tools/evaluate.py " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
+        block = "\n".join([
+            f"`{command}`",
+            "",
+            f"Model `{info['name']}`, {len(entries)} images of `{args.dataset.name}`, each explained for its labelled "
+            f"class (top-1 accuracy on {len(widest)} of them {100 * np.mean([r['predicted'] == r['label'] for r in widest]):.1f}%); "
+            f"class scores are softmax probabilities; "
+            f"deletion/insertion in {args.steps} steps. Passes and ms are the explanation's own (stats.forwardPasses, "
+            "stats.computeMillis), not the metrics'." + road_note(road_of, method_limits),
+            "",
+            table,
+        ])
+        if final:
+            print(block)
+        if args.rows:
+            args.rows.write_text(json.dumps(every_row, indent=0) + "\n")
+        if args.out:
+            existing = args.out.read_text() if args.out.exists() else None
+            placed = place_between_markers(existing, block, args.markers) if existing else None
+            args.out.write_text(placed if placed is not None else f"# Evaluation\n\n{BEGIN}\n{block}\n{END}\n")
+            if final:
+                print(f"written to {args.out}", file=sys.stderr)
+
     for method in methods:
         started = time.monotonic()
         rows = []
@@ -318,28 +346,9 @@ def main(argv=None):
         if len(rows) > len(widest):
             widest = rows
         print(f"{method}: {len(rows)} images in {time.monotonic() - started:.0f} s", file=sys.stderr)
+        emit(final=False)
 
-    table = markdown_table(summaries)
-    command = args.command or "tools/evaluate.py " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
-    block = "\n".join([
-        f"`{command}`",
-        "",
-        f"Model `{info['name']}`, {len(entries)} images of `{args.dataset.name}`, each explained for its labelled "
-        f"class (top-1 accuracy on {len(widest)} of them {100 * np.mean([r['predicted'] == r['label'] for r in widest]):.1f}%); "
-        f"class scores are softmax probabilities; "
-        f"deletion/insertion in {args.steps} steps. Passes and ms are the explanation's own (stats.forwardPasses, "
-        "stats.computeMillis), not the metrics'." + road_note(road_of, method_limits),
-        "",
-        table,
-    ])
-    print(block)
-    if args.rows:
-        args.rows.write_text(json.dumps(every_row, indent=0) + "\n")
-    if args.out:
-        existing = args.out.read_text() if args.out.exists() else None
-        placed = place_between_markers(existing, block, args.markers) if existing else None
-        args.out.write_text(placed if placed is not None else f"# Evaluation\n\n{BEGIN}\n{block}\n{END}\n")
-        print(f"written to {args.out}", file=sys.stderr)
+    emit(final=True)
 
 
 if __name__ == "__main__":
