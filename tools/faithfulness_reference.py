@@ -13,7 +13,8 @@ class c, with p_c the softmax probability of class c (as in both papers):
   after step i = 0..steps the first n_i = floor(i*H*W/steps) pixels (all colours) are
   deletion:  set to 0, the model's mean colour (Petsiuk et al. 2018, RISE)
   insertion: copied from x into blur(x), an 11x11 Gaussian (sigma 5) with zero padding (RISE's)
-  AUC = trapezoid rule of p_c over the fractions n_i / (H*W), 0 to 1.
+  AUC = trapezoid rule of p_c over the fractions n_i / (H*W), 0 to 1; the curves are p_c at
+  those fractions (--curves prints them, as the service's fractions, deletionCurve, insertionCurve).
 Everything, the model included, runs in float64.
 """
 
@@ -83,6 +84,7 @@ def faithfulness(model, x, saliency, target, steps=20, model_is_float64=False):
         "deletion": trapezoid(fractions, deletion),
         "insertion": trapezoid(fractions, insertion),
         "steps": steps,
+        "fractions": fractions.tolist(),
         "deletionCurve": deletion.tolist(),
         "insertionCurve": insertion.tolist(),
     }
@@ -95,6 +97,7 @@ def main():
     parser.add_argument("--map", required=True, help="float32 LE [H,W] saliency map in [0,1]")
     parser.add_argument("--target", type=int, help="class index (default: predicted class)")
     parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--curves", action="store_true", help="also the curves and their fractions")
     args = parser.parse_args()
     model, meta = load_package(args.package)
     height, width = meta["input"]["height"], meta["input"]["width"]
@@ -107,8 +110,10 @@ def main():
     if target is None:
         with torch.no_grad():
             target = int(model(x).argmax())
-    print(json.dumps({k: v for k, v in faithfulness(model, x, saliency, target, args.steps).items()
-                      if not k.endswith("Curve")}, indent=1))
+    metrics = faithfulness(model, x, saliency, target, args.steps)
+    if not args.curves:
+        metrics = {k: v for k, v in metrics.items() if k != "fractions" and not k.endswith("Curve")}
+    print(json.dumps(metrics, indent=1))
 
 
 if __name__ == "__main__":

@@ -33,7 +33,8 @@ def test_boxes_follow_the_models_resize_geometry():
 
 
 def test_a_method_row_averages_its_images_in_percent_where_the_paper_does():
-    rows = [dict(drop=0.5, increase=1.0, energy=0.2, deletion=0.1, insertion=0.7, passes=66, millis=40),
+    rows = [dict(drop=0.5, increase=1.0, energy=0.2, deletion=0.1, insertion=0.7, passes=66, millis=40,
+                 road_morf=0.25, road_lerf=0.75),
             dict(drop=0.0, increase=0.0, energy=0.6, deletion=0.3, insertion=0.5, passes=64, millis=20)]
     row = evaluate.summarise("scorecam", rows)
     assert row["Average Drop %"] == pytest.approx(25.0)
@@ -44,7 +45,17 @@ def test_a_method_row_averages_its_images_in_percent_where_the_paper_does():
     assert row["passes / image"] == 65 and row["ms / image"] == 30 and row["images"] == 2
     table = evaluate.markdown_table([row]).splitlines()
     assert table[0].startswith("| method | Average Drop % |")
-    assert table[2] == "| `scorecam` | 25.0 | 50.0 | 40.0 | 0.200 | 0.600 | 65.0 | 30.0 | 2 |"
+    # ROAD averages the images it covered (the first only, here)
+    assert row["ROAD MoRF"] == 0.25 and row["ROAD LeRF"] == 0.75
+    assert table[2] == "| `scorecam` | 25.0 | 50.0 | 40.0 | 0.200 | 0.600 | 0.250 | 0.750 | 65.0 | 30.0 | 2 |"
+
+
+def test_a_method_without_road_shows_a_dash_in_its_columns():
+    rows = [dict(drop=0.5, increase=1.0, energy=0.2, deletion=0.1, insertion=0.7, passes=66, millis=40)]
+    row = evaluate.summarise("gradcam", rows)
+    assert row["ROAD MoRF"] is None
+    assert evaluate.markdown_table([row]).splitlines()[2] == \
+        "| `gradcam` | 50.0 | 100.0 | 20.0 | 0.100 | 0.700 | – | – | 66.0 | 40.0 | 1 |"
 
 
 def test_the_table_replaces_only_what_lies_between_the_markers():
@@ -65,3 +76,10 @@ def test_the_map_is_decoded_as_little_endian_float32_rows():
     data = np.arange(6, dtype="<f4")
     saliency = {"width": 3, "height": 2, "data": base64.b64encode(data.tobytes()).decode()}
     assert evaluate.decode_map(saliency).tolist() == [[0, 1, 2], [3, 4, 5]]
+
+
+def test_a_named_pair_of_markers_leaves_the_default_pair_alone():
+    text = f"{evaluate.BEGIN}\nfirst\n{evaluate.END}\n<!-- other:begin -->\nold\n<!-- other:end -->\n"
+    assert evaluate.place_between_markers(text, "new", "other") == \
+        f"{evaluate.BEGIN}\nfirst\n{evaluate.END}\n<!-- other:begin -->\nnew\n<!-- other:end -->\n"
+    assert evaluate.place_between_markers(text, "new", "missing") is None

@@ -1,6 +1,7 @@
 // The page: pick an image, run an explanation job, follow it, draw its maps.
 
 import { Api, Problem, plainWords } from './api.js';
+import { drawCurves } from './curves.js';
 import { decodeMap, displaySize, drawBoxes, drawMaps, drawOriginal, sampleMap } from './render.js';
 
 const $ = (id) => document.getElementById(id);
@@ -14,6 +15,7 @@ const ui = {
   overlay: $('overlay'), map: $('map'), mapNote: $('map-note'), downloadPng: $('download-png'),
   downloadNpy: $('download-npy'), copyCurl: $('copy-curl'), curl: $('curl'), curlBox: $('curl-box'), stats: $('stats'),
   predictionsHeading: $('predictions-heading'), detections: $('detections'),
+  metrics: $('metrics'), curvesFigure: $('curves-figure'), curves: $('curves'), curvesCaption: $('curves-caption'),
 };
 
 const api = new Api(() => ui.apiKey.value.trim());
@@ -323,6 +325,7 @@ function request() {
     batchSize = String(Math.max(1, Math.ceil((m.channels + 1) / PROGRESSIVE_STEPS)));
   }
   if (batchSize !== '') fields.push(['batch-size', batchSize]);
+  if (ui.metrics.checked) fields.push(['metrics', 'true']);
   return { fields, progressive };
 }
 
@@ -473,10 +476,21 @@ function showResult(result, jobId) {
   ui.mapNote.textContent = first.saliency.allZero ? '(nothing speaks for this class: the map is empty)' : '';
   const s = result.stats;
   ui.stats.textContent = `${s.channels} channels (${s.liveChannels} live), ${s.forwardPasses} forward passes `
-    + `in batches of ${s.batchSize}, ${s.computeMillis} ms on the server.`;
+    + `in batches of ${s.batchSize}, ${s.computeMillis} ms on the server.`
+    + (s.faithfulnessForwardPasses ? ` Faithfulness: ${s.faithfulnessForwardPasses} more passes, `
+      + `${s.faithfulnessMillis} ms.` : '');
+  showCurves(first.faithfulness);
   state.finishedJob = jobId;
   ui.downloadNpy.dataset.job = jobId;
   setDownloads(true);
+}
+
+/** The deletion and insertion curves, when the answer has them (metrics=true). */
+function showCurves(faithfulness) {
+  const legend = drawCurves(ui.curves, faithfulness);
+  ui.curvesFigure.hidden = !legend;
+  ui.curvesCaption.textContent = legend ? `${legend}; Average Drop ${(100 * faithfulness.averageDrop).toFixed(1)}%`
+    + `, ${faithfulness.increase ? 'increased' : 'not increased'} by the map as a mask.` : '';
 }
 
 function showPartial(partial) {
@@ -592,7 +606,8 @@ function curlCommand(fields) {
   const m = fields.find(([name]) => name === 'model')[1];
   const parts = ['curl -fsS', `-F ${quote(`image=@${state.image.name}`)}`];
   for (const [name, value] of fields) {
-    if (name !== 'model') parts.push(`-F ${quote(`${name}=${value}`)}`);
+    // a PNG answer has nowhere to show the metrics, so the server does not measure them
+    if (name !== 'model' && name !== 'metrics') parts.push(`-F ${quote(`${name}=${value}`)}`);
   }
   parts.push(`-F colormap=${ui.colormap.value}`, `-F alpha=${(ui.opacity.value / 100).toFixed(2)}`);
   parts.push(`-H 'Accept: image/png'`);

@@ -87,13 +87,20 @@ record ExplanationResponse(
      * docs/api.md). {@code averageDrop} is max(0, Y - O) / Y and {@code increase} O > Y for this
      * image, Y on the input, O on the input masked by the map; {@code deletion} and {@code insertion}
      * are the AUCs over the fraction of pixels removed or inserted in order of saliency.
+     *
+     * @param fractions the share of pixels changed at each of the steps + 1 points of both curves
+     * @param deletionCurve p at each point, from the input to every pixel deleted
+     * @param insertionCurve p at each point, from the blurred input to the input
      */
     record FaithfulnessData(double averageDrop, boolean increase, double deletion, double insertion, int steps,
-            String deletionBaseline, String insertionBaseline) {
+            String deletionBaseline, String insertionBaseline, double[] fractions, double[] deletionCurve,
+            double[] insertionCurve) {
 
-        static FaithfulnessData of(ClassFaithfulness f) {
+        /** @param pixels the map's width x height, which the curves' steps divide */
+        static FaithfulnessData of(ClassFaithfulness f, int pixels) {
             return new FaithfulnessData(f.averageDrop(), f.increase(), f.deletion(), f.insertion(), f.steps(),
-                    Faithfulness.DELETION_BASELINE, Faithfulness.INSERTION_BASELINE);
+                    Faithfulness.DELETION_BASELINE, Faithfulness.INSERTION_BASELINE,
+                    Faithfulness.fractions(f.steps(), pixels), f.deletionCurve(), f.insertionCurve());
         }
     }
 
@@ -138,7 +145,8 @@ record ExplanationResponse(
                             matched,
                             SaliencyData.of(e.saliency()),
                             png == null ? null : Base64.getEncoder().encodeToString(png),
-                            faithfulness == null ? null : FaithfulnessData.of(faithfulness.classes().get(i)));
+                            faithfulness == null ? null : FaithfulnessData.of(faithfulness.classes().get(i),
+                                    e.saliency().width() * e.saliency().height()));
                 })
                 .toList();
         var result = explanation.result();

@@ -56,7 +56,8 @@ record KServeExplanations(List<InstanceExplanation> explanations) {
             int index = map.target().classIndex();
             targets.add(new TargetSaliency(index, labels.get(index), saliency.width(), saliency.height(), rows(saliency),
                     faithfulness == null ? null
-                            : ExplanationResponse.FaithfulnessData.of(faithfulness.classes().get(i))));
+                            : ExplanationResponse.FaithfulnessData.of(faithfulness.classes().get(i),
+                                    saliency.width() * saliency.height())));
         }
         return new InstanceExplanation(key, explanation.model().name(), request.choice().name(),
                 ExplanationResponse.parameters(request.choice().arguments()),

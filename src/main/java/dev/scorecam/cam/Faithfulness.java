@@ -91,6 +91,20 @@ public final class Faithfulness {
         return new FaithfulnessResult(results, images.intValue());
     }
 
+    /** Pixels changed after step i of {@code steps}: floor(i * HW / steps). */
+    static int changed(int step, int steps, int pixels) {
+        return (int) ((long) step * pixels / steps);
+    }
+
+    /** The share of the {@code pixels} changed at each of the steps + 1 points of both curves, 0 to 1. */
+    public static double[] fractions(int steps, int pixels) {
+        double[] fractions = new double[steps + 1];
+        for (int i = 0; i <= steps; i++) {
+            fractions[i] = (double) changed(i, steps, pixels) / pixels;
+        }
+        return fractions;
+    }
+
     /** Grad-CAM++ eq. 19, one image: max(0, Y - O) / Y. */
     static double averageDrop(double y, double o) {
         return Math.max(0, y - o) / y;
@@ -230,17 +244,12 @@ public final class Faithfulness {
             return x.length;
         }
 
-        /** Pixels changed after step i: floor(i * HW / steps). */
         int changed(int step) {
-            return (int) ((long) step * pixels / steps);
+            return Faithfulness.changed(step, steps, pixels);
         }
 
         double[] fractions() {
-            double[] fractions = new double[steps + 1];
-            for (int i = 0; i <= steps; i++) {
-                fractions[i] = (double) changed(i) / pixels;
-            }
-            return fractions;
+            return Faithfulness.fractions(steps, pixels);
         }
 
         void write(int image, float[] into, int offset) {

@@ -72,6 +72,15 @@ class FaithfulnessApiTest {
             assertThat(f.get("insertion").asDouble()).isBetween(0.0, 1.0);
             assertThat(f.get("deletionBaseline").asString()).startsWith("zero");
             assertThat(f.get("insertionBaseline").asString()).startsWith("gaussian blur");
+            // Both curves, 21 points each; their areas are the AUCs the answer reports.
+            double[] fractions = doubles(f.get("fractions"));
+            assertThat(fractions).hasSize(21).startsWith(0.0).endsWith(1.0);
+            assertThat(doubles(f.get("deletionCurve"))).hasSize(21);
+            assertThat(doubles(f.get("insertionCurve"))).hasSize(21);
+            assertThat(trapezoid(fractions, doubles(f.get("deletionCurve"))))
+                    .isCloseTo(f.get("deletion").asDouble(), within(1e-12));
+            assertThat(trapezoid(fractions, doubles(f.get("insertionCurve"))))
+                    .isCloseTo(f.get("insertion").asDouble(), within(1e-12));
         }
         JsonNode stats = body.get("stats");
         // The network's own counter saw both: the explanation's passes and the faithfulness's.
@@ -82,9 +91,26 @@ class FaithfulnessApiTest {
         assertThat(stats.get("faithfulnessMillis").isNumber()).isTrue();
     }
 
+    static double[] doubles(JsonNode array) {
+        double[] values = new double[array.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = array.get(i).asDouble();
+        }
+        return values;
+    }
+
+    static double trapezoid(double[] x, double[] y) {
+        double area = 0;
+        for (int i = 1; i < x.length; i++) {
+            area += (x[i] - x[i - 1]) * (y[i] + y[i - 1]) / 2;
+        }
+        return area;
+    }
+
     /**
      * The service's map of samples/sneaker.png is the Score-CAM golden's within 7e-7, so its
-     * faithfulness is the float64 reference's of that map (src/test/resources/golden/faithfulness).
+     * faithfulness is the float64 reference's of that map (src/test/resources/golden/faithfulness):
+     * every point of both curves within 1e-4 (measured: under 1e-6), the fractions exactly.
      */
     @Test
     void theSneakersFaithfulnessIsTheReferences() throws Exception {
@@ -99,6 +125,17 @@ class FaithfulnessApiTest {
             assertThat(f.get(metric).asDouble()).as(metric).isCloseTo(golden.get(metric).asDouble(), within(1e-4));
         }
         assertThat(f.get("increase").asBoolean()).isEqualTo(golden.get("increase").asBoolean());
+        assertThat(doubles(f.get("fractions"))).containsExactly(doubles(golden.get("fractions")));
+        for (String curve : List.of("deletionCurve", "insertionCurve")) {
+            double[] expected = doubles(golden.get(curve));
+            double[] actual = doubles(f.get(curve));
+            assertThat(actual).as(curve).hasSameSizeAs(expected);
+            double worst = 0;
+            for (int i = 0; i < expected.length; i++) {
+                worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+            }
+            assertThat(worst).as("max |service - reference| over " + curve).isLessThanOrEqualTo(1e-4);
+        }
     }
 
     @Test
@@ -143,7 +180,10 @@ class FaithfulnessApiTest {
         assertThat(awaitEnd(id)).isEqualTo("SUCCEEDED");
 
         JsonNode result = ExplanationApiTest.json(new ApiClient(port).get("/v1/jobs/" + id + "/result"));
-        assertThat(result.get("explanations").get(0).get("faithfulness").get("steps").asInt()).isEqualTo(5);
+        JsonNode f = result.get("explanations").get(0).get("faithfulness");
+        assertThat(f.get("steps").asInt()).isEqualTo(5);
+        assertThat(f.get("deletionCurve")).hasSize(6);
+        assertThat(f.get("insertionCurve")).hasSize(6);
         assertThat(result.get("stats").get("faithfulnessForwardPasses").asInt()).isEqualTo(1 + 1 + 2 * 5);
     }
 }

@@ -118,6 +118,54 @@ class WebPageTest {
         screenshot("page-desktop.png");
     }
 
+    /**
+     * With the metrics switch on, the page draws the answer's deletion and insertion curves, one
+     * point per step (21 at the default 20 steps), and writes their AUCs as the answer gives them.
+     */
+    @Test
+    void theMetricsSwitchDrawsTheDeletionAndInsertionCurvesWithTheirAucs() throws IOException {
+        open(1280, 1400);
+        byId("metrics").click();
+        upload(Path.of("samples/sneaker.png"));
+        until(d -> status().equals("Done."));
+
+        assertThat(byId("curves-figure").isDisplayed()).isTrue();
+        List<WebElement> curves = byId("curves").findElements(By.tagName("polyline"));
+        assertThat(curves).extracting(c -> c.getDomAttribute("data-curve")).containsExactly("deletion", "insertion");
+        for (WebElement curve : curves) {
+            assertThat(curve.getDomAttribute("points").trim().split("\\s+")).hasSize(21);
+        }
+        // Drawn, not only written: the two lines cover part of the figure's area.
+        Object drawn = ((JavascriptExecutor) driver).executeScript("""
+                return [...document.querySelectorAll('#curves polyline')].map(l => l.getBBox().width * l.getBBox().height);""");
+        assertThat((List<?>) drawn).allSatisfy(area -> assertThat(((Number) area).doubleValue()).isGreaterThan(100));
+        Object answer = ((JavascriptExecutor) driver).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const job = document.getElementById('download-npy').dataset.job;
+                fetch(`/v1/jobs/${job}/result`, { headers: { Accept: 'application/json' } }).then((r) => r.json())
+                  .then((r) => { const f = r.explanations[0].faithfulness;
+                    done([f.deletion.toFixed(3), f.insertion.toFixed(3)]); }).catch((e) => done(String(e)));""");
+        assertThat(answer).isInstanceOf(List.class);
+        List<?> aucs = (List<?>) answer;
+        assertThat(byId("curves-caption").getText())
+                .contains("Deletion (red) AUC " + aucs.get(0), "Insertion (blue) AUC " + aucs.get(1));
+        // X once, then X masked by the map and 20 deletion and 20 insertion images
+        assertThat(byId("stats").getText()).contains("Faithfulness: 42 more passes");
+        // The curl command asks for a PNG, which has nowhere to show metrics: it does not ask for them.
+        assertThat(byId("curl").getDomProperty("value")).doesNotContain("metrics");
+        screenshot("page-metrics.png");
+    }
+
+    @Test
+    void withoutTheMetricsSwitchNoCurvesAreShown() {
+        open(1280, 1040);
+        upload(Path.of("samples/sneaker.png"));
+        until(d -> status().equals("Done."));
+
+        assertThat(byId("curves-figure").isDisplayed()).isFalse();
+        assertThat(byId("curves").findElements(By.tagName("polyline"))).isEmpty();
+    }
+
     /** Counted in the browser: its requests to submit a job, as the page's resource timings list them. */
     private long jobsSubmitted() {
         return (Long) ((JavascriptExecutor) driver).executeScript(
