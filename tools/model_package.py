@@ -113,14 +113,15 @@ def detector_descriptor(name, width, height, mean, std, resize, labels, target_l
 
 
 @torch.no_grad()
-def check_split(module, x, expected=None):
+def check_split(module, x, expected=None, head=True):
     """head(features(x)) == forward(x), and == `expected` (the original model's logits) when
-    given (torch.allclose, RTOL, ATOL). Returns the activations' shape."""
+    given (torch.allclose, RTOL, ATOL). Returns the activations' shape. head=False: a package
+    without a head (a target layer with prefix tokens, layouts.py) checks features and forward."""
     a = module.features(x)
     if a.dim() != 4:
         raise PackageError(f"the target layer gives shape {tuple(a.shape)}, not (N,K,h,w)")
     logits = module(x)
-    checks = [("head(features(x))", module.head(a), logits)]
+    checks = [("head(features(x))", module.head(a), logits)] if head else []
     if expected is not None:
         checks.append(("forward(x)", logits, expected))
     for name, got, want in checks:
@@ -133,17 +134,17 @@ def check_split(module, x, expected=None):
     return tuple(a.shape)
 
 
-def write_package(out_dir, scripted, meta, comment, x, expected=None):
+def write_package(out_dir, scripted, meta, comment, x, expected=None, head=True):
     """Checks the split on x, writes model.pt and model.yaml (a `# comment` line first), then
     checks the split again on the file as reloaded. Returns the activations' shape."""
     out_dir = Path(out_dir)
-    shape = check_split(scripted, x, expected)
+    shape = check_split(scripted, x, expected, head)
     out_dir.mkdir(parents=True, exist_ok=True)
     scripted.save(str(out_dir / "model.pt"))
     (out_dir / "model.yaml").write_text(
         f"# {comment}\n"
         + yaml.safe_dump(meta, sort_keys=False, default_flow_style=None, width=120))
-    check_split(torch.jit.load(str(out_dir / "model.pt")), x, expected)
+    check_split(torch.jit.load(str(out_dir / "model.pt")), x, expected, head)
     return shape
 
 
