@@ -6,7 +6,9 @@ golden maps of a few other methods, from the float64 references on the package.
 
 Run it after tools/train_demo_vit.py.  Writes src/test/resources/golden/fashion-vit/
 manifest.json (ScoreCamGoldenTest) and methods.json (MethodGoldenTest) with their .f32 files,
-in the formats tools/make_test_models.py and tools/make_method_goldens.py write for fashion-cnn.
+in the formats tools/make_test_models.py and tools/make_method_goldens.py write for fashion-cnn,
+and src/test/resources/models/tiny-vit-class-token/: a small torchvision ViT (random, seeded)
+exported at its class-token layer, a package without a head (TokenLayoutTest).
 The package's own split is checked against the original module elsewhere
 (tools/tests/test_families.py); these goldens check the service against the reference.
 """
@@ -24,7 +26,17 @@ SAMPLES = {"ankle-boot": 9, "trouser": 1, "bag": 8}      # PNG -> true class; ea
 METHODS = [("gradcam", {}), ("gradcam++", {}), ("ablation-cam", {}), ("eigencam", {})]
 
 
+def write_class_token_package():
+    import export_model
+    out = REPO / "src/test/resources/models/tiny-vit-class-token"
+    argv = ["--module", f"{REPO / 'tools/tests/family_models.py'}:vit_small", "--name", "tiny-vit-class-token",
+            "--target-layer", "encoder.layers.encoder_layer_1", "--input-size", "32",
+            "--mean", "0", "0", "0", "--std", "1", "1", "1", "--batch-size", "16", "--out", str(out)]
+    assert export_model.main(argv) == 0
+
+
 def main():
+    write_class_token_package()
     model, meta = load_package(PACKAGE)
     out_dir = GOLDEN_DIR / "fashion-vit"
     out_dir.mkdir(parents=True, exist_ok=True)
