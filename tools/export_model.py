@@ -212,7 +212,24 @@ def split_package(model, layer, x, layout=None):
         return package, layout, f"module {layer} (hooks)"
     if layout.kind != "channels-first":
         features, head = nn.Sequential(features, ToGrid(layout)), nn.Sequential(FromGrid(layout), head)
+    elif writes_into_input(head):
+        head = nn.Sequential(Copy(), head)
     return SplitNetwork(features, head).eval(), layout, f"fx node {split_name}"
+
+
+class Copy(nn.Module):
+    """head's first step where the rest would write into its argument (densenet's relu_ after
+    `features`): the caller's activations, a gradient leaf among them, stay as they were."""
+
+    def forward(self, a):
+        return a.clone()
+
+
+def writes_into_input(head):
+    """Whether an fx head runs an in-place operation on its placeholder."""
+    placeholder = next(n for n in head.graph.nodes if n.op == "placeholder")
+    return any(n.kwargs.get("inplace") or str(getattr(n.target, "__name__", n.target)).endswith("_")
+               for n in placeholder.users)
 
 
 def with_layout(meta, layout):

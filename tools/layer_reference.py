@@ -52,12 +52,13 @@ class HookedModel(nn.Module):
             cells = torch.cat([a[:, :, r, :].permute(0, 2, 1) for r in range(h)], dim=1)
             prefix = original[:1, :self.prefix, :].expand(n, -1, -1)
             return torch.cat([prefix, cells], dim=1)
-        return a
+        return a.clone()                 # later in-place ops must not write into a
 
     def features(self, x):
         self.last_input = x
         kept = []
-        handle = self._target().register_forward_hook(lambda m, i, o: kept.append(o))
+        # a copy: a later in-place op (densenet's relu after `features`) must not change it
+        handle = self._target().register_forward_hook(lambda m, i, o: kept.append(o.clone()))
         try:
             self.model(x)
         finally:
