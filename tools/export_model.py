@@ -45,11 +45,13 @@ import torchvision
 import yaml
 from torchvision.models import feature_extraction
 
+import model_split
+from layouts import FromGrid, Layout, LayoutError, ToGrid, infer
 from onnx_package import write_onnx_package
 import shutil
 
 from model_package import (PORTABLE_FILE, RESIZE_MODES, SERVED_FILE, PackageError, SplitNetwork, check_split,
-                           descriptor, is_frozen, load_portable, serving_form, write_package)
+                           descriptor, freeze, is_frozen, load_portable, serving_form, write_package)
 
 IMAGENET_MEAN = [0.485, 0.456, 0.406]
 IMAGENET_STD = [0.229, 0.224, 0.225]
@@ -84,8 +86,69 @@ def build_model(arch, num_classes, weights, seed):
     return model.eval()
 
 
+def load_factory(spec, weights, seed):
+    """--module path/to/file.py:build_model: any function returning an nn.Module, called with no
+    arguments; --weights (a state dict) are loaded into what it returns."""
+    import importlib.util
+    path, _, name = spec.rpartition(":")
+    if not path or not name or not Path(path).is_file():
+        raise ExportError(f"--module wants path/to/file.py:function, not {spec!r}")
+    sys.path.insert(0, str(Path(path).resolve().parent))
+    loaded = importlib.util.spec_from_file_location(Path(path).stem, path)
+    module = importlib.util.module_from_spec(loaded)
+    loaded.loader.exec_module(module)
+    factory = getattr(module, name, None)
+    if not callable(factory):
+        raise ExportError(f"{path} has no function {name}")
+    torch.manual_seed(seed)
+    model = factory()
+    if not isinstance(model, nn.Module):
+        raise ExportError(f"{spec} returned {type(model).__name__}, not an nn.Module")
+    if weights:
+        load_weights(model, weights, spec)
+    return model.eval()
+
+
+def load_weights(model, weights, what):
+    state = torch.load(weights, map_location="cpu")
+    if isinstance(state, dict) and "state_dict" in state:
+        state = state["state_dict"]
+    if isinstance(state, nn.Module):
+        state = state.state_dict()
+    try:
+        model.load_state_dict(state)
+    except RuntimeError as e:
+        raise ExportError(f"--weights {weights} do not fit {what}: {e}") from e
+
+
+def list_layers(model, size):
+    """Every module path (named_modules) with its output shape for a random size x size input."""
+    shapes = {}
+
+    def keep(name, output):
+        shapes.setdefault(name, tuple(output.shape) if isinstance(output, torch.Tensor)
+                          else type(output).__name__)
+
+    handles = [m.register_forward_hook(lambda m, i, o, name=name: keep(name, o))
+               for name, m in model.named_modules() if name]
+    try:
+        with torch.no_grad():
+            model(torch.randn(1, 3, size, size))
+    finally:
+        for h in handles:
+            h.remove()
+    return [f"{name}  {shapes.get(name, 'not called')}" for name, _ in model.named_modules() if name]
+
+
 def default_target_layer(arch, model):
-    """The last convolutional block: resnet-like layer4, vgg/alexnet's last ReLU, else features."""
+    """The last block before pooling: resnet-like layer4, vgg/alexnet's last ReLU, regnet's trunk,
+    a ViT's last encoder block's input, a Swin's or ConvNeXt's last stage, maxvit's blocks, else
+    features (mobilenet, efficientnet, densenet...)."""
+    if arch.startswith("vit_") and hasattr(model, "encoder"):
+        names = [name for name, _ in model.encoder.layers.named_children()]
+        return f"encoder.layers.{names[-2]}" if len(names) > 1 else "encoder.dropout"
+    if arch.startswith("maxvit"):
+        return f"blocks.{len(model.blocks) - 1}"
     if hasattr(model, "layer4"):
         return "layer4"
     if hasattr(model, "trunk_output"):                      # regnet
@@ -135,6 +198,58 @@ def sub_module(model, nodes, inputs, output):
     module.graph.lint()
     module.recompile()
     return module
+
+
+def split_package(model, layer, x, layout=None):
+    """(package module, layout, how): cut with torch.fx where it traces the model, else with
+    forward hooks (model_split); a layer whose output is not (N,K,h,w) gets its layout's
+    conversion in features and head."""
+    try:
+        features, head, split_name = split_model(model, layer)
+    except ExportError:
+        raise
+    except Exception as e:             # fx cannot trace this model: cut at the module instead
+        reason = (str(e).splitlines()[0] if str(e) else type(e).__name__)[:60]
+        print(f"torch.fx cannot trace the model ({reason}); splitting at module {layer} with hooks",
+              file=sys.stderr)
+        package, layout = model_split.split_at_module(model, layer, x, layout)
+        return package, layout, f"module {layer} (hooks)"
+    with torch.no_grad():
+        raw = features(x)
+    layout = layout or infer(raw.shape, x.shape[2], x.shape[3])
+    if not layout.has_head:
+        package, layout = model_split.split_at_module(model, layer, x, layout)
+        return package, layout, f"module {layer} (hooks)"
+    if layout.kind != "channels-first":
+        features, head = nn.Sequential(features, ToGrid(layout)), nn.Sequential(FromGrid(layout), head)
+    elif writes_into_input(head):
+        head = nn.Sequential(Copy(), head)
+    return SplitNetwork(features, head).eval(), layout, f"fx node {split_name}"
+
+
+class Copy(nn.Module):
+    """head's first step where the rest would write into its argument (densenet's relu_ after
+    `features`): the caller's activations, a gradient leaf among them, stay as they were."""
+
+    def forward(self, a):
+        return a.clone()
+
+
+def writes_into_input(head):
+    """Whether an fx head runs an in-place operation on its placeholder."""
+    placeholder = next(n for n in head.graph.nodes if n.op == "placeholder")
+    return any(n.kwargs.get("inplace") or str(getattr(n.target, "__name__", n.target)).endswith("_")
+               for n in placeholder.users)
+
+
+def with_layout(meta, layout):
+    """model.yaml fields with the layout's right after target-layer."""
+    out = {}
+    for key, value in meta.items():
+        out[key] = value
+        if key == "target-layer":
+            out.update(layout.yaml_fields())
+    return out
 
 
 def split_model(model, layer):
@@ -248,20 +363,33 @@ def export(args):
     if args.from_package:
         return convert_package(args) if args.format == "onnx" else serve_package(args)
     labels = read_labels(args.labels_file, None)
-    model = build_model(args.arch, len(labels) if labels else None, args.weights, args.seed)
+    if args.module:
+        model = load_factory(args.module, args.weights, args.seed)
+    else:
+        model = build_model(args.arch, len(labels) if labels else None, args.weights, args.seed)
     if args.list_layers:
-        print("\n".join(feature_extraction.get_graph_node_names(model)[1]))
+        print("\n".join(list_layers(model, args.input_size)))
         return None
+    if args.module and not args.target_layer:
+        raise ExportError("--module needs --target-layer (module paths: --list-layers)")
     layer = args.target_layer or default_target_layer(args.arch, model)
-    features, head, split_name = split_model(model, layer)
-    package = SplitNetwork(features, head).eval()
-
     generator = torch.Generator().manual_seed(args.seed)
     x = torch.randn(2, 3, args.input_size, args.input_size, generator=generator)
+    try:
+        package, layout, split_name = split_package(model, layer, x, requested_layout(args))
+    except LayoutError as e:
+        raise ExportError(str(e)) from e
+
     if args.format == "onnx":
         return export_onnx(args, model, package, layer, split_name, labels, x)
-    portable = to_torchscript(package, x)
-    scripted = serving_form(package, lambda module: to_torchscript(module, x)) if args.freeze else portable
+    hooked = isinstance(package, torch.jit.ScriptModule)   # split with hooks: already TorchScript
+    portable = package if hooked else to_torchscript(package, x)
+    if not args.freeze:
+        scripted = portable
+    elif hooked or layout.kind != "channels-first":
+        scripted = freeze(portable)
+    else:
+        scripted = serving_form(package, lambda module: to_torchscript(module, x))
     with torch.no_grad():
         expected = model(x)
     classes = expected.shape[1]
@@ -269,18 +397,41 @@ def export(args):
     if len(labels) != classes:
         raise ExportError(f"{len(labels)} labels for a model with {classes} outputs")
 
-    shape = check_split(scripted, x, expected)      # before anything is written
+    shape = check_split(scripted, x, expected, head=layout.has_head)      # before anything is written
+    if hooked:                  # traced: the batch size must not be baked in
+        x3 = torch.randn(3, 3, args.input_size, args.input_size, generator=generator)
+        with torch.no_grad():
+            check_split(scripted, x3, model(x3), head=layout.has_head)
     out = Path(args.out)
-    meta = descriptor(args.name or args.arch, args.input_size, args.input_size, args.mean, args.std,
-                      args.resize, labels, layer, args.batch_size)
-    form = "frozen, channels-last" if args.freeze else "not frozen"
-    write_package(out, scripted, meta, f"{args.arch} exported by tools/export_model.py ({form}); features() "
-                  f"ends at fx node {split_name}, activations {list(shape[1:])} for a "
-                  f"{args.input_size} px input", x, expected, portable=portable if args.freeze else None)
+    what = args.arch or Path(args.module).name      # file.py:function, without the directories
+    meta = with_layout(descriptor(args.name or args.arch or Path(args.out).name, args.input_size,
+                                  args.input_size, args.mean, args.std, args.resize, labels, layer,
+                                  args.batch_size), layout)
+    form = ("frozen" + (", channels-last" if not hooked and layout.kind == "channels-first" else "")
+            if args.freeze else "not frozen")
+    write_package(out, scripted, meta, f"{what} exported by tools/export_model.py ({form}); features() "
+                  f"ends at {split_name}, layout {layout.kind}, activations {list(shape[1:])} for a "
+                  f"{args.input_size} px input", x, expected, portable=portable if args.freeze else None,
+                  head=layout.has_head)
     portable_note = f", {PORTABLE_FILE}" if args.freeze else ""
-    print(f"wrote {out}/model.pt ({form}){portable_note}, model.yaml: {args.arch}, target layer {split_name} "
-          f"(requested {layer}), features {list(shape[1:])}, {classes} classes")
+    print(f"wrote {out}/model.pt ({form}){portable_note}, model.yaml: {what}, target layer {split_name} "
+          f"(requested {layer}), layout {layout.kind}, features {list(shape[1:])}, {classes} classes"
+          + ("" if layout.has_head else "; no head (prefix tokens): gradient and head methods unavailable"))
     return meta
+
+
+def requested_layout(args):
+    """The layout given on the command line, or None to infer it from the layer's output."""
+    if not args.layout:
+        return None
+    try:
+        if args.layout == "tokens":
+            if not args.grid:
+                raise ExportError("--layout tokens needs --grid HEIGHT WIDTH")
+            return Layout("tokens", args.prefix_tokens, tuple(args.grid))
+        return Layout(args.layout)
+    except LayoutError as e:
+        raise ExportError(str(e)) from e
 
 
 def export_onnx(args, model, package, layer, split_name, labels, x):
@@ -304,13 +455,22 @@ def export_onnx(args, model, package, layer, split_name, labels, x):
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description="Export a torchvision classifier as a model package.")
     p.add_argument("--arch", help="any torchvision.models classifier name")
+    p.add_argument("--module", help="path/to/file.py:function returning any nn.Module classifier "
+                   "(instead of --arch; needs --target-layer)")
     p.add_argument("--format", choices=("torchscript", "onnx"), default="torchscript",
                    help="model.pt for the torchscript engine, or model.onnx + head.onnx for onnxruntime")
     p.add_argument("--from-package", help="an existing TorchScript package: write its serving form "
                    "(frozen model.pt, the source's as model.portable.pt), or with --format onnx its ONNX form")
     p.add_argument("--weights", help="state_dict .pth (default: random weights, seeded)")
-    p.add_argument("--target-layer", help="layer whose output is features() "
-                   "(default: resnet layer4, vgg last ReLU, others features)")
+    p.add_argument("--target-layer", help="module path (named_modules(), see --list-layers) whose "
+                   "output is features() (default per family: resnet layer4, vgg last ReLU, "
+                   "vit the last encoder block's input, others features)")
+    p.add_argument("--layout", choices=("channels-first", "channels-last", "tokens"),
+                   help="the target layer's output layout (default: inferred from its shape)")
+    p.add_argument("--grid", type=int, nargs=2, metavar=("HEIGHT", "WIDTH"),
+                   help="with --layout tokens: the token grid")
+    p.add_argument("--prefix-tokens", type=int, default=0,
+                   help="with --layout tokens: class/register tokens before the grid")
     p.add_argument("--input-size", type=int, default=224)
     p.add_argument("--labels-file", help="one label a line (default class_0..class_N-1)")
     p.add_argument("--name", help="model name in the URL (default: the arch)")
@@ -320,15 +480,17 @@ def parse_args(argv=None):
     p.add_argument("--std", type=float, nargs=3, default=IMAGENET_STD)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--freeze", action=argparse.BooleanOptionalAction, default=True,
-                   help="model.pt frozen in the channels-last layout, the serving form (the default, faster on "
-                        "the CPU), with model.portable.pt beside it; --no-freeze: only a scripted model.pt")
-    p.add_argument("--list-layers", action="store_true", help="print layer names and exit")
+                   help="model.pt frozen (channels-last where the target layer is), the serving form (the "
+                        "default, faster on the CPU), with model.portable.pt beside it; --no-freeze: only a "
+                        "scripted model.pt")
+    p.add_argument("--list-layers", action="store_true",
+                   help="print every module path with its output shape and exit")
     p.add_argument("--out", help="package directory to write")
     args = p.parse_args(argv)
     if not args.list_layers and not args.out:
         p.error("--out is required")
-    if not args.arch and not args.from_package:
-        p.error("--arch (or --from-package) is required")
+    if not args.arch and not args.from_package and not args.module:
+        p.error("--arch, --module or --from-package is required")
     return args
 
 

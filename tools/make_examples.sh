@@ -12,3 +12,9 @@ for sample in samples/*.png; do
     "$url/v1/models/fashion-cnn/explanations" -o "docs/examples/$name-scorecam.png"
   echo "docs/examples/$name-scorecam.png"
 done
+# The demo ViT (fashion-vit) on a few of the same samples, for the README.
+for name in trouser bag ankle-boot; do
+  curl -sSf -F image=@"samples/$name.png" -H 'Accept: image/png' \
+    "$url/v1/models/fashion-vit/explanations" -o "docs/examples/$name-vit-scorecam.png"
+  echo "docs/examples/$name-vit-scorecam.png"
+done

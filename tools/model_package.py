@@ -137,14 +137,15 @@ def detector_descriptor(name, width, height, mean, std, resize, labels, target_l
 
 
 @torch.no_grad()
-def check_split(module, x, expected=None):
+def check_split(module, x, expected=None, head=True):
     """head(features(x)) == forward(x), and == `expected` (the original model's logits) when
-    given (torch.allclose, RTOL, ATOL). Returns the activations' shape."""
+    given (torch.allclose, RTOL, ATOL). Returns the activations' shape. head=False: a package
+    without a head (a target layer with prefix tokens, layouts.py) checks features and forward."""
     a = module.features(x)
     if a.dim() != 4:
         raise PackageError(f"the target layer gives shape {tuple(a.shape)}, not (N,K,h,w)")
     logits = module(x)
-    checks = [("head(features(x))", module.head(a), logits)]
+    checks = [("head(features(x))", module.head(a), logits)] if head else []
     if expected is not None:
         checks.append(("forward(x)", logits, expected))
     for name, got, want in checks:
@@ -157,16 +158,16 @@ def check_split(module, x, expected=None):
     return tuple(a.shape)
 
 
-def write_package(out_dir, scripted, meta, comment, x, expected=None, portable=None):
+def write_package(out_dir, scripted, meta, comment, x, expected=None, portable=None, head=True):
     """Checks the split on x, writes model.pt and model.yaml (a `# comment` line first), then
     checks the split again on the file as reloaded. With `portable` (the same network with its
     parameters, when model.pt is frozen) also model.portable.pt, checked alike; without, a
     model.portable.pt left from an earlier export is removed. Returns the activations' shape."""
     out_dir = Path(out_dir)
     files = {SERVED_FILE: scripted, **({PORTABLE_FILE: portable} if portable is not None else {})}
-    shape = check_split(scripted, x, expected)
+    shape = check_split(scripted, x, expected, head)
     for module in files.values():
-        check_split(module, x, expected)
+        check_split(module, x, expected, head)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, module in files.items():
         module.save(str(out_dir / name))
@@ -176,7 +177,7 @@ def write_package(out_dir, scripted, meta, comment, x, expected=None, portable=N
         f"# {comment}\n"
         + yaml.safe_dump(meta, sort_keys=False, default_flow_style=None, width=120))
     for name in files:
-        check_split(torch.jit.load(str(out_dir / name)), x, expected)
+        check_split(torch.jit.load(str(out_dir / name)), x, expected, head)
     return shape
 
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.imaging.InputFormat;
+import dev.scorecam.model.ActivationLayout;
 import dev.scorecam.model.ServedModel;
 
 /**
@@ -18,6 +19,7 @@ import dev.scorecam.model.ServedModel;
  * @param methods the methods this model runs (its engine offers what they need), by name
  * @param precision what the network computes in: fp32, bf16 or fp16
  * @param batchSizeFrom {@code auto} when the batch size was measured at warm-up, {@code configured} otherwise
+ * @param layout how the target layer lays out its output; {@code activations} is always its (K,h,w) grid
  */
 record ModelInfo(
         String name,
@@ -33,9 +35,27 @@ record ModelInfo(
         String device,
         String precision,
         int batchSize,
-        String batchSizeFrom) {
+        String batchSizeFrom,
+        Layout layout) {
 
     record Input(int width, int height, float[] mean, float[] std, String resize) {}
+
+    /**
+     * @param kind channels-first (N,K,h,w), channels-last (N,h,w,K) or tokens (N, prefix + h*w, K)
+     * @param prefixTokens tokens only: class or register tokens before the grid, left out of the activations
+     * @param grid tokens only: the token grid
+     */
+    record Layout(
+            String kind,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer prefixTokens,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Size grid) {
+
+        static Layout of(ActivationLayout layout) {
+            boolean tokens = layout.kind() == ActivationLayout.Kind.TOKENS;
+            return new Layout(layout.kind().id(), tokens ? layout.prefixTokens() : null,
+                    tokens ? new Size(layout.gridWidth(), layout.gridHeight()) : null);
+        }
+    }
 
     record Size(int width, int height) {}
 
@@ -56,6 +76,7 @@ record ModelInfo(
                 model.device(),
                 model.precision().id(),
                 model.batchSize(),
-                model.batchSizeMeasured() ? "auto" : "configured");
+                model.batchSizeMeasured() ? "auto" : "configured",
+                Layout.of(model.modelPackage().layout()));
     }
 }

@@ -14,10 +14,11 @@ import dev.scorecam.imaging.InputFormat;
  * @param precision what the network computes in unless the deployment says otherwise ({@code fp32} by default)
  * @param task classification (the default) or detection
  * @param maxDetections D, the detections a detector's forward gives per image (padded); 0 for a classifier
+ * @param layout how the target layer lays out its output (features gives (N,K,h,w) whatever it is)
  */
 public record ModelPackage(
         String name, Path directory, ModelEngine engine, InputFormat input, List<String> labels, String targetLayer,
-        BatchSize batchSize, Precision precision, Task task, int maxDetections) {
+        BatchSize batchSize, Precision precision, Task task, int maxDetections, ActivationLayout layout) {
 
     static final String WEIGHTS_FILE = Precision.FP32.weightsFile();
     static final String DESCRIPTOR_FILE = "model.yaml";

@@ -61,7 +61,26 @@ public final class ModelPackageReader {
                 batchSize(descriptor, descriptorFile),
                 precision(descriptor, descriptorFile),
                 task,
-                maxDetections(descriptor, task, descriptorFile));
+                maxDetections(descriptor, task, descriptorFile),
+                layout(descriptor, descriptorFile));
+    }
+
+    private static ActivationLayout layout(Descriptor descriptor, Path file) {
+        if (descriptor.layout() == null && descriptor.prefixTokens() == null && descriptor.grid() == null) {
+            return ActivationLayout.CHANNELS_FIRST;
+        }
+        try {
+            ActivationLayout.Kind kind = descriptor.layout() == null ? ActivationLayout.Kind.CHANNELS_FIRST
+                    : ActivationLayout.Kind.parse(descriptor.layout());
+            Grid grid = descriptor.grid();
+            if (grid != null && (grid.width() == null || grid.height() == null)) {
+                throw new IllegalArgumentException("'grid' needs 'width' and 'height'");
+            }
+            return new ActivationLayout(kind, descriptor.prefixTokens() == null ? 0 : descriptor.prefixTokens(),
+                    grid == null ? 0 : grid.width(), grid == null ? 0 : grid.height());
+        } catch (IllegalArgumentException e) {
+            throw new ModelPackageException(file, e.getMessage());
+        }
     }
 
     private static Task task(Descriptor descriptor, Path file) {
@@ -200,7 +219,12 @@ public final class ModelPackageReader {
             @JsonProperty("batch-size") String batchSize,
             String precision,
             String task,
-            @JsonProperty("max-detections") Integer maxDetections) {}
+            @JsonProperty("max-detections") Integer maxDetections,
+            String layout,
+            @JsonProperty("prefix-tokens") Integer prefixTokens,
+            Grid grid) {}
+
+    record Grid(Integer width, Integer height) {}
 
     record Input(Integer width, Integer height, List<Float> mean, List<Float> std, String resize) {}
 }

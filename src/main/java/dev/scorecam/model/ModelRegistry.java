@@ -27,7 +27,7 @@ import dev.scorecam.config.ScoreCamProperties.ModelOverrides;
 import jakarta.annotation.PreDestroy;
 
 /**
- * The models this instance serves: the bundled demo models (a classifier and a detector), always,
+ * The models this instance serves: the bundled demo models (a CNN and a ViT classifier, a detector), always,
  * and every package found in
  * {@code scorecam.model-dirs}. All load and warm up before the service takes traffic; a broken
  * package stops start-up with a message naming the file.
@@ -38,6 +38,8 @@ public class ModelRegistry {
     private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
     static final String DEMO_MODEL = "demo-model/fashion-cnn/";
     static final String DEMO_DETECTOR = "demo-model/fashion-detector/";
+    static final String DEMO_VIT = "demo-model/fashion-vit/";
+    private static final List<String> DEMOS = List.of(DEMO_MODEL, DEMO_VIT, DEMO_DETECTOR);
 
     private final Map<String, ModelPool> models = new LinkedHashMap<>();
     private final Path demoDirectory;
@@ -45,7 +47,7 @@ public class ModelRegistry {
     public ModelRegistry(ScoreCamProperties properties, TorchEngine engine) {
         this.demoDirectory = extractDemoModels();
         List<ModelPackage> packages = new ArrayList<>();
-        for (String demo : List.of(DEMO_MODEL, DEMO_DETECTOR)) {
+        for (String demo : DEMOS) {
             packages.add(ModelPackageReader.read(demoDirectory.resolve(demo)));
         }
         for (Path dir : properties.modelDirs()) {
@@ -146,7 +148,7 @@ public class ModelRegistry {
     private static Path extractDemoModels() {
         try {
             Path root = Files.createTempDirectory("scorecam-demo-models");
-            for (String demo : List.of(DEMO_MODEL, DEMO_DETECTOR)) {
+            for (String demo : DEMOS) {
                 Path dir = Files.createDirectories(root.resolve(demo));
                 for (String file : List.of(ModelPackage.DESCRIPTOR_FILE, ModelPackage.WEIGHTS_FILE)) {
                     try (InputStream in = new ClassPathResource(demo + file).getInputStream()) {

@@ -93,6 +93,10 @@ public final class ServedModel implements AutoCloseable {
                     network = new DetectorNetwork(network, modelPackage.maxDetections());
                     loaded = loaded.withNetwork(network);
                 }
+                if (!modelPackage.layout().hasHead()) {
+                    network = new HeadlessNetwork(network);
+                    loaded = new ModelEngine.Loaded(model, network, loaded.engineResources());
+                }
                 activations = checkShapes(network, modelPackage, weights, manager);
                 InputFormat input = modelPackage.input();
                 if (options.batchSize().isAuto()) {
@@ -152,6 +156,12 @@ public final class ServedModel implements AutoCloseable {
             throw new ModelPackageException(weights, "features() gave " + activations.getShape()
                     + " and head() gave " + logits + "; expected (1,K,h,w) and (1," + classes
                     + ") for the " + classes + " labels in model.yaml");
+        }
+        ActivationLayout layout = modelPackage.layout();
+        if (!layout.fits(activations.getShape().get(3), activations.getShape().get(2))) {
+            throw new ModelPackageException(weights, "features() gave a " + activations.getShape().get(3) + "x"
+                    + activations.getShape().get(2) + " grid, but model.yaml declares a " + layout.gridWidth() + "x"
+                    + layout.gridHeight() + " token grid");
         }
         return activations.getShape().slice(1);
     }

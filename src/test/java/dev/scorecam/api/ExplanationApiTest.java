@@ -60,6 +60,16 @@ class ExplanationApiTest {
         assertThat(model.get("batchSizeFrom").asString()).isIn("auto", "configured");
 
         assertThat(json(api().get("/v1/models/" + MODEL)).get("labels").get(7).asString()).isEqualTo("Sneaker");
+        assertThat(model.get("layout").get("kind").asString()).isEqualTo("channels-first");
+    }
+
+    @Test
+    void listsTheDemoVitWithItsTokenLayoutAndEveryMethod() {
+        JsonNode vit = json(api().get("/v1/models/fashion-vit"));
+        assertThat(vit.get("layout").toString()).isEqualTo(
+                "{\"kind\":\"tokens\",\"prefixTokens\":0,\"grid\":{\"width\":12,\"height\":12}}");
+        assertThat(vit.get("activations").toString()).isEqualTo("{\"width\":12,\"height\":12}");
+        assertThat(vit.get("methods").valueStream().map(JsonNode::asString)).contains("scorecam", "gradcam");
     }
 
     @Test

@@ -65,7 +65,7 @@ class MethodGoldenTest {
     private static final Map<String, ServedModel> MODELS = new HashMap<>();
 
     static Stream<Arguments> cases() {
-        return Stream.of("fashion-cnn", "quadrants").flatMap(model -> {
+        return Stream.of("fashion-cnn", "fashion-vit", "quadrants").flatMap(model -> {
             Manifest manifest = JSON.readValue(
                     ScoreCamGoldenTest.GOLDEN.resolve(model).resolve("methods.json").toFile(), Manifest.class);
             return manifest.cases().stream().map(c -> Arguments.of(manifest, c));

@@ -36,7 +36,7 @@ class ScoreCamGoldenTest {
     private static final java.util.Map<String, ServedModel> MODELS = new java.util.HashMap<>();
 
     static Stream<Arguments> cases() {
-        return Stream.of("fashion-cnn", "quadrants").flatMap(model -> {
+        return Stream.of("fashion-cnn", "fashion-vit", "quadrants").flatMap(model -> {
             GoldenCase.Manifest manifest = GoldenCase.manifest(GOLDEN.resolve(model));
             return manifest.cases().stream().map(c -> Arguments.of(manifest, c));
         });

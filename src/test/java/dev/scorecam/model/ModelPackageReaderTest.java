@@ -146,4 +146,56 @@ class ModelPackageReaderTest {
                 .isInstanceOf(ModelPackageException.class)
                 .hasMessage(dir.resolve("model.yaml") + ": 'engine' must be one of torchscript, onnxruntime, not 'tensorflow'");
     }
+
+    @Test
+    void aTargetLayerIsChannelsFirstUnlessTheDescriptorSaysOtherwise() throws IOException {
+        assertThat(ModelPackageReader.read(write("""
+                name: m
+                input: {width: 32, height: 32}
+                labels: [a]
+                """)).layout()).isEqualTo(ActivationLayout.CHANNELS_FIRST);
+        ActivationLayout swin = ModelPackageReader.read(write("""
+                name: m
+                input: {width: 32, height: 32}
+                labels: [a]
+                layout: channels-last
+                """)).layout();
+        assertThat(swin.kind()).isEqualTo(ActivationLayout.Kind.CHANNELS_LAST);
+        assertThat(swin.hasHead()).isTrue();
+    }
+
+    @Test
+    void readsATokenLayoutWithItsGridAndPrefixTokens() throws IOException {
+        ActivationLayout vit = ModelPackageReader.read(write("""
+                name: vit
+                input: {width: 224, height: 224}
+                labels: [a]
+                layout: tokens
+                prefix-tokens: 1
+                grid: {width: 14, height: 14}
+                """)).layout();
+        assertThat(vit).isEqualTo(new ActivationLayout(ActivationLayout.Kind.TOKENS, 1, 14, 14));
+        assertThat(vit.hasHead()).as("a class token cannot be rebuilt from the grid").isFalse();
+        assertThat(vit.fits(14, 14)).isTrue();
+        assertThat(vit.fits(7, 7)).isFalse();
+    }
+
+    @Test
+    void anUnknownOrIncompleteLayoutIsRefusedNamingTheFile() throws IOException {
+        String base = """
+                name: m
+                input: {width: 32, height: 32}
+                labels: [a]
+                """;
+        assertThatThrownBy(() -> ModelPackageReader.read(write(base + "layout: nhwc\n")))
+                .isInstanceOf(ModelPackageException.class)
+                .hasMessageContaining(dir.resolve("model.yaml").toString())
+                .hasMessageContaining("'layout' must be one of channels-first, channels-last, tokens, not 'nhwc'");
+        assertThatThrownBy(() -> ModelPackageReader.read(write(base + "layout: tokens\nprefix-tokens: 1\n")))
+                .isInstanceOf(ModelPackageException.class)
+                .hasMessageContaining("'layout: tokens' needs 'grid'");
+        assertThatThrownBy(() -> ModelPackageReader.read(write(base + "grid: {width: 4, height: 4}\n")))
+                .isInstanceOf(ModelPackageException.class)
+                .hasMessageContaining("belong to 'layout: tokens', not channels-first");
+    }
 }
