@@ -6,7 +6,8 @@
 # with --out, writes it (between the evaluation markers of an existing file, e.g. docs/evaluation.md).
 # A detection set (annotations listing `boxes` per image, tools/make_detection_canvases.py) goes
 # to tools/evaluate_detections.py instead: pointing and box energy of each found garment's
-# explanation (--model fashion-detector by default, --methods scorecam,eigencam, --score logit|probability).
+# explanation (--model fashion-detector by default, --methods scorecam,eigencam, --score logit|probability,
+# --box-rule overlap|match).
 #
 #   tools/evaluate.sh DATASET_DIR [--out FILE] [--url URL | --jar JAR] [tools/evaluate.py options]
 #

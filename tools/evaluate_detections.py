@@ -3,14 +3,14 @@
 
     /usr/bin/python3 tools/make_detection_canvases.py /tmp/detection-canvases
     /usr/bin/python3 tools/evaluate_detections.py /tmp/detection-canvases --url http://localhost:8080 \
-        [--model fashion-detector] [--methods scorecam,eigencam] [--score logit] [--limit N] \
-        [--out docs/evaluation.md]
+        [--model fashion-detector] [--methods scorecam,eigencam] [--score logit] [--box-rule overlap] \
+        [--limit N] [--out docs/evaluation.md]
 
 (tools/evaluate.sh calls this for a dataset whose annotations list `boxes`.) With --reference
 PACKAGE no service is asked: the package's own detections and the Python references' maps
 (scorecam_reference.score_cam, cam_reference.eigen_cam; float64), a box scored as the service
-scores it (BoxScore), stand in: a cross-check of the service's numbers. For each canvas the
-service's detections come from POST /v1/models/{model}/detections; each ground-truth garment
+scores it (BoxScore, by the same --box-rule), stand in: a cross-check of the service's numbers.
+For each canvas the service's detections come from POST /v1/models/{model}/detections; each ground-truth garment
 that the detector found (a detection of its class with IoU >= 0.5; the best-overlapping one) is
 explained with `detection=i` by each method, and its raw map (JSON) is measured against the
 ground-truth boxes, mapped onto the model input like evaluate.py does:
@@ -44,6 +44,7 @@ from scorecam_reference import as_float64, load_package, score_cam
 BEGIN = "<!-- detection-evaluation:begin -->"
 END = "<!-- detection-evaluation:end -->"
 MATCH_IOU = 0.5
+RULES = ("overlap", "match")
 
 
 # ---- the maths, apart from HTTP so the tests can check it on tiny fakes ----
@@ -113,8 +114,8 @@ def post(url, path, image, fields, timeout):
 
 
 class Service:
-    def __init__(self, url, model, score, timeout):
-        self.url, self.model, self.score, self.timeout = url, model, score, timeout
+    def __init__(self, url, model, score, rule, timeout):
+        self.url, self.model, self.score, self.rule, self.timeout = url, model, score, rule, timeout
         self.info = client.get_json(f"{url}/v1/models/{model}")
 
     def detections(self, path):
@@ -129,7 +130,8 @@ class Service:
     def explain(self, path, method, index):
         """(raw map at the model input's size, stats.computeMillis) of detection `index`."""
         answer = post(f"{self.url}/v1/models/{self.model}/explanations", path, path.read_bytes(),
-                      [("detection", str(index)), ("method", method), ("score", self.score)],
+                      [("detection", str(index)), ("method", method), ("score", self.score),
+                       ("box-rule", self.rule)],
                       self.timeout)
         if answer.status != 200:
             raise SystemExit(f"{path.name}: detection {index}, {method}: {answer.status} "
@@ -140,13 +142,16 @@ class Service:
 
 class BoxScore(torch.nn.Module):
     """A detector seen as a one-score model, for the classifier references, as the service
-    scores a box: p = the score of its detection of class `cls` that overlaps `box` best with
-    IoU >= MATCH_IOU, 0 when none; S = p (probability) or log(p / (1 - p)) with p clipped to
+    scores a box (cam/BoxTarget): p = the best score x IoU with `box` of its detections of class
+    `cls` (rule "overlap"), or the score of the one that overlaps `box` best with IoU >= MATCH_IOU
+    (rule "match"); 0 when none; S = p (probability) or log(p / (1 - p)) with p clipped to
     [1e-4, 1 - 1e-4] (logit)."""
 
-    def __init__(self, detector, box, cls, score="logit"):
+    def __init__(self, detector, box, cls, score="logit", rule="overlap"):
         super().__init__()
-        self.detector, self.box, self.cls, self.score = detector, box, cls, score
+        if rule not in RULES:
+            raise ValueError(f"rule must be one of {RULES}, not {rule!r}")
+        self.detector, self.box, self.cls, self.score, self.rule = detector, box, cls, score, rule
 
     def features(self, x):
         return self.detector.features(x)
@@ -159,9 +164,13 @@ class BoxScore(torch.nn.Module):
         area = (b[..., 2] - b[..., 0]) * (b[..., 3] - b[..., 1])
         own = (self.box[2] - self.box[0]) * (self.box[3] - self.box[1])
         overlap = ix * iy / (area + own - ix * iy).clamp(min=1e-12)
-        candidate = (rows[..., 5] == self.cls) & (overlap >= MATCH_IOU)
-        best = torch.where(candidate, overlap, torch.full_like(overlap, -1.0)).argmax(1, keepdim=True)
-        p = rows[..., 4].gather(1, best) * candidate.gather(1, best)   # (N,1)
+        same = rows[..., 5] == self.cls
+        if self.rule == "overlap":
+            p = (rows[..., 4] * overlap * same).amax(1, keepdim=True)             # (N,1)
+        else:
+            candidate = same & (overlap >= MATCH_IOU)
+            best = torch.where(candidate, overlap, torch.full_like(overlap, -1.0)).argmax(1, keepdim=True)
+            p = rows[..., 4].gather(1, best) * candidate.gather(1, best)           # (N,1)
         if self.score == "probability":
             return p
         p = p.clamp(1e-4, 1 - 1e-4)
@@ -172,8 +181,8 @@ class Reference:
     """The same questions answered in Python (float64): the package's own detections, Score-CAM
     (scorecam_reference) and EigenCAM (cam_reference) of a detection. Canvases at the input size."""
 
-    def __init__(self, package, score):
-        self.score = score
+    def __init__(self, package, score, rule):
+        self.score, self.rule = score, rule
         model, meta = load_package(package)
         self.detector = as_float64(model)
         self.info = meta
@@ -200,7 +209,7 @@ class Reference:
         row = self.rows[path][index]
         started = time.perf_counter()
         if method == "scorecam":
-            saliency = score_cam(BoxScore(self.detector, row[:4], row[5], self.score), x, 0,
+            saliency = score_cam(BoxScore(self.detector, row[:4], row[5], self.score, self.rule), x, 0,
                                  model_is_float64=True).saliency
         elif method == "eigencam":
             saliency = eigen_cam(self.detector, x, 0).saliency
@@ -219,6 +228,8 @@ def main(argv=None):
     parser.add_argument("--methods", default="scorecam,eigencam")
     parser.add_argument("--score", default="logit", choices=["logit", "probability"],
                         help="the score Score-CAM reads of a box's detection (the service's `score`)")
+    parser.add_argument("--box-rule", default="overlap", choices=RULES,
+                        help="how a masked input's detections score the box (the service's `box-rule`)")
     parser.add_argument("--limit", type=int, help="only the first N canvases")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per request")
     parser.add_argument("--out", type=Path, help="Markdown file to write the table into")
@@ -228,8 +239,8 @@ def main(argv=None):
     url = args.url.rstrip("/")
     notes = json.loads((args.dataset / "annotations.json").read_text())
     entries = notes["images"][:args.limit] if args.limit else notes["images"]
-    source = Reference(args.reference, args.score) if args.reference else \
-        Service(url, args.model, args.score, args.timeout)
+    source = Reference(args.reference, args.score, args.box_rule) if args.reference else \
+        Service(url, args.model, args.score, args.box_rule, args.timeout)
     info = source.info
     size = (info["input"]["width"], info["input"]["height"])
     methods = args.methods.split(",")
@@ -265,8 +276,8 @@ def main(argv=None):
         f"{found} found by the detector (a detection of the garment's class, IoU >= {MATCH_IOU}), "
         + ("each explained by the Python references (float64; ms on the reference, not the service). "
            if args.reference else "each explained with `detection=i` by each method. ")
-        + f"score={args.score}. Energy shares of the raw map inside the garment's own ground-truth box "
-        "and inside another garment's box (canvases with two or more).",
+        + f"score={args.score}, box-rule={args.box_rule}. Energy shares of the raw map inside the garment's "
+        "own ground-truth box and inside another garment's box (canvases with two or more).",
         "",
         markdown_table(summaries),
     ])

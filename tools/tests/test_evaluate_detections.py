@@ -62,8 +62,24 @@ def test_the_reference_scores_a_box_as_the_service_does():
             return torch.tensor([[[0, 0, 10, 12, 0.8, 1], [0, 0, 10, 10, 0.9, 2]],
                                  [[0, 0, 10, 10, 0.9, 2], [0, 0, 0, 0, 0, -1]]], dtype=torch.float64)
     box = torch.tensor([0.0, 0.0, 10.0, 10.0], dtype=torch.float64)
-    p = ev.BoxScore(Fixed(), box, 1, "probability")(None)
+    # IoU of the class-1 box: 100 / 120
+    p = ev.BoxScore(Fixed(), box, 1, "probability", "match")(None)
     assert p.flatten().tolist() == [0.8, 0.0]
-    s = ev.BoxScore(Fixed(), box, 1, "logit")(None).flatten()
+    s = ev.BoxScore(Fixed(), box, 1, "logit", "match")(None).flatten()
     assert s[0].item() == pytest.approx(math.log(0.8 / 0.2))
     assert s[1].item() == pytest.approx(math.log(1e-4 / (1 - 1e-4)))
+    p = ev.BoxScore(Fixed(), box, 1, "probability")(None).flatten()
+    assert p.tolist() == pytest.approx([0.8 * 100 / 120, 0.0])
+    s = ev.BoxScore(Fixed(), box, 1, "logit", "overlap")(None).flatten()
+    assert s[0].item() == pytest.approx(math.log(0.8 * 100 / 120 / (1 - 0.8 * 100 / 120)))
+
+
+def test_by_overlap_a_part_of_the_box_keeps_a_share_where_the_match_rule_keeps_none():
+    class Quarter(torch.nn.Module):
+        def forward(self, x):                      # a quarter of the box (IoU 0.25) at 0.8
+            return torch.tensor([[[0, 0, 5, 5, 0.8, 1]]], dtype=torch.float64)
+    box = torch.tensor([0.0, 0.0, 10.0, 10.0], dtype=torch.float64)
+    assert ev.BoxScore(Quarter(), box, 1, "probability", "overlap")(None).item() == pytest.approx(0.2)
+    assert ev.BoxScore(Quarter(), box, 1, "probability", "match")(None).item() == 0.0
+    with pytest.raises(ValueError):
+        ev.BoxScore(Quarter(), box, 1, "probability", "iou")

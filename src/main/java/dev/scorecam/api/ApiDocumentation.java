@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -45,6 +46,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 
+import dev.scorecam.cam.BoxRule;
 import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.cam.MethodParameter;
 import dev.scorecam.problem.ProblemType;
@@ -263,6 +265,13 @@ class ApiDocumentation implements OpenApiCustomizer {
             if (parameter.getName().equals("detection")) {
                 parameter.description("A detector's detection of the image to explain, by its index in "
                         + "POST /v1/models/{model}/detections (0, the best, when neither box nor detection is given)");
+            }
+            if (parameter.getName().equals("box-rule")) {
+                parameter.description("How a masked input's detections score a detector's box: `overlap` (the "
+                        + "default), the best score x IoU of its class's detections; `match`, the score of the one "
+                        + "overlapping it best with IoU >= 0.5, else 0 (docs/api.md, Detectors)");
+                parameter.getSchema().setEnum(new ArrayList<>(Arrays.stream(BoxRule.values())
+                        .map(rule -> rule.name().toLowerCase(Locale.ROOT)).toList()));
             }
             if (parameter.getName().equals("method")) {
                 parameter.description("The CAM method; GET /v1/methods describes each")

@@ -109,8 +109,8 @@ class BatchController {
         } else {
             targets = List.of(entry);
         }
-        return new ExplanationForm(targets, topK, shared.box(), shared.detection(), shared.method(), shared.score(),
-                shared.batchSize(), shared.parameters(), shared.metrics(), shared.metricsSteps());
+        return new ExplanationForm(targets, topK, shared.box(), shared.detection(), shared.boxRule(), shared.method(),
+                shared.score(), shared.batchSize(), shared.parameters(), shared.metrics(), shared.metricsSteps());
     }
 
     @GetMapping(path = "/v1/batches/{id}", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -34,7 +34,8 @@ import dev.scorecam.imaging.Placement;
  *
  * @param parameters the method's parameters as used, by name, defaults filled in
  * @param score what S is: {@code logit} or {@code probability} of a class, or of a detector's box
- *     (the score of the masked input's detection that matches it)
+ *     (read from the masked input's detections by the box rule)
+ * @param boxRule a detector's: how the masked input's detections score the box, {@code overlap} or {@code match}
  * @param predictions a classifier's most probable classes
  * @param detections a detector's detections of the image, boxes in its pixels, best first
  */
@@ -43,6 +44,7 @@ record ExplanationResponse(
         String method,
         Map<String, ? extends Number> parameters,
         String score,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String boxRule,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<Prediction> predictions,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<DetectionResponse.Found> detections,
         List<TargetExplanation> explanations,
@@ -72,8 +74,8 @@ record ExplanationResponse(
 
     /**
      * @param box a detector's explained box, in the image's pixels
-     * @param detection a detector's detection of the image that matches the box (its class, IoU at
-     *     least 0.5, the best overlap); absent when none does
+     * @param detection a detector's detection of the image that the box's score reads (its class; the
+     *     best score x IoU, or the best IoU of at least 0.5 by the match rule); absent when none does
      */
     record TargetExplanation(
             ClassRef target,
@@ -155,6 +157,7 @@ record ExplanationResponse(
                 request.choice().name(),
                 parameters(request.choice().arguments()),
                 request.score().name().toLowerCase(Locale.ROOT),
+                box == null ? null : box.rule().name().toLowerCase(Locale.ROOT),
                 predictions,
                 detections,
                 explanations,

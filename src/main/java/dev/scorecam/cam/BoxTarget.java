@@ -4,12 +4,11 @@ import java.util.Optional;
 
 /**
  * A detector's box of a class, in model input pixels. The box's probability p in an output row (a
- * masked input's detections) is the score of its detection of that class which overlaps the box
- * best, provided that overlap is an IoU of at least {@value #MIN_IOU}; 0 when it has none. So p
- * reads "how sure the detector still is of this object here": a masked input that keeps the object
- * keeps a detection on the box, one that removes it loses the detection (p = 0), and a detection of
- * the same class elsewhere in the image does not count. 0.5 is the usual IoU at which a detection
- * counts as finding a box (PASCAL VOC, mAP@0.5).
+ * masked input's detections) reads "how sure the detector still is of this object here", by the
+ * {@link BoxRule}: by default ({@link BoxRule#OVERLAP}) the best score x IoU of its detections of
+ * that class, or ({@link BoxRule#MATCH}) the score of the one that overlaps the box best with an
+ * IoU of at least {@value #MIN_IOU}, 0 without one. A detection of the same class elsewhere in the
+ * image does not count under either: it does not overlap the box.
  *
  * <p>S is p itself ({@link ScoreKind#PROBABILITY}) or, by default as for a classifier, its logit
  * log(p / (1 - p)) ({@link ScoreKind#LOGIT}), p clipped to [{@value #MIN_PROBABILITY},
@@ -17,33 +16,37 @@ import java.util.Optional;
  * what lets Score-CAM's softmax over channels tell them apart: probabilities differ by less than 1,
  * and exp of such differences weighs every channel nearly alike.
  */
-public record BoxTarget(int classIndex, Box box, ScoreKind kind) implements Target {
+public record BoxTarget(int classIndex, Box box, ScoreKind kind, BoxRule rule) implements Target {
 
+    /** The overlap at which {@link BoxRule#MATCH} counts a detection as finding the box (PASCAL VOC, mAP@0.5). */
     public static final double MIN_IOU = 0.5;
     /** The probability that no detection counts as on the logit scale: logit -9.2. */
     public static final double MIN_PROBABILITY = 1e-4;
 
-    /** The detection of the class that overlaps the box best with IoU at least 0.5 (the first of equals: the higher score). */
+    /**
+     * The detection p is read from: of the box's class, the one with the highest score x IoU
+     * (overlap) or the best IoU of at least 0.5 (match); the first of equals, the higher score.
+     */
     public Optional<Detection> match(float[] row) {
         Detection best = null;
-        double bestIou = MIN_IOU;
+        double bestValue = rule == BoxRule.MATCH ? MIN_IOU : 0;
         for (Detection d : Detection.of(row)) {
             if (d.classIndex() != classIndex) {
                 continue;
             }
-            double iou = d.box().iou(box);
-            if (iou > bestIou || (best == null && iou == bestIou)) {
+            double value = rule == BoxRule.MATCH ? d.box().iou(box) : d.score() * d.box().iou(box);
+            if (value > bestValue || (rule == BoxRule.MATCH && best == null && value == bestValue)) {
                 best = d;
-                bestIou = iou;
+                bestValue = value;
             }
         }
         return Optional.ofNullable(best);
     }
 
-    /** p: the matched detection's score, 0 without one. */
+    /** p: the matched detection's score, times its IoU with the box under the overlap rule; 0 without one. */
     @Override
     public double probability(float[] row) {
-        return match(row).map(Detection::score).orElse(0f);
+        return match(row).map(d -> d.score() * weight(d)).orElse(0.0);
     }
 
     @Override
@@ -53,18 +56,25 @@ public record BoxTarget(int classIndex, Box box, ScoreKind kind) implements Targ
     }
 
     /**
-     * dS/d row: at the matched detection's score 1 (probability) or 1 / (p (1 - p)) (logit, 0 where p
-     * is clipped), 0 elsewhere (the match is piecewise constant in the boxes); all zero without a match.
+     * dS/d row: at the matched detection's score dp/dscore (1, or its IoU under the overlap rule)
+     * times 1 (probability) or 1 / (p (1 - p)) (logit, 0 where p is clipped), 0 elsewhere (the
+     * choice of detection and the boxes are held fixed); all zero without a match.
      */
     @Override
     public float[] scoreGradient(float[] row) {
         float[] gradient = new float[row.length];
         match(row).ifPresent(d -> {
-            double p = d.score();
-            gradient[scoreOffset(row, d.index())] = kind == ScoreKind.PROBABILITY ? 1f
-                    : clip(p) != p ? 0f : (float) (1 / (p * (1 - p)));
+            double weight = weight(d);
+            double p = d.score() * weight;
+            gradient[scoreOffset(row, d.index())] = (float) (kind == ScoreKind.PROBABILITY ? weight
+                    : clip(p) != p ? 0 : weight / (p * (1 - p)));
         });
         return gradient;
+    }
+
+    /** dp/dscore of a matched detection. */
+    private double weight(Detection d) {
+        return rule == BoxRule.OVERLAP ? d.box().iou(box) : 1;
     }
 
     static double logit(double p) {

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 import dev.scorecam.cam.Box;
+import dev.scorecam.cam.BoxRule;
 import dev.scorecam.cam.Detection;
 import dev.scorecam.imaging.Placement;
 
@@ -70,7 +71,8 @@ final class BoxSelection {
     }
 
     /** A box the client gave: inside the image, and over a part of it the model sees. */
-    static ChosenBox ofBox(Box inImage, String asGiven, String target, List<String> labels, Placement placement) {
+    static ChosenBox ofBox(Box inImage, String asGiven, String target, List<String> labels, Placement placement,
+            BoxRule rule) {
         int classIndex = TargetSelection.classIndex(target, labels);
         if (inImage.x0() < 0 || inImage.y0() < 0 || inImage.x1() > placement.originalWidth()
                 || inImage.y1() > placement.originalHeight()) {
@@ -85,11 +87,11 @@ final class BoxSelection {
             throw Rejection.BOX_OUTSIDE_IMAGE.because("box " + asGiven
                     + " lies in a part of the image the model does not see (it is cropped away)");
         }
-        return new ChosenBox(classIndex, inInput, inImage, -1);
+        return new ChosenBox(classIndex, inInput, inImage, -1, rule);
     }
 
     /** The image's own detection {@code index}, found by running the detector on it. */
-    static ChosenBox ofDetection(int index, Supplier<List<Detection>> detect, Placement placement) {
+    static ChosenBox ofDetection(int index, Supplier<List<Detection>> detect, Placement placement, BoxRule rule) {
         if (index < 0) {
             throw Rejection.UNKNOWN_DETECTION.because("'detection' is an index counted from 0, not " + index);
         }
@@ -98,7 +100,8 @@ final class BoxSelection {
             throw Rejection.unknownDetection(index, detections.size());
         }
         Detection detection = detections.get(index);
-        return new ChosenBox(detection.classIndex(), detection.box(), inImage(detection.box(), placement), index);
+        return new ChosenBox(detection.classIndex(), detection.box(), inImage(detection.box(), placement), index,
+                rule);
     }
 
     /** A box of the model input in the image's pixels (it may reach past the image with letterbox borders). */

@@ -3,6 +3,7 @@ package dev.scorecam.explain;
 import java.util.List;
 
 import dev.scorecam.cam.Box;
+import dev.scorecam.cam.BoxRule;
 import dev.scorecam.cam.BoxTarget;
 import dev.scorecam.cam.ScoreKind;
 import dev.scorecam.cam.Target;
@@ -14,11 +15,12 @@ import dev.scorecam.cam.Targets;
  * and in the uploaded image's pixels, as the client gave it or as the detection was reported.
  *
  * @param detection the index of the detection it is, when the request named one; -1 for a box
+ * @param rule how a masked input's detections are read as the box's score
  */
-public record ChosenBox(int classIndex, Box inInput, Box inImage, int detection) implements Targets {
+public record ChosenBox(int classIndex, Box inInput, Box inImage, int detection, BoxRule rule) implements Targets {
 
     public BoxTarget target(ScoreKind score) {
-        return new BoxTarget(classIndex, inInput, score);
+        return new BoxTarget(classIndex, inInput, score, rule);
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
 import dev.scorecam.cam.Box;
+import dev.scorecam.cam.BoxRule;
 import dev.scorecam.cam.Detection;
 import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.cam.FaithfulnessResult;
@@ -68,8 +69,9 @@ public class Explainer {
         if (model.modelPackage().isDetector()) {
             return prepareBox(request, model, method);
         }
-        if (request.box() != null || request.detection() != null) {
-            throw Rejection.notADetector(model.name(), request.box() != null ? "'box'" : "'detection'");
+        if (request.box() != null || request.detection() != null || request.boxRule() != null) {
+            throw Rejection.notADetector(model.name(),
+                    request.box() != null ? "'box'" : request.detection() != null ? "'detection'" : "'box-rule'");
         }
         ScoreKind score = scoreKind(request.score());
         int batchSize = batchSize(request.batchSize(), model);
@@ -89,15 +91,16 @@ public class Explainer {
     private PreparedRequest prepareBox(ExplanationRequest request, ServedModel model, MethodCatalogue.Choice method) {
         Box asked = BoxSelection.check(request);
         ScoreKind score = scoreKind(request.score());
+        BoxRule rule = boxRule(request.boxRule());
         int batchSize = batchSize(request.batchSize(), model);
         Integer metricsSteps = metricsSteps(request.metrics(), request.metricsSteps());
         BufferedImage original = decoder.decode(request.image());
         ModelInput input = Preprocessor.prepare(original, model.modelPackage().input());
         ChosenBox box = asked != null
                 ? BoxSelection.ofBox(asked, request.box(), request.targets().get(0), model.modelPackage().labels(),
-                        input.placement())
+                        input.placement(), rule)
                 : BoxSelection.ofDetection(request.detection() == null ? 0 : request.detection(),
-                        () -> model.detect(input.chw(), forwardPasses), input.placement());
+                        () -> model.detect(input.chw(), forwardPasses), input.placement(), rule);
         return new PreparedRequest(model, method, box, score, batchSize, original, input, metricsSteps,
                 request.progressive());
     }
@@ -191,6 +194,14 @@ public class Explainer {
     private static ScoreKind scoreKind(String value) {
         try {
             return value == null ? ScoreKind.LOGIT : ScoreKind.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw Rejection.INVALID_PARAMETER.because(e.getMessage());
+        }
+    }
+
+    private static BoxRule boxRule(String value) {
+        try {
+            return value == null ? BoxRule.OVERLAP : BoxRule.parse(value);
         } catch (IllegalArgumentException e) {
             throw Rejection.INVALID_PARAMETER.because(e.getMessage());
         }

@@ -19,15 +19,24 @@ import dev.scorecam.cam.MethodParameter;
  * @param progressive progressive refinement: channels by variance, a partial map after each batch (jobs)
  * @param box a detector's box to explain, {@code x0,y0,x1,y1} in the image's pixels, with one target; null: none
  * @param detection a detector's detection of the image to explain, by its index; null: none
+ * @param boxRule how a detector's box is scored, {@code overlap} (default) or {@code match}; null: the default
  */
 public record ExplanationRequest(
         String model, byte[] image, List<String> targets, Integer topK, String method, String score,
         Integer batchSize, Map<MethodParameter, Number> parameters, boolean metrics, int metricsSteps,
-        boolean progressive, String box, Integer detection) {
+        boolean progressive, String box, Integer detection, String boxRule) {
 
     public ExplanationRequest {
         targets = targets == null ? List.of() : List.copyOf(targets);
         parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+    }
+
+    /** A detector's request with the default box rule. */
+    public ExplanationRequest(String model, byte[] image, List<String> targets, Integer topK, String method,
+            String score, Integer batchSize, Map<MethodParameter, Number> parameters, boolean metrics,
+            int metricsSteps, boolean progressive, String box, Integer detection) {
+        this(model, image, targets, topK, method, score, batchSize, parameters, metrics, metricsSteps, progressive,
+                box, detection, null);
     }
 
     /** A classifier's request: no box, no detection. */
@@ -35,6 +44,6 @@ public record ExplanationRequest(
             String score, Integer batchSize, Map<MethodParameter, Number> parameters, boolean metrics,
             int metricsSteps, boolean progressive) {
         this(model, image, targets, topK, method, score, batchSize, parameters, metrics, metricsSteps, progressive,
-                null, null);
+                null, null, null);
     }
 }

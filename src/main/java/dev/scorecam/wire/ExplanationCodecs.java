@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.IntFunction;
 
 import dev.scorecam.cam.Box;
+import dev.scorecam.cam.BoxRule;
 import dev.scorecam.cam.CamResult;
 import dev.scorecam.cam.ClassFaithfulness;
 import dev.scorecam.cam.ClassTarget;
@@ -48,8 +49,10 @@ public final class ExplanationCodecs {
     private static final List<Integer> READS = List.of(VERSION, PREVIOUS_VERSION);
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
-    /** In top-k's place: the targets are a detector's box. */
+    /** In top-k's place: the targets are a detector's box, scored by the match rule. */
     private static final int BOX = -1;
+    /** In top-k's place: the targets are a detector's box, scored by the overlap rule. */
+    private static final int BOX_BY_OVERLAP = -2;
 
     private ExplanationCodecs() {}
 
@@ -328,13 +331,15 @@ public final class ExplanationCodecs {
 
     /**
      * Classes as top-k (at least 0) and their count (-1 for the top k) then each; a detector's box
-     * as {@value #BOX} in top-k's place, its class, the box in input and in image pixels and the
-     * detection's index. A box needs no new version: a node that predates detectors serves none
-     * (it refuses a package with a task), so it never reads a detector's payload.
+     * as a marker in top-k's place ({@value #BOX} for the match rule, {@value #BOX_BY_OVERLAP} for
+     * the overlap rule), its class, the box in input and in image pixels and the detection's index.
+     * A box needs no new version: a node that predates detectors serves none (it refuses a package
+     * with a task), so it never reads a detector's payload; a match-rule box is written as a node
+     * that predates the rules wrote it.
      */
     private static void writeTargets(WireWriter out, Targets targets) {
         if (targets instanceof ChosenBox box) {
-            out.writeInt(BOX);
+            out.writeInt(box.rule() == BoxRule.MATCH ? BOX : BOX_BY_OVERLAP);
             out.writeInt(box.classIndex());
             writeBox(out, box.inInput());
             writeBox(out, box.inImage());
@@ -355,8 +360,9 @@ public final class ExplanationCodecs {
 
     static Targets readTargets(WireReader in) {
         int topK = in.readInt();
-        if (topK == BOX) {
-            return new ChosenBox(in.readInt(), readBox(in), readBox(in), in.readInt());
+        if (topK == BOX || topK == BOX_BY_OVERLAP) {
+            return new ChosenBox(in.readInt(), readBox(in), readBox(in), in.readInt(),
+                    topK == BOX ? BoxRule.MATCH : BoxRule.OVERLAP);
         }
         int count = in.readInt();
         if (count < 0) {

@@ -188,6 +188,7 @@ class DetectorApiTest {
             assertThat(box(explanation.get("box"))).containsExactly(box(detections.get(index).get("box")));
             assertThat(body.get("detections").size()).isEqualTo(detections.size());
             assertThat(body.has("predictions")).isFalse();
+            assertThat(body.get("boxRule").asString()).isEqualTo("overlap");
             float[] map = ApiClient.decodeFloats(explanation.get("saliency").get("data").asString());
             assertThat(energy(map, garmentBox(garment))).isGreaterThan(1.5 * energy(map, garmentBox(1 - garment)));
             int live = body.get("stats").get("liveChannels").asInt();
@@ -221,6 +222,26 @@ class DetectorApiTest {
         for (int y = top; y <= bottom; y++) {
             assertThat(image.getRGB(left, y) & 0xFFFFFF).as("row %d of the left edge", y).isEqualTo(0xFFFFFF);
         }
+    }
+
+    /**
+     * The match rule scores a masked input 0 unless its detection still overlaps the box by IoU
+     * 0.5, the overlap rule by score x IoU: the same detection gets another map, and the answer says
+     * which rule made it.
+     */
+    @Test
+    void theBoxRuleIsTheRequestsAndSaysWhichMadeTheMap() throws IOException {
+        byte[] canvas = fixture("two-garments.png");
+        Map<String, float[]> maps = new LinkedHashMap<>();
+        for (String rule : new String[] {"overlap", "match"}) {
+            JsonNode body = ExplanationApiTest.json(explain(DETECTOR, canvas, MediaType.APPLICATION_JSON,
+                    Map.of("detection", "0", "box-rule", rule)));
+            assertThat(body.get("boxRule").asString()).isEqualTo(rule);
+            assertThat(body.get("explanations").get(0).get("detection").get("index").asInt()).isZero();
+            maps.put(rule, ApiClient.decodeFloats(
+                    body.get("explanations").get(0).get("saliency").get("data").asString()));
+        }
+        assertThat(maps.get("match")).isNotEqualTo(maps.get("overlap"));
     }
 
     @Test
@@ -277,8 +298,10 @@ class DetectorApiTest {
             fashion-detector | target=1                              | /problems/invalid-parameter
             fashion-detector | top-k=2                               | /problems/invalid-parameter
             fashion-detector | method=gradcam                        | /problems/method-unsupported
+            fashion-detector | detection=0&box-rule=iou              | /problems/invalid-parameter
             fashion-cnn      | box=10,10,40,40&target=1              | /problems/not-a-detector
             fashion-cnn      | detection=0                           | /problems/not-a-detector
+            fashion-cnn      | box-rule=match                        | /problems/not-a-detector
             """)
     void badInputIsAProblemOfItsOwnType(String model, String fields, String type) throws IOException {
         Map<String, String> form = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.scorecam.explain;
 
+import static dev.scorecam.cam.BoxRule.OVERLAP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -53,7 +54,7 @@ class BoxSelectionTest {
     @Test
     void stretchScalesEachAxis() {
         Placement p = Placement.of(ResizeMode.STRETCH, 200, 100, 128, 128);
-        ChosenBox box = BoxSelection.ofBox(new Box(50, 25, 150, 75), "50,25,150,75", "Trouser", LABELS, p);
+        ChosenBox box = BoxSelection.ofBox(new Box(50, 25, 150, 75), "50,25,150,75", "Trouser", LABELS, p, OVERLAP);
         assertThat(box.classIndex()).isEqualTo(1);
         assertBox(box.inInput(), 32, 32, 96, 96);
         assertBox(box.inImage(), 50, 25, 150, 75);
@@ -64,7 +65,7 @@ class BoxSelectionTest {
     @Test
     void letterboxScalesUniformlyAndShiftsIntoTheBand() {
         Placement p = Placement.of(ResizeMode.LETTERBOX, 200, 100, 128, 128);
-        ChosenBox box = BoxSelection.ofBox(new Box(50, 25, 150, 75), "50,25,150,75", "1", LABELS, p);
+        ChosenBox box = BoxSelection.ofBox(new Box(50, 25, 150, 75), "50,25,150,75", "1", LABELS, p, OVERLAP);
         assertBox(box.inInput(), 32, 48, 96, 80);
         // A detection on the border band reaches past the image when carried back: -50 and 150 rows.
         assertBox(BoxSelection.inImage(new Box(0, 0, 128, 128), p), 0, -50, 200, 150);
@@ -74,23 +75,23 @@ class BoxSelectionTest {
     @Test
     void centerCropClipsToWhatTheModelSeesAndRefusesABoxItCannotSee() {
         Placement p = Placement.of(ResizeMode.CENTER_CROP, 200, 100, 128, 128);
-        ChosenBox box = BoxSelection.ofBox(new Box(20, 0, 100, 100), "20,0,100,100", "1", LABELS, p);
+        ChosenBox box = BoxSelection.ofBox(new Box(20, 0, 100, 100), "20,0,100,100", "1", LABELS, p, OVERLAP);
         assertBox(box.inInput(), 0, 0, 64, 128);          // 20 * 1.28 - 64 < 0: clipped to the input's edge
         assertBox(box.inImage(), 20, 0, 100, 100);        // as the client gave it
-        assertThat(rejection(() -> BoxSelection.ofBox(new Box(0, 0, 40, 100), "0,0,40,100", "1", LABELS, p)))
+        assertThat(rejection(() -> BoxSelection.ofBox(new Box(0, 0, 40, 100), "0,0,40,100", "1", LABELS, p, OVERLAP)))
                 .as("wholly in the cropped-away margin").isEqualTo(Rejection.BOX_OUTSIDE_IMAGE);
     }
 
     @Test
     void aBoxMustLieInsideTheImage() {
         Placement p = Placement.of(ResizeMode.STRETCH, 200, 100, 128, 128);
-        assertThat(rejection(() -> BoxSelection.ofBox(new Box(0, 0, 201, 50), "0,0,201,50", "1", LABELS, p)))
+        assertThat(rejection(() -> BoxSelection.ofBox(new Box(0, 0, 201, 50), "0,0,201,50", "1", LABELS, p, OVERLAP)))
                 .isEqualTo(Rejection.BOX_OUTSIDE_IMAGE);
-        assertThat(rejection(() -> BoxSelection.ofBox(new Box(0, -0.5, 20, 50), "0,-0.5,20,50", "1", LABELS, p)))
+        assertThat(rejection(() -> BoxSelection.ofBox(new Box(0, -0.5, 20, 50), "0,-0.5,20,50", "1", LABELS, p, OVERLAP)))
                 .isEqualTo(Rejection.BOX_OUTSIDE_IMAGE);
-        assertThat(rejection(() -> BoxSelection.ofBox(new Box(0, 0, 200, 100), "0,0,200,100", "Giraffe", LABELS, p)))
+        assertThat(rejection(() -> BoxSelection.ofBox(new Box(0, 0, 200, 100), "0,0,200,100", "Giraffe", LABELS, p, OVERLAP)))
                 .isEqualTo(Rejection.UNKNOWN_TARGET);
-        assertThat(BoxSelection.ofBox(new Box(0, 0, 200, 100), "0,0,200,100", "0", LABELS, p).inInput())
+        assertThat(BoxSelection.ofBox(new Box(0, 0, 200, 100), "0,0,200,100", "0", LABELS, p, OVERLAP).inInput())
                 .isEqualTo(new Box(0, 0, 128, 128));
     }
 
@@ -99,12 +100,12 @@ class BoxSelectionTest {
         Placement p = Placement.of(ResizeMode.STRETCH, 200, 100, 128, 128);
         List<Detection> found = List.of(new Detection(0, new Box(32, 32, 96, 96), 0.9f, 1),
                 new Detection(1, new Box(0, 0, 64, 64), 0.4f, 0));
-        ChosenBox second = BoxSelection.ofDetection(1, () -> found, p);
+        ChosenBox second = BoxSelection.ofDetection(1, () -> found, p, OVERLAP);
         assertThat(second.classIndex()).isZero();
         assertThat(second.detection()).isEqualTo(1);
         assertBox(second.inImage(), 0, 0, 100, 50);
-        assertThat(rejection(() -> BoxSelection.ofDetection(2, () -> found, p))).isEqualTo(Rejection.UNKNOWN_DETECTION);
-        assertThatThrownBy(() -> BoxSelection.ofDetection(0, List::of, p))
+        assertThat(rejection(() -> BoxSelection.ofDetection(2, () -> found, p, OVERLAP))).isEqualTo(Rejection.UNKNOWN_DETECTION);
+        assertThatThrownBy(() -> BoxSelection.ofDetection(0, List::of, p, OVERLAP))
                 .isInstanceOf(RequestRejectedException.class).hasMessageContaining("found nothing");
     }
 

@@ -95,8 +95,8 @@ class ExplanationCodecsTest {
 
     /**
      * A detector's box (the client's, in the wide fixture's pixels) and a detection by its index:
-     * class, box in both pixel spaces and index come back, and the explanation's target is the box
-     * again, scored as before.
+     * class, box in both pixel spaces, index and box rule come back, and the explanation's target is
+     * the box again, scored as before.
      */
     @Test
     void aDetectorsBoxAndDetectionSurviveTheTrip() throws Exception {
@@ -107,7 +107,9 @@ class ExplanationCodecsTest {
                 new ExplanationRequest("fashion-detector", wide, List.of("Sneaker"), null, "eigencam", null, null,
                         Map.of(), true, 3, false, "210,164,378,212", null),
                 new ExplanationRequest("fashion-detector", wide, List.of(), null, "eigencam", "probability", null,
-                        Map.of(), false, 20, false, null, 1))) {
+                        Map.of(), false, 20, false, null, 1),
+                new ExplanationRequest("fashion-detector", wide, List.of(), null, "eigencam", null, null,
+                        Map.of(), false, 20, false, null, 0, "match"))) {
             PreparedRequest prepared = explainer.prepare(request);
 
             PreparedRequest back = works.decode(works.encode(prepared));
