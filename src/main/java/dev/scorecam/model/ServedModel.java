@@ -95,7 +95,7 @@ public final class ServedModel implements AutoCloseable {
                 }
                 if (!modelPackage.layout().hasHead()) {
                     network = new HeadlessNetwork(network);
-                    loaded = new ModelEngine.Loaded(model, network, loaded.engineResources());
+                    loaded = loaded.withNetwork(network);
                 }
                 activations = checkShapes(network, modelPackage, weights, manager);
                 InputFormat input = modelPackage.input();
