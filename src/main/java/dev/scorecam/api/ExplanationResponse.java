@@ -41,7 +41,7 @@ import dev.scorecam.imaging.Placement;
 record ExplanationResponse(
         String model,
         String method,
-        Map<String, ? extends Number> parameters,
+        Map<String, ?> parameters,
         String score,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<Prediction> predictions,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<DetectionResponse.Found> detections,
@@ -166,7 +166,7 @@ record ExplanationResponse(
                 .toList();
     }
 
-    static Map<String, ? extends Number> parameters(MethodArguments arguments) {
+    static Map<String, ?> parameters(MethodArguments arguments) {
         return arguments.values().stream().collect(Collectors.toMap(a -> a.parameter().name(),
                 MethodArguments.Argument::value, (a, b) -> a, LinkedHashMap::new));
     }

@@ -22,7 +22,7 @@ import dev.scorecam.cam.MethodParameter;
  */
 public record ExplanationRequest(
         String model, byte[] image, List<String> targets, Integer topK, String method, String score,
-        Integer batchSize, Map<MethodParameter, Number> parameters, boolean metrics, int metricsSteps,
+        Integer batchSize, Map<MethodParameter, Object> parameters, boolean metrics, int metricsSteps,
         boolean progressive, String box, Integer detection) {
 
     public ExplanationRequest {
@@ -32,7 +32,7 @@ public record ExplanationRequest(
 
     /** A classifier's request: no box, no detection. */
     public ExplanationRequest(String model, byte[] image, List<String> targets, Integer topK, String method,
-            String score, Integer batchSize, Map<MethodParameter, Number> parameters, boolean metrics,
+            String score, Integer batchSize, Map<MethodParameter, Object> parameters, boolean metrics,
             int metricsSteps, boolean progressive) {
         this(model, image, targets, topK, method, score, batchSize, parameters, metrics, metricsSteps, progressive,
                 null, null);

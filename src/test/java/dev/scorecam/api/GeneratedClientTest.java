@@ -59,8 +59,8 @@ class GeneratedClientTest {
 
         String label = model.getLabels().get(1);
         ExplanationResponse explanation = new ExplanationsApi(client).explain(model.getName(), image,
-                List.of("0", label), null, null, null, null, null, null, null, null, null, null, null, true, null, null, null,
-                null, true);
+                List.of("0", label), null, null, null, null, null, null, null, null, null, null, null, null, true, null, null,
+                null, null, true);
 
         assertThat(explanation.getModel()).isEqualTo(model.getName());
         assertThat(explanation.getMethod()).isEqualTo("scorecam");
@@ -80,8 +80,8 @@ class GeneratedClientTest {
         JobsApi jobs = new JobsApi(client);
         String model = new ModelsApi(client).listModels().get(0).getName();
 
-        JobView submitted = jobs.submitJob(model, image, null, 2, null, null, "faster-scorecam", null, null, 8, null, null, null, null,
-                null, null, null);
+        JobView submitted = jobs.submitJob(model, image, null, 2, null, null, "faster-scorecam", null, null, null, 8, null, null,
+                null, null, null, null, null);
         assertThat(submitted.getStatus()).isIn(JobView.StatusEnum.QUEUED, JobView.StatusEnum.RUNNING,
                 JobView.StatusEnum.SUCCEEDED);
         assertThat(submitted.getLinks().getSelf()).isEqualTo("/v1/jobs/" + submitted.getId());
