@@ -121,13 +121,14 @@ def summarise(rows):
     return {key: float(np.mean([r[key] for r in rows])) for key in ("own", "others", "first", "chance")}
 
 
-def configurations(methods, scores):
+def configurations(methods, scores, weightings=None):
     """(method, weighting or None, score) for every method, each value of its `weighting`
-    parameter (from GET /v1/methods: a parameter named weighting with `values`), and each score."""
+    parameter (from GET /v1/methods: a parameter named weighting with its `enum`; only those in
+    `weightings` when given), and each score."""
     result = []
     for method in methods:
         weighting = next((p for p in method.get("parameters", []) if p["name"] == "weighting"), None)
-        values = weighting["enum"] if weighting else [None]
+        values = [v for v in weighting["enum"] if weightings is None or v in weightings] if weighting else [None]
         for value in values:
             for score in scores:
                 result.append((method["name"], value, score))
@@ -140,9 +141,33 @@ def markdown_table(summaries, chance):
              "|---|---|---|---:|---:|---:|---:|---:|",
              f"| chance (uniform map) | | | {chance:.3f} | | | | |"]
     for s in summaries:
-        lines.append(f"| `{s['method']}` | {s['weighting'] or ''} | {s['score']} | {s['own']:.3f} | "
+        label = f"`{s['method']}`" + "".join(f" {n}={v}" for n, v in s.get("fields", []))
+        lines.append(f"| {label} | {s['weighting'] or ''} | {s['score']} | {s['own']:.3f} | "
                      f"{s['others']:.3f} | {100 * s['first']:.1f} | {s['passes']:.0f} | {s['millis']:.0f} |")
     return "\n".join(lines)
+
+
+def merge(summaries, previous, methods):
+    """This run's summaries and those of an earlier run (its --json) for the configurations this run
+    did not compute, in the order of `methods` (GET /v1/methods), each method's weightings in their
+    order, logit before probability. An earlier row without a weighting, of a method that now takes
+    one, is of its default."""
+    done = {(s["method"], s["weighting"], s["score"]) for s in summaries}
+    order = {m["name"]: m for m in methods}
+    rows = list(summaries)
+    for s in previous:
+        weighting = next((p for p in order.get(s["method"], {}).get("parameters", []) if p["name"] == "weighting"), None)
+        s = {**s, "weighting": s["weighting"] or (weighting["default"] if weighting else None)}
+        if (s["method"], s["weighting"], s["score"]) not in done and s["method"] in order:
+            rows.append(s)
+
+    def key(s):
+        method = order[s["method"]]
+        weighting = next((p for p in method.get("parameters", []) if p["name"] == "weighting"), None)
+        values = weighting["enum"] if weighting else [None]
+        return (list(order).index(s["method"]), values.index(s["weighting"]) if s["weighting"] in values else 0,
+                s["score"] != "logit")
+    return sorted(rows, key=key)
 
 
 def place(text, begin, end, block):
@@ -184,7 +209,8 @@ def evaluate(args):
         method, assignment = spec.split(":", 1)
         extra.setdefault(method, []).append(tuple(assignment.split("=", 1)))
     summaries, chance = [], []
-    for method, weighting, score in configurations(methods, args.scores.split(",")):
+    weightings = args.weightings.split(",") if args.weightings else None
+    for method, weighting, score in configurations(methods, args.scores.split(","), weightings):
         started = time.monotonic()
         fields = [("method", method), ("score", score), *extra.get(method, [])]
         if weighting:
@@ -199,10 +225,13 @@ def evaluate(args):
         summary = summarise(rows)
         chance = summary["chance"]
         summaries.append({**summary, "method": method, "weighting": weighting, "score": score,
+                          "fields": extra.get(method, []),
                           "passes": float(np.mean(passes)), "millis": float(np.mean(millis)), "garments": len(rows)})
         print(f"{method} {weighting or ''} {score}: own {summary['own']:.3f} others {summary['others']:.3f} "
               f"first {summary['first']:.2f} ({len(entries)} canvases, {time.monotonic() - started:.0f} s)",
               file=sys.stderr)
+    if args.also:
+        summaries = merge(summaries, json.loads(args.also.read_text()), listed)
     garments = summaries[0]["garments"] if summaries else 0
     command = args.command or "tools/class_discrimination.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     fields = "".join(f"; `{m}` with " + " ".join(f"{n}={v}" for n, v in f) for m, f in extra.items())
@@ -238,11 +267,14 @@ def main(argv=None):
     run.add_argument("--model", default="fashion-cnn")
     run.add_argument("--methods", help="comma-separated; default: all of GET /v1/methods")
     run.add_argument("--scores", default="logit,probability")
+    run.add_argument("--weightings", help="only these values of a method's weighting (comma-separated)")
     run.add_argument("--field", action="append", default=[], metavar="METHOD:NAME=VALUE")
     run.add_argument("--limit", type=int, help="only the first N canvases")
     run.add_argument("--timeout", type=float, default=1800)
     run.add_argument("--out", type=Path, help="Markdown file for the table (between discrimination markers)")
     run.add_argument("--json", type=Path, help="the summaries as JSON")
+    run.add_argument("--also", type=Path, help="an earlier run's --json: its rows join the table where this run "
+                     "has none (e.g. the methods not asked for with --methods)")
     run.add_argument("--command", help="the command line to print above the table")
     args = parser.parse_args(argv)
     if args.command_name == "make":

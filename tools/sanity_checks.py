@@ -51,15 +51,13 @@ def rank(values):
     """Ranks 1..n of a flat array, ties given the mean of their ranks (scipy's rankdata 'average')."""
     values = np.asarray(values, dtype=np.float64).ravel()
     order = np.argsort(values, kind="mergesort")
-    ranks = np.empty(len(values), dtype=np.float64)
-    ranks[order] = np.arange(1, len(values) + 1)
+    place = np.empty(len(values), dtype=np.int64)
+    place[order] = np.arange(len(values))
     sorted_values = values[order]
-    starts = np.flatnonzero(np.r_[True, sorted_values[1:] != sorted_values[:-1]])
-    ends = np.r_[starts[1:], len(values)]
-    for start, end in zip(starts, ends):
-        if end - start > 1:
-            ranks[order[start:end]] = (start + 1 + end) / 2
-    return ranks
+    new_value = np.r_[True, sorted_values[1:] != sorted_values[:-1]]
+    group = np.cumsum(new_value)[place]                  # 1-based group of equal values
+    bounds = np.r_[np.flatnonzero(new_value), len(values)]  # where each group starts, and the end
+    return 0.5 * (bounds[group - 1] + 1 + bounds[group])
 
 
 def spearman(a, b):

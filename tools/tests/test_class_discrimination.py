@@ -44,6 +44,8 @@ def test_every_weighting_of_a_method_is_a_configuration_of_its_own():
         ("scorecam", "softmax", "logit"), ("scorecam", "softmax", "probability"),
         ("scorecam", "probability", "logit"), ("scorecam", "probability", "probability"),
         ("gradcam", None, "logit"), ("gradcam", None, "probability")]
+    assert cd.configurations(methods, ["logit"], weightings=["probability"]) == [
+        ("scorecam", "probability", "logit"), ("gradcam", None, "logit")]
 
 
 def test_the_table_starts_with_chance():
@@ -62,3 +64,17 @@ def test_canvases_are_reproducible_and_hold_different_garments():
     for box_list, class_list in zip(boxes, classes):
         assert 2 <= len(class_list) <= 3 and len(set(class_list)) == len(class_list)
         assert all(0 <= x0 < x1 <= 96 and 0 <= y0 < y1 <= 96 for x0, y0, x1, y1 in box_list)
+
+
+def test_an_earlier_run_fills_the_rows_this_run_did_not_compute():
+    methods = [{"name": "scorecam", "parameters": [{"name": "weighting", "default": "softmax",
+                                                    "enum": ["softmax", "probability"]}]},
+               {"name": "gradcam", "parameters": []}]
+    row = {"own": 0.3, "others": 0.2, "first": 0.5, "chance": 0.1, "passes": 1.0, "millis": 1.0, "garments": 9}
+    now = [{**row, "method": "scorecam", "weighting": "probability", "score": "logit"}]
+    earlier = [{**row, "method": "gradcam", "weighting": None, "score": "logit"},
+               {**row, "method": "scorecam", "weighting": None, "score": "logit", "own": 0.9},
+               {**row, "method": "scorecam", "weighting": "probability", "score": "logit", "own": 0.0}]
+    merged = cd.merge(now, earlier, methods)
+    assert [(s["method"], s["weighting"], s["own"]) for s in merged] == [
+        ("scorecam", "softmax", 0.9), ("scorecam", "probability", 0.3), ("gradcam", None, 0.3)]
