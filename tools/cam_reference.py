@@ -19,6 +19,14 @@ sscam            S_k = mean_i score_c(forward(x * (M^k + delta_i))), delta_i ~ N
                    (SplitMix64; mix is its output function), u1 = ((x_2j >> 11) + 1) / 2^53,
                    u2 = (x_2j+1 >> 11) / 2^53, delta_j = noise * sqrt(-2 ln u1) * cos(2 pi u2).
 iscam            S_k = mean_{i=1..steps} score_c(forward(x * (i/steps) M^k)); w = softmax_k(S_k - S_b).
+scorecam         S_k = score_c(forward(x * M^k)); w = softmax_k(S_k - S_b) (scorecam_reference.py's, here
+                 for the weightings below).
+weighting        the Score-CAM family's weights from the (averaged) masked scores, by `weighting`:
+                 softmax        w_k = softmax over the method's channels of (S_k - S_b) (the above);
+                 probability    w_k = P_k, P_k the mean softmax probability of class c of the masked
+                                inputs of channel k (the Score-CAM authors' code), 0 for a constant channel;
+                 relu-increase  w_k = max(0, P_k - P_b), P_b the baseline's probability;
+                 the last two read probabilities whatever `score` is.
 gradcam          g = d score_c / dA through head; w_k = mean_ij g^k_ij (Selvaraju et al., Eq. 1).
 gradcam++        alpha_ij = g^2 / (2 g^2 + sum_ab A^k_ab g^3) (0 where g = 0), w_k = sum_ij alpha_ij
                  relu(g_ij) (Chattopadhay et al., Eq. 19 and 10 with Y = exp(S); the common factor
@@ -60,6 +68,7 @@ class CamResult:
     head_images: int = 0
 
 
+WEIGHTINGS = ("softmax", "probability", "relu-increase")
 MASK64 = (1 << 64) - 1
 GAMMA = np.uint64(0x9E3779B97F4A7C15)
 
@@ -122,7 +131,11 @@ def masked_mean_scores(counted, x, masks, channels, repetitions, perturb, target
 
 
 @torch.no_grad()
-def _score_family(model, x, target, score, channels_of, repetitions, perturb, softmax_over):
+def _score_family(model, x, target, score, channels_of, repetitions, perturb, softmax_over, weighting="softmax"):
+    if weighting not in WEIGHTINGS:
+        raise ValueError(f"unknown weighting {weighting!r}")
+    if weighting != "softmax":
+        score = "probability"                            # P_k and P_b
     model, x, size = _prepare(model, x)
     counted = Counted(model)
     counted.images += 1                                  # the input's own pass (features + head)
@@ -137,7 +150,11 @@ def _score_family(model, x, target, score, channels_of, repetitions, perturb, so
         if k in means:
             differences[i] = means[k] - baseline
     weights = torch.zeros(activations.shape[1], dtype=torch.float64)
-    weights[chosen] = F.softmax(differences, dim=0)
+    if weighting == "softmax":
+        weights[chosen] = F.softmax(differences, dim=0)
+    else:
+        for k in means:                                  # scored channels only: constant ones weigh 0
+            weights[k] = means[k] if weighting == "probability" else max(0.0, means[k] - baseline)
     return CamResult(finish(activations, weights, size), weights, counted.images, 0, int(live.sum()))
 
 
@@ -148,25 +165,30 @@ def largest_variance(activations, count):
     return sorted(order[:count])
 
 
-def faster_score_cam(model, x, target, score="logit", max_channels=16):
+def score_cam(model, x, target, score="logit", weighting="softmax"):
+    return _score_family(model, x, target, score, lambda a, live: list(range(a.shape[1])), 1,
+                         lambda m, k, r: m, None, weighting)
+
+
+def faster_score_cam(model, x, target, score="logit", max_channels=16, weighting="softmax"):
     return _score_family(model, x, target, score,
                          lambda a, live: largest_variance(a, max_channels), 1,
-                         lambda m, k, r: m, None)
+                         lambda m, k, r: m, None, weighting)
 
 
-def ss_cam(model, x, target, score="logit", samples=35, noise=2.0, seed=0):
+def ss_cam(model, x, target, score="logit", samples=35, noise=2.0, seed=0, weighting="softmax"):
     def perturb(mask, k, r):
         delta = mask_noise(seed, k, r, mask.numel(), noise)
         return mask + torch.from_numpy(delta.astype(np.float64)).to(mask.device).view_as(mask)
 
     return _score_family(model, x, target, score,
-                         lambda a, live: list(range(a.shape[1])), samples, perturb, None)
+                         lambda a, live: list(range(a.shape[1])), samples, perturb, None, weighting)
 
 
-def is_cam(model, x, target, score="logit", steps=10):
+def is_cam(model, x, target, score="logit", steps=10, weighting="softmax"):
     return _score_family(model, x, target, score,
                          lambda a, live: list(range(a.shape[1])), steps,
-                         lambda m, k, r: m * ((r + 1) / steps), None)
+                         lambda m, k, r: m * ((r + 1) / steps), None, weighting)
 
 
 def _gradient(model, x, target, score):
@@ -280,6 +302,7 @@ def hires_cam(model, x, target, score="logit"):
 
 
 METHODS = {
+    "scorecam": score_cam,
     "faster-scorecam": faster_score_cam,
     "sscam": ss_cam,
     "iscam": is_cam,
@@ -300,12 +323,14 @@ def main():
     parser.add_argument("--method", choices=sorted(METHODS), required=True)
     parser.add_argument("--target", type=int)
     parser.add_argument("--score", choices=["logit", "probability"], default="logit")
+    parser.add_argument("--weighting", choices=WEIGHTINGS, help="the Score-CAM family's channel weights")
     args = parser.parse_args()
     model, meta = load_package(args.package)
     x = image_to_input(args.image, meta)
     with torch.no_grad():
         target = int(model(x).argmax()) if args.target is None else args.target
-    result = METHODS[args.method](model, x, target, args.score)
+    options = {"weighting": args.weighting} if args.weighting else {}
+    result = METHODS[args.method](model, x, target, args.score, **options)
     print(f"{args.method}: class {target} ({meta['labels'][target]}), forward images "
           f"{result.forward_images}, backward images {result.backward_images}, head-only images "
           f"{result.head_images}")

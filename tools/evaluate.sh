@@ -10,11 +10,17 @@
 # --box-rule overlap|match).
 #
 #   tools/evaluate.sh DATASET_DIR [--out FILE] [--url URL | --jar JAR] [tools/evaluate.py options]
+#   tools/evaluate.sh --sanity PACKAGE_DIR DATASET_DIR [tools/sanity.sh options]
+#   tools/evaluate.sh --discrimination CANVAS_DIR [tools/class_discrimination.sh options]
 #
 # Without --url it starts the packaged jar (default target/scorecam-server-*.jar; build it with
 # ./mvnw -B -ntp package -DskipTests) on a free loopback port and stops it at the end, also on
 # failure. JAVA_OPTS and the service's SCORECAM_* variables pass through.
 set -euo pipefail
+# --sanity: the randomisation sanity checks instead (tools/sanity.sh PACKAGE_DIR DATASET_DIR ...);
+# --discrimination: class discrimination on multi-garment canvases (tools/class_discrimination.sh).
+[[ ${1:-} == --sanity ]] && exec "$(dirname "$0")/sanity.sh" "${@:2}"
+[[ ${1:-} == --discrimination ]] && exec "$(dirname "$0")/class_discrimination.sh" "${@:2}"
 usage="usage: tools/evaluate.sh DATASET_DIR [--out FILE] [--url URL | --jar JAR] [--methods a,b] [--steps N] [--limit N] [--batch N]"
 [[ $# -ge 1 && $1 != -* ]] || { echo "$usage" >&2; exit 2; }
 command="tools/evaluate.sh $*"

@@ -52,6 +52,13 @@ FASHION = [  # input, role, target, score, method, parameters
     ("sneaker", "true", 7, "logit", "hirescam", {}),
     ("sneaker", "true", 7, "probability", "hirescam", {}),
     ("bag", "other", None, "logit", "hirescam", {}),
+    ("sneaker", "true", 7, "logit", "scorecam", {"weighting": "probability"}),
+    ("sneaker", "true", 7, "logit", "scorecam", {"weighting": "relu-increase"}),
+    ("bag", "other", None, "probability", "scorecam", {"weighting": "relu-increase"}),
+    ("ankle-boot", "true", 9, "probability", "scorecam", {"weighting": "softmax"}),
+    ("sneaker", "true", 7, "logit", "faster-scorecam", {"max-channels": 16, "weighting": "relu-increase"}),
+    ("trouser", "true", 1, "logit", "iscam", {"steps": 3, "weighting": "probability"}),
+    ("bag", "true", 8, "logit", "sscam", {"samples": 2, "noise": 0.5, "seed": 7, "weighting": "relu-increase"}),
 ]
 
 # The methods added after the first goldens: their entries also carry headPasses (images rescored
@@ -72,10 +79,11 @@ QUADRANTS = [  # input, target, method, parameters
     ("ink-3", 3, "recipro-cam", {}), ("ones", 1, "recipro-cam", {}),
     ("ink-0", 0, "layercam", {}), ("ink-3", 3, "layercam", {}),
     ("ink-0", 0, "hirescam", {}), ("ink-3", 3, "hirescam", {}),
+    ("ink-0", 0, "scorecam", {"weighting": "probability"}), ("ink-3", 3, "scorecam", {"weighting": "relu-increase"}),
 ]
 
 KEYWORDS = {"max-channels": "max_channels", "samples": "samples", "noise": "noise", "seed": "seed",
-            "steps": "steps"}
+            "steps": "steps", "weighting": "weighting"}
 
 
 def read_f32(path, shape):

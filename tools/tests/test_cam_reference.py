@@ -9,8 +9,9 @@ import torch
 
 from cam_reference import (ablation_cam, eigen_cam, faster_score_cam, grad_cam, grad_cam_pp, hires_cam, is_cam,
                            mask_noise, recipro_cam, ss_cam)
+from cam_reference import score_cam as family_score_cam
 from make_test_models import QuadrantsModel
-from scorecam_reference import score_cam
+from scorecam_reference import masks_from_activations, score_cam
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +65,34 @@ def test_special_cases_are_score_cam(quadrants, variant):
     result = variant(quadrants, x, 2)
     assert torch.allclose(result.weights, exact.weights, atol=1e-12)
     assert torch.allclose(result.saliency, exact.saliency, atol=1e-12)
+
+
+def test_the_family_s_score_cam_with_softmax_weights_is_score_cam(quadrants):
+    x = ink_in(1) + 0.25 * torch.ones(1, 3, 32, 32)
+    for score in ("logit", "probability"):
+        exact, family = score_cam(quadrants, x, 1, score), family_score_cam(quadrants, x, 1, score)
+        assert torch.allclose(family.weights, exact.weights, atol=1e-12)
+        assert torch.allclose(family.saliency, exact.saliency, atol=1e-12)
+        assert family.forward_images == exact.live_channels + 2
+
+
+def test_probability_weights_are_each_masked_input_s_class_probability(quadrants):
+    x = (ink_in(0) + 0.5 * ink_in(3)).double()
+    model = quadrants.double()
+    with torch.no_grad():
+        masks, live = masks_from_activations(model.features(x), (32, 32))
+        expected = [torch.softmax(model(x * masks[k]), dim=1)[0, 0].item() if live[k] else 0.0 for k in range(18)]
+        baseline = torch.softmax(model(torch.zeros_like(x)), dim=1)[0, 0].item()
+    for score in ("logit", "probability"):               # they read probabilities whatever the score
+        probability = family_score_cam(quadrants, x, 0, score, weighting="probability")
+        increase = family_score_cam(quadrants, x, 0, score, weighting="relu-increase")
+        assert probability.weights.tolist() == pytest.approx(expected, abs=1e-12)
+        assert increase.weights.tolist() == pytest.approx([max(0.0, p - baseline) if p else 0.0 for p in expected],
+                                                          abs=1e-12)
+    assert probability.weights[16] == 0 and probability.weights[17] == 0      # constant channels
+    assert 0 < sum(w > 0 for w in increase.weights.tolist()) < 16
+    with pytest.raises(ValueError):
+        family_score_cam(quadrants, x, 0, weighting="uniform")
 
 
 def test_faster_score_cam_keeps_the_largest_variance_channels(quadrants):

@@ -278,17 +278,19 @@ class ApiDocumentation implements OpenApiCustomizer {
                         .getSchema().setDefault(MethodCatalogue.DEFAULT);
                 parameter.getSchema().setEnum(new ArrayList<>(MethodCatalogue.names()));
             }
-            for (MethodCatalogue.Method method : MethodCatalogue.methods()) {
-                for (MethodParameter p : method.parameters()) {
-                    if (p.name().equals(parameter.getName())) {
-                        Schema<?> schema = parameter.getSchema();
-                        parameter.description(method.name() + " only: " + p.description());
-                        schema.setDefault(p.defaultValue());
-                        schema.setMinimum(new BigDecimal(p.minimum().toString()));
-                        schema.setMaximum(new BigDecimal(p.maximum().toString()));
-                    }
+            MethodCatalogue.parameter(parameter.getName()).ifPresent(p -> {
+                List<String> takers = MethodCatalogue.methods().stream()
+                        .filter(m -> m.parameters().contains(p)).map(MethodCatalogue.Method::name).toList();
+                Schema<?> schema = parameter.getSchema();
+                parameter.description(String.join(", ", takers) + " only: " + p.description());
+                schema.setDefault(p.defaultValue());
+                if (p.type() == MethodParameter.Type.CHOICE) {
+                    parameter.getSchema().setEnum(new ArrayList<>(p.values()));
+                } else {
+                    schema.setMinimum(new BigDecimal(p.minimum().toString()));
+                    schema.setMaximum(new BigDecimal(p.maximum().toString()));
                 }
-            }
+            });
         }
     }
 

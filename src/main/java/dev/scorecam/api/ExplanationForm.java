@@ -19,7 +19,7 @@ import dev.scorecam.explain.ExplanationRequest;
  * parameters come from their declarations in the catalogue.
  */
 record ExplanationForm(List<String> targets, Integer topK, String box, Integer detection, String boxRule,
-        String method, String score, Integer batchSize, Map<MethodParameter, Number> parameters, boolean metrics,
+        String method, String score, Integer batchSize, Map<MethodParameter, Object> parameters, boolean metrics,
         int metricsSteps) {
 
     static final FormField<List<String>> TARGET = FormField.strings("target");
@@ -49,9 +49,9 @@ record ExplanationForm(List<String> targets, Integer topK, String box, Integer d
 
     /** @param source the values given for a field name, as request parameters are (null: none) */
     static ExplanationForm bind(Function<String, String[]> source) {
-        Map<MethodParameter, Number> parameters = new LinkedHashMap<>();
+        Map<MethodParameter, Object> parameters = new LinkedHashMap<>();
         for (MethodParameter p : MethodCatalogue.parameters()) {
-            Number value = parameter(p).read(source);
+            Object value = parameter(p).read(source);
             if (value != null) {
                 parameters.put(p, value);
             }
@@ -86,7 +86,7 @@ record ExplanationForm(List<String> targets, Integer topK, String box, Integer d
         return key.add(METRICS.name(), metrics).add(METRICS_STEPS.name(), metricsSteps);
     }
 
-    private static FormField<? extends Number> parameter(MethodParameter p) {
+    private static FormField<?> parameter(MethodParameter p) {
         return FormField.of(p.name(), p.type().javaType(), null);
     }
 }

@@ -42,7 +42,7 @@ import dev.scorecam.imaging.Placement;
 record ExplanationResponse(
         String model,
         String method,
-        Map<String, ? extends Number> parameters,
+        Map<String, ?> parameters,
         String score,
         @JsonInclude(JsonInclude.Include.NON_NULL) String boxRule,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<Prediction> predictions,
@@ -179,7 +179,7 @@ record ExplanationResponse(
                 .toList();
     }
 
-    static Map<String, ? extends Number> parameters(MethodArguments arguments) {
+    static Map<String, ?> parameters(MethodArguments arguments) {
         return arguments.values().stream().collect(Collectors.toMap(a -> a.parameter().name(),
                 MethodArguments.Argument::value, (a, b) -> a, LinkedHashMap::new));
     }

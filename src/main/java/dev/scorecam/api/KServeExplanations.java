@@ -30,7 +30,7 @@ record KServeExplanations(List<InstanceExplanation> explanations) {
             @JsonInclude(JsonInclude.Include.NON_NULL) String key,
             String model,
             String method,
-            Map<String, ? extends Number> parameters,
+            Map<String, ?> parameters,
             String score,
             List<ExplanationResponse.Prediction> predictions,
             List<TargetSaliency> targets) {}

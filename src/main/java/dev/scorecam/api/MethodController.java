@@ -2,6 +2,7 @@ package dev.scorecam.api;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import org.springframework.web.bind.annotation.GetMapping;
@@ -13,9 +14,15 @@ import dev.scorecam.cam.MethodCatalogue;
 @RestController
 class MethodController {
 
-    /** A method's parameter: {@code type} is integer or number; {@code default} may be null. */
-    record ParameterView(String name, String type, @JsonProperty("default") Number defaultValue, Number minimum,
-            Number maximum, String description) {}
+    /**
+     * A method's parameter: {@code type} is integer, number or string; {@code default} may be null.
+     * A number has its {@code minimum} and {@code maximum}, a string the values it may take ({@code enum}).
+     */
+    record ParameterView(String name, String type, @JsonProperty("default") Object defaultValue,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Number minimum,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Number maximum,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("enum") List<String> values,
+            String description) {}
 
     /** @param cost what one explanation costs, in passes through the network */
     record MethodView(String name, String title, String description, String cost, List<ParameterView> parameters) {
@@ -23,7 +30,7 @@ class MethodController {
         static MethodView of(MethodCatalogue.Method method) {
             return new MethodView(method.name(), method.title(), method.description(), method.cost(),
                     method.parameters().stream().map(p -> new ParameterView(p.name(), p.type().json(), p.defaultValue(),
-                            p.minimum(), p.maximum(), p.description())).toList());
+                            p.minimum(), p.maximum(), p.values(), p.description())).toList());
         }
     }
 

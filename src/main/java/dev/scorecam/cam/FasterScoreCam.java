@@ -14,6 +14,7 @@ import ai.djl.ndarray.NDArray;
  * index first):
  * <pre>
  *   alpha^c_k = softmax_{k in C}(S^c_k - S^c_b)  for k in C,   alpha^c_k = 0 otherwise
+ *   (or another {@link ChannelWeighting} of the channels in C)
  *   L^c       = ReLU(sum_k alpha^c_k A^k)
  * </pre>
  * with S^c_k, S^c_b as in {@link ScoreCam}; Var is the population variance over the h x w cells,
@@ -24,10 +25,17 @@ import ai.djl.ndarray.NDArray;
 public final class FasterScoreCam implements CamMethod {
 
     private final int maxChannels;
+    private final ChannelWeighting weighting;
 
     /** @param maxChannels at least 1 (the catalogue's declaration checks a request's) */
     public FasterScoreCam(int maxChannels) {
+        this(maxChannels, ChannelWeighting.SOFTMAX);
+    }
+
+    /** @param weighting its softmax ranges over C; the others weigh the scored channels of C */
+    public FasterScoreCam(int maxChannels, ChannelWeighting weighting) {
         this.maxChannels = maxChannels;
+        this.weighting = weighting;
     }
 
     @Override
@@ -37,7 +45,7 @@ public final class FasterScoreCam implements CamMethod {
         int[] chosen = largestVariance(run.activations, maxChannels);                                 // C
         int[] scored = IntStream.of(chosen).filter(k -> Arrays.binarySearch(run.live, k) >= 0).toArray();
         return MaskedScores.explain(run, scored, 1, MaskedScores.Perturbation.NONE, batchSize, progress,
-                (scores, target) -> CamMath.softmaxWeights(scores.differences(target), chosen));
+                (scores, target) -> weighting.weights(scores, target, chosen));
     }
 
     /** The {@code count} channels of largest Var(A^k) (ties: lower index), ascending by index. */

@@ -1,5 +1,7 @@
 package dev.scorecam.cam;
 
+import java.util.stream.IntStream;
+
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -9,7 +11,7 @@ import ai.djl.ndarray.NDArray;
  *
  * <pre>
  *   S^c_k     = (1/N) sum_{i=1..N} f^c(X ⊙ (i/N) M^k)
- *   alpha^c_k = softmax_k(S^c_k - S^c_b)
+ *   alpha^c_k = softmax_k(S^c_k - S^c_b)           (or another {@link ChannelWeighting} of the means)
  *   L^c       = ReLU(sum_k alpha^c_k A^k)
  * </pre>
  * The Riemann sum of the path integral over scales 1/N..1 (masks scaled from 0 to 1); the last
@@ -19,10 +21,16 @@ import ai.djl.ndarray.NDArray;
 public final class IntegratedScoreCam implements CamMethod {
 
     private final int steps;
+    private final ChannelWeighting weighting;
 
     /** @param steps N, scales of each mask, at least 1 (the catalogue's declaration checks a request's) */
     public IntegratedScoreCam(int steps) {
+        this(steps, ChannelWeighting.SOFTMAX);
+    }
+
+    public IntegratedScoreCam(int steps, ChannelWeighting weighting) {
         this.steps = steps;
+        this.weighting = weighting;
     }
 
     @Override
@@ -32,7 +40,7 @@ public final class IntegratedScoreCam implements CamMethod {
         return MaskedScores.explain(run, run.live, steps,
                 (masks, channels, repetitions) ->
                         masks.mul(MaskedScores.perRow(masks.getManager(), scales(repetitions))), batchSize, progress,
-                (scores, target) -> CamMath.softmaxWeights(scores.differences(target)));
+                (scores, target) -> weighting.weights(scores, target, IntStream.range(0, run.channels).toArray()));
     }
 
     /** i/N for repetition i-1. */

@@ -44,6 +44,9 @@ final class MaskedScores {
     private final int repetitions;
     private final double[] baseline;
     private final double[][] sums;
+    /** p^c of the baseline and the sums of p^c per channel, for the weightings that read probabilities. */
+    private final double[] baselineProbability;
+    private final double[][] probabilitySums;
     private int complete;
 
     private MaskedScores(int layerChannels, int[] order, int repetitions, int targets) {
@@ -52,6 +55,8 @@ final class MaskedScores {
         this.repetitions = repetitions;
         this.baseline = new double[targets];
         this.sums = new double[order.length][targets];
+        this.baselineProbability = new double[targets];
+        this.probabilitySums = new double[order.length][targets];
     }
 
     /**
@@ -100,6 +105,27 @@ final class MaskedScores {
         return differences;
     }
 
+    /**
+     * p^c(X ⊙ M^k) of one target for every channel of the layer, the mean over repetitions; 0 for
+     * a channel not scored.
+     */
+    double[] probabilities(int target) {
+        double[] probabilities = new double[layerChannels];
+        for (int j = 0; j < complete; j++) {
+            probabilities[order[j]] = probabilitySums[j][target] / repetitions;
+        }
+        return probabilities;
+    }
+
+    /** p^c(X ⊙ M^k) - p^c(X_b) of one target for every channel of the layer; 0 for a channel not scored. */
+    double[] probabilityIncreases(int target) {
+        double[] increases = new double[layerChannels];
+        for (int j = 0; j < complete; j++) {
+            increases[order[j]] = probabilitySums[j][target] / repetitions - baselineProbability[target];
+        }
+        return increases;
+    }
+
     /** X ⊙ M for rows [first, to) (and X ⊙ 0 ahead of them with the baseline), (B,3,H,W). */
     private NDArray maskedInputs(CamRun run, int first, int to, boolean withBaseline, Perturbation perturbation,
             NDManager batch) {
@@ -126,11 +152,15 @@ final class MaskedScores {
         for (int i = 0; i < logits.length; i++) {
             int row = from + i;
             for (int t = 0; t < run.targets.size(); t++) {
-                float score = run.targets.get(t).score(logits[i]);
+                Target target = run.targets.get(t);
+                float score = target.score(logits[i]);
+                double probability = target.probability(logits[i]);
                 if (row == 0) {
                     baseline[t] = score;
+                    baselineProbability[t] = probability;
                 } else {
                     sums[(row - 1) / repetitions][t] += score;
+                    probabilitySums[(row - 1) / repetitions][t] += probability;
                 }
             }
         }

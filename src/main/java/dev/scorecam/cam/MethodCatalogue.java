@@ -57,25 +57,32 @@ public final class MethodCatalogue {
             "seed of the noise: the same request gives the same map");
     static final MethodParameter STEPS = new MethodParameter("steps", MethodParameter.Type.INT32, 10, 1, 100,
             "scales i/steps (i = 1..steps) of each mask");
+    static final MethodParameter WEIGHTING = MethodParameter.choice("weighting", ChannelWeighting.parameterValues(),
+            ChannelWeighting.SOFTMAX.parameterValue(),
+            "channel weights from the masked inputs' scores: softmax over channels of S_k - S_b (the paper's), "
+                    + "probability: the masked input's class probability p_k (the authors' code), relu-increase: "
+                    + "max(0, p_k - p_b); the last two read probabilities whatever score says");
 
     private static final List<Method> METHODS = List.of(
             new Method("scorecam", "Score-CAM",
-                    "Wang et al. 2020: each channel's map masks the input; its weight is the softmax of how much the "
-                            + "masked input raises the class score above a black baseline. Exact: every live channel.",
-                    "live channels + 2 forward passes", List.of(), p -> new ScoreCam()),
+                    "Wang et al. 2020: each channel's map masks the input; its weight comes from how much the masked "
+                            + "input raises the class score above a black baseline (by default the paper's softmax over "
+                            + "channels; see weighting). Exact: every live channel.",
+                    "live channels + 2 forward passes", List.of(WEIGHTING), p -> new ScoreCam(weighting(p))),
             new Method("faster-scorecam", "Faster Score-CAM",
                     "Score-CAM on the max-channels channels of largest activation variance only; the others weigh 0.",
-                    "min(max-channels, live channels) + 2 forward passes", List.of(MAX_CHANNELS),
-                    p -> new FasterScoreCam(p.intValue(MAX_CHANNELS))),
+                    "min(max-channels, live channels) + 2 forward passes", List.of(MAX_CHANNELS, WEIGHTING),
+                    p -> new FasterScoreCam(p.intValue(MAX_CHANNELS), weighting(p))),
             new Method("sscam", "SS-CAM (Smoothed Score-CAM)",
                     "Wang, Naidu et al. 2020: each mask is scored samples times with Gaussian noise added, and the "
                             + "scores averaged. Seeded: the same request gives the same map.",
-                    "samples x live channels + 2 forward passes", List.of(SAMPLES, NOISE, SEED),
-                    p -> new SmoothedScoreCam(p.intValue(SAMPLES), p.doubleValue(NOISE), p.longValue(SEED))),
+                    "samples x live channels + 2 forward passes", List.of(SAMPLES, NOISE, SEED, WEIGHTING),
+                    p -> new SmoothedScoreCam(p.intValue(SAMPLES), p.doubleValue(NOISE), p.longValue(SEED),
+                            weighting(p))),
             new Method("iscam", "IS-CAM (Integrated Score-CAM)",
                     "Naidu et al. 2020: each mask is scored at the scales 1/steps .. 1 and the scores averaged.",
-                    "steps x live channels + 2 forward passes", List.of(STEPS),
-                    p -> new IntegratedScoreCam(p.intValue(STEPS))),
+                    "steps x live channels + 2 forward passes", List.of(STEPS, WEIGHTING),
+                    p -> new IntegratedScoreCam(p.intValue(STEPS), weighting(p))),
             new Method("gradcam", "Grad-CAM",
                     "Selvaraju et al. 2017: channel weights are the spatial mean of the class score's gradient.",
                     "1 forward + 1 backward pass", List.of(), p -> new GradCam(), Set.of(Network.Capability.GRADIENTS)),
@@ -111,6 +118,10 @@ public final class MethodCatalogue {
 
     private MethodCatalogue() {}
 
+    private static ChannelWeighting weighting(MethodArguments arguments) {
+        return ChannelWeighting.of(arguments.choice(WEIGHTING));
+    }
+
     public static List<Method> methods() {
         return METHODS;
     }
@@ -135,12 +146,13 @@ public final class MethodCatalogue {
     }
 
     /**
-     * Checks the parameters given (by their declarations; null values count as not given) against
-     * the method's and binds them, defaults filled in.
+     * Checks the parameters given (by their declarations; null values count as not given; numbers
+     * as {@link Number}s, choices as {@link String}s) against the method's and binds them, defaults
+     * filled in.
      *
      * @throws IllegalArgumentException naming the parameter: not one of the method's, or out of bounds
      */
-    public static Choice choose(Method method, Map<MethodParameter, ? extends Number> given) {
+    public static Choice choose(Method method, Map<MethodParameter, ?> given) {
         given.forEach((parameter, value) -> {
             if (value != null && !method.parameters().contains(parameter)) {
                 throw new IllegalArgumentException("'" + parameter.name() + "' is not a parameter of " + method.name()

@@ -1,5 +1,7 @@
 package dev.scorecam.cam;
 
+import java.util.stream.IntStream;
+
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -13,7 +15,8 @@ import ai.djl.ndarray.NDArray;
  *   <li>channel scores: S^c_k = f^c(X ⊙ M^k), in batches;
  *   <li>baseline score: S^c_b = f^c(X_b), X_b = 0: what a zero mask leaves of X, so it is scored
  *       as the first masked input, that of an all-zero map;
- *   <li>weights: alpha^c_k = softmax_k(S^c_k - S^c_b);
+ *   <li>weights: alpha^c_k = softmax_k(S^c_k - S^c_b), the paper's ({@link ChannelWeighting} has the
+ *       authors' code's and a third beside it);
  *   <li>map: L^c = ReLU(sum_k alpha^c_k A^k), upsampled and normalised for display.
  * </ol>
  * Steps 1 to 3 are {@link MaskedScores}' (a constant channel costs no pass: S^c_k = S^c_b), step 5
@@ -24,13 +27,24 @@ import ai.djl.ndarray.NDArray;
  */
 public final class ScoreCam implements CamMethod {
 
+    private final ChannelWeighting weighting;
+
+    /** The paper's softmax weights. */
+    public ScoreCam() {
+        this(ChannelWeighting.SOFTMAX);
+    }
+
+    public ScoreCam(ChannelWeighting weighting) {
+        this.weighting = weighting;
+    }
+
     @Override
     public CamResult explain(Network network, NDArray input, Targets targets, ScoreKind score, int batchSize,
             Progress progress) {
         CamRun run = CamRun.start(network, input, targets, score);                   // A^k and f(X)
         // Steps 1-3: the masks of the live channels, S_k and S_b; step 4 here; step 5 in run.finish.
+        int[] all = IntStream.range(0, run.channels).toArray();
         return MaskedScores.explain(run, run.live, 1, MaskedScores.Perturbation.NONE, batchSize, progress,
-                (scores, target) -> CamMath.softmaxWeights(scores.differences(target)));
-
+                (scores, target) -> weighting.weights(scores, target, all));
     }
 }

@@ -1,5 +1,7 @@
 package dev.scorecam.cam;
 
+import java.util.stream.IntStream;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
@@ -10,7 +12,7 @@ import ai.djl.ndarray.types.Shape;
  *
  * <pre>
  *   S^c_k     = (1/N) sum_{i=1..N} f^c(X ⊙ (M^k + delta_i)),   delta_i ~ N(0, sigma^2) per pixel
- *   alpha^c_k = softmax_k(S^c_k - S^c_b)
+ *   alpha^c_k = softmax_k(S^c_k - S^c_b)           (or another {@link ChannelWeighting} of the means)
  *   L^c       = ReLU(sum_k alpha^c_k A^k)
  * </pre>
  * As the paper's Algorithm 1 and torch-cam's SSCAM: the noise is added to the normalised,
@@ -25,16 +27,22 @@ public final class SmoothedScoreCam implements CamMethod {
     private final int samples;
     private final double noise;
     private final long seed;
+    private final ChannelWeighting weighting;
+
+    public SmoothedScoreCam(int samples, double noise, long seed) {
+        this(samples, noise, seed, ChannelWeighting.SOFTMAX);
+    }
 
     /**
      * @param samples N, noisy copies of each mask
      * @param noise sigma, the standard deviation of the noise on the [0,1] mask
      *     (the catalogue's declarations check a request's values)
      */
-    public SmoothedScoreCam(int samples, double noise, long seed) {
+    public SmoothedScoreCam(int samples, double noise, long seed, ChannelWeighting weighting) {
         this.samples = samples;
         this.noise = noise;
         this.seed = seed;
+        this.weighting = weighting;
     }
 
     @Override
@@ -43,7 +51,7 @@ public final class SmoothedScoreCam implements CamMethod {
         CamRun run = CamRun.start(network, input, targets, score);
         return MaskedScores.explain(run, run.live, samples,
                 (masks, channels, repetitions) -> masks.add(noise(masks, channels, repetitions)), batchSize, progress,
-                (scores, target) -> CamMath.softmaxWeights(scores.differences(target)));
+                (scores, target) -> weighting.weights(scores, target, IntStream.range(0, run.channels).toArray()));
     }
 
     /** delta for a batch of masks (B,1,H,W), row i that of channel channels[i], sample samples[i]. */

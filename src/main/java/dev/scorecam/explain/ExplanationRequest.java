@@ -23,7 +23,7 @@ import dev.scorecam.cam.MethodParameter;
  */
 public record ExplanationRequest(
         String model, byte[] image, List<String> targets, Integer topK, String method, String score,
-        Integer batchSize, Map<MethodParameter, Number> parameters, boolean metrics, int metricsSteps,
+        Integer batchSize, Map<MethodParameter, Object> parameters, boolean metrics, int metricsSteps,
         boolean progressive, String box, Integer detection, String boxRule) {
 
     public ExplanationRequest {
@@ -33,7 +33,7 @@ public record ExplanationRequest(
 
     /** A detector's request with the default box rule. */
     public ExplanationRequest(String model, byte[] image, List<String> targets, Integer topK, String method,
-            String score, Integer batchSize, Map<MethodParameter, Number> parameters, boolean metrics,
+            String score, Integer batchSize, Map<MethodParameter, Object> parameters, boolean metrics,
             int metricsSteps, boolean progressive, String box, Integer detection) {
         this(model, image, targets, topK, method, score, batchSize, parameters, metrics, metricsSteps, progressive,
                 box, detection, null);
@@ -41,7 +41,7 @@ public record ExplanationRequest(
 
     /** A classifier's request: no box, no detection. */
     public ExplanationRequest(String model, byte[] image, List<String> targets, Integer topK, String method,
-            String score, Integer batchSize, Map<MethodParameter, Number> parameters, boolean metrics,
+            String score, Integer batchSize, Map<MethodParameter, Object> parameters, boolean metrics,
             int metricsSteps, boolean progressive) {
         this(model, image, targets, topK, method, score, batchSize, parameters, metrics, metricsSteps, progressive,
                 null, null, null);

@@ -243,7 +243,7 @@ public final class ExplanationCodecs {
     }
 
     /** The method as the catalogue binds it here (the same catalogue on every node). */
-    static MethodCatalogue.Choice choice(String name, Map<MethodParameter, Number> given) {
+    static MethodCatalogue.Choice choice(String name, Map<MethodParameter, Object> given) {
         MethodCatalogue.Method method = MethodCatalogue.find(name).orElseThrow(() -> !plausibleName(name)
                 ? new IllegalStateException("a method name of a corrupt payload") : new UnreadablePayloadException(
                 "the job asks for method '" + name + "', which the worker that took it does not know; the workers "
@@ -259,24 +259,28 @@ public final class ExplanationCodecs {
             switch (argument.parameter().type()) {
                 case INT32 -> {
                     out.writeByte('I');
-                    out.writeInt(argument.value().intValue());
+                    out.writeInt(((Number) argument.value()).intValue());
                 }
                 case INT64 -> {
                     out.writeByte('L');
-                    out.writeLong(argument.value().longValue());
+                    out.writeLong(((Number) argument.value()).longValue());
                 }
                 case DOUBLE -> {
                     out.writeByte('D');
-                    out.writeDouble(argument.value().doubleValue());
+                    out.writeDouble(((Number) argument.value()).doubleValue());
+                }
+                case CHOICE -> {
+                    out.writeByte('S');
+                    out.writeUTF((String) argument.value());
                 }
             }
         }
     }
 
     /** What {@link #writeArguments} wrote (version 2 wrote its parameters the same way). */
-    static Map<MethodParameter, Number> readArguments(WireReader in) {
+    static Map<MethodParameter, Object> readArguments(WireReader in) {
         int count = in.readInt();
-        Map<MethodParameter, Number> given = new LinkedHashMap<>();
+        Map<MethodParameter, Object> given = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
             String name = in.readUTF();
             MethodParameter parameter = MethodCatalogue.parameter(name).orElseThrow(() -> !plausibleName(name)
@@ -288,6 +292,7 @@ public final class ExplanationCodecs {
                 case 'I' -> in.readInt();
                 case 'L' -> in.readLong();
                 case 'F', 'D' -> in.readDouble();
+                case 'S' -> in.readUTF();
                 default -> throw new IllegalStateException("a queued parameter of unknown type " + type);
             });
         }

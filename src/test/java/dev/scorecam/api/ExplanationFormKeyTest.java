@@ -5,6 +5,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockingDetails;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import dev.scorecam.cache.AnswerKeys;
@@ -26,6 +27,17 @@ class ExplanationFormKeyTest {
         ExplanationForm.bind(name -> null).describe(key);
 
         assertThat(written(key)).containsAll(ExplanationForm.fields().stream().map(FormField::name).toList());
+    }
+
+    /** A choice-valued method parameter is written as bound: two weightings never share an answer. */
+    @Test
+    void theChannelWeightingIsWrittenAsGiven() {
+        AnswerKeys key = mock(AnswerKeys.class);
+        when(key.add(anyString(), any())).thenReturn(key);
+
+        ExplanationForm.bind(name -> name.equals("weighting") ? new String[] {"relu-increase"} : null).describe(key);
+
+        verify(key).add("weighting", "relu-increase");
     }
 
     @Test

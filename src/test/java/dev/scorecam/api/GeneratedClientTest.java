@@ -80,7 +80,7 @@ class GeneratedClientTest {
         JobsApi jobs = new JobsApi(client);
         String model = new ModelsApi(client).listModels().get(0).getName();
 
-        JobView submitted = jobs.submitJob(model, image, null, 2, null, null, null, "faster-scorecam", null, null, 8, null, null, null, null,
+        JobView submitted = jobs.submitJob(model, image, null, 2, null, null, null, "faster-scorecam", null, null, null, 8, null, null, null, null,
                 null, null, null);
         assertThat(submitted.getStatus()).isIn(JobView.StatusEnum.QUEUED, JobView.StatusEnum.RUNNING,
                 JobView.StatusEnum.SUCCEEDED);

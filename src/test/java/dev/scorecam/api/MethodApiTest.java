@@ -59,6 +59,14 @@ class MethodApiTest {
         assertThat(maxChannels.get("maximum").asInt()).isEqualTo(4096);
         assertThat(methods.get(2).get("parameters").get(1).get("type").asString()).isEqualTo("number");
         assertThat(methods.get(4).get("parameters")).isEmpty();
+        JsonNode weighting = methods.get(0).get("parameters").get(0);
+        assertThat(weighting.get("name").asString()).isEqualTo("weighting");
+        assertThat(weighting.get("type").asString()).isEqualTo("string");
+        assertThat(weighting.get("default").asString()).isEqualTo("softmax");
+        assertThat(weighting.get("enum").valueStream().map(JsonNode::asString))
+                .containsExactly("softmax", "probability", "relu-increase");
+        assertThat(weighting.has("minimum")).isFalse();
+        assertThat(maxChannels.has("enum")).isFalse();
     }
 
     @Test
@@ -141,7 +149,14 @@ class MethodApiTest {
                 .as("the same request, the same map")
                 .isEqualTo(first.get("explanations").get(0).get("saliency").get("data").asString());
 
-        assertThat(explain(Map.of()).get("parameters").size()).isZero();
+        JsonNode paper = explain(Map.of());
+        assertThat(paper.get("parameters").get("weighting").asString()).isEqualTo("softmax");
+        JsonNode increase = explain(Map.of("weighting", List.of("relu-increase")));
+        assertThat(increase.get("parameters").get("weighting").asString()).isEqualTo("relu-increase");
+        assertThat(increase.get("stats").get("forwardPasses").asInt()).as("the same passes, weighed otherwise")
+                .isEqualTo(paper.get("stats").get("forwardPasses").asInt());
+        assertThat(increase.get("explanations").get(0).get("saliency").get("data").asString())
+                .isNotEqualTo(paper.get("explanations").get(0).get("saliency").get("data").asString());
     }
 
     @Test
@@ -183,6 +198,9 @@ class MethodApiTest {
         assertInvalid(Map.of("method", List.of("iscam"), "steps", List.of("three")), "'steps' cannot be");
         assertInvalid(Map.of("method", List.of("gradcam"), "steps", List.of("3")), "not a parameter of gradcam");
         assertInvalid(Map.of("max-channels", List.of("3")), "not a parameter of scorecam");
+        assertInvalid(Map.of("weighting", List.of("uniform")),
+                "'weighting' must be one of softmax, probability, relu-increase, not 'uniform'");
+        assertInvalid(Map.of("method", List.of("gradcam"), "weighting", List.of("softmax")), "not a parameter of gradcam");
         ResponseEntity<byte[]> unknown = api().explain(MODEL, sample("sneaker.png"), MediaType.APPLICATION_JSON,
                 Map.of("method", List.of("lime")));
         assertThat(unknown.getStatusCode().value()).isEqualTo(400);

@@ -56,7 +56,7 @@ class MethodAnalyticTest {
         }
     }
 
-    static CamMethod method(String name, Map<String, Number> parameters) {
+    static CamMethod method(String name, Map<String, ?> parameters) {
         return MethodCatalogue.choose(MethodCatalogue.find(name).orElseThrow(), MethodCatalogueTest.given(parameters)).cam();
     }
 

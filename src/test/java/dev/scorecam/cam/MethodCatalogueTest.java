@@ -13,20 +13,20 @@ import org.junit.jupiter.api.Test;
 /** The catalogue's checks of method parameters: defaults, bounds, and parameters of other methods. */
 class MethodCatalogueTest {
 
-    static MethodCatalogue.Choice choose(String method, Map<String, ? extends Number> given) {
+    static MethodCatalogue.Choice choose(String method, Map<String, ?> given) {
         return MethodCatalogue.choose(MethodCatalogue.find(method).orElseThrow(), given(given));
     }
 
     /** Values by the names requests give them, as the declared parameters of those names. */
-    static Map<MethodParameter, Number> given(Map<String, ? extends Number> byName) {
-        Map<MethodParameter, Number> given = new HashMap<>();
+    static Map<MethodParameter, Object> given(Map<String, ?> byName) {
+        Map<MethodParameter, Object> given = new HashMap<>();
         byName.forEach((name, value) -> given.put(MethodCatalogue.parameter(name).orElseThrow(), value));
         return given;
     }
 
     /** The arguments bound, by name, in the method's order. */
-    static Map<String, Number> values(MethodCatalogue.Choice choice) {
-        Map<String, Number> values = new LinkedHashMap<>();
+    static Map<String, Object> values(MethodCatalogue.Choice choice) {
+        Map<String, Object> values = new LinkedHashMap<>();
         choice.arguments().values().forEach(a -> values.put(a.parameter().name(), a.value()));
         return values;
     }
@@ -43,16 +43,20 @@ class MethodCatalogueTest {
     void parametersNotGivenTakeTheirDefaults() {
         MethodCatalogue.Choice sscam = choose("sscam", Map.of("samples", 3));
         assertThat(values(sscam)).containsExactly(
-                Map.entry("samples", 3), Map.entry("noise", 2.0), Map.entry("seed", 0L));
+                Map.entry("samples", 3), Map.entry("noise", 2.0), Map.entry("seed", 0L),
+                Map.entry("weighting", "softmax"));
         assertThat(sscam.cam()).isInstanceOf(SmoothedScoreCam.class);
-        assertThat(values(choose("faster-scorecam", Map.of()))).containsExactly(Map.entry("max-channels", 16));
-        assertThat(values(choose("iscam", Map.of()))).containsExactly(Map.entry("steps", 10));
+        assertThat(values(choose("faster-scorecam", Map.of()))).containsExactly(Map.entry("max-channels", 16),
+                Map.entry("weighting", "softmax"));
+        assertThat(values(choose("iscam", Map.of()))).containsExactly(Map.entry("steps", 10),
+                Map.entry("weighting", "softmax"));
+        assertThat(values(choose("scorecam", Map.of()))).containsExactly(Map.entry("weighting", "softmax"));
         assertThat(values(choose("gradcam", Map.of()))).isEmpty();
     }
 
     @Test
     void aNullValueCountsAsNotGiven() {
-        Map<String, Number> given = new HashMap<>();
+        Map<String, Object> given = new HashMap<>();
         given.put("steps", null);
         assertThat(choose("gradcam", given).cam()).isInstanceOf(GradCam.class);
     }
@@ -63,7 +67,7 @@ class MethodCatalogueTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("'steps' is not a parameter of gradcam, which takes none");
         assertThatThrownBy(() -> choose("sscam", Map.of("max-channels", 5)))
-                .hasMessage("'max-channels' is not a parameter of sscam; it takes samples, noise, seed");
+                .hasMessage("'max-channels' is not a parameter of sscam; it takes samples, noise, seed, weighting");
     }
 
     @Test
@@ -80,6 +84,24 @@ class MethodCatalogueTest {
         assertThatThrownBy(() -> choose("iscam", Map.of("steps", 2.5))).hasMessageContaining("an integer");
         assertThat(values(choose("iscam", Map.of("steps", 100)))).containsEntry("steps", 100);
         assertThat(values(choose("sscam", Map.of("noise", 0.0)))).containsEntry("noise", 0.0);
+    }
+
+    @Test
+    void theScoreCamFamilyTakesAWeightingByName() {
+        for (String method : new String[] {"scorecam", "faster-scorecam", "sscam", "iscam"}) {
+            assertThat(values(choose(method, Map.of("weighting", "relu-increase"))))
+                    .containsEntry("weighting", "relu-increase");
+        }
+        assertThat(MethodCatalogue.WEIGHTING.values()).containsExactly("softmax", "probability", "relu-increase");
+        assertThat(MethodCatalogue.WEIGHTING.type().json()).isEqualTo("string");
+        assertThatThrownBy(() -> choose("scorecam", Map.of("weighting", "uniform")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'weighting' must be one of softmax, probability, relu-increase, not 'uniform'");
+        assertThatThrownBy(() -> choose("scorecam", Map.of("weighting", 1)))
+                .hasMessage("'weighting' must be one of softmax, probability, relu-increase, not '1'");
+        assertThatThrownBy(() -> choose("gradcam", Map.of("weighting", "probability")))
+                .hasMessage("'weighting' is not a parameter of gradcam, which takes none");
+        assertThatThrownBy(() -> choose("iscam", Map.of("steps", "ten"))).hasMessage("'steps' must be a number, not 'ten'");
     }
 
     @Test

@@ -28,8 +28,8 @@ import dev.scorecam.model.ModelPackageReader;
 import dev.scorecam.model.ServedModel;
 
 /**
- * Faster Score-CAM, SS-CAM, IS-CAM, Grad-CAM, Grad-CAM++, Eigen-CAM, Ablation-CAM, Recipro-CAM,
- * LayerCAM and HiResCAM through DJL/libtorch against the independent float64 references of
+ * Score-CAM's channel weightings, Faster Score-CAM, SS-CAM, IS-CAM, Grad-CAM, Grad-CAM++, Eigen-CAM,
+ * Ablation-CAM, Recipro-CAM, LayerCAM and HiResCAM through DJL/libtorch against the independent float64 references of
  * tools/cam_reference.py (goldens by tools/make_method_goldens.py), on the demo model and the
  * analytic quadrants model, at two batch sizes.
  *
@@ -48,7 +48,7 @@ class MethodGoldenTest {
     /** The methods whose weights are a softmax, within [0,1]; the others' are not bounded. */
     static final Set<String> SOFTMAX_WEIGHTED = Set.of("faster-scorecam", "sscam", "iscam");
 
-    record Case(String name, String method, Map<String, Number> parameters, String input, int target, String score,
+    record Case(String name, String method, Map<String, Object> parameters, String input, int target, String score,
             String saliency, String weights, int forwardPasses, int backwardPasses, Integer headPasses,
             int liveChannels, boolean allZero) {
         @Override

@@ -52,7 +52,7 @@ class GeneratedClientWithApiKeyTest {
                 });
 
         File image = Files.write(dir.resolve("upload.png"), Http.png()).toFile();
-        JobView job = new JobsApi(client(TestKeys.ALICE)).submitJob("fashion-cnn", image, null, 1, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        JobView job = new JobsApi(client(TestKeys.ALICE)).submitJob("fashion-cnn", image, null, 1, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         assertThat(new JobsApi(client(TestKeys.ALICE)).getJob(job.getId()).getId()).isEqualTo(job.getId());
         assertThatThrownBy(() -> new JobsApi(client(TestKeys.BOB)).getJob(job.getId()))
                 .isInstanceOfSatisfying(ApiException.class, e -> {

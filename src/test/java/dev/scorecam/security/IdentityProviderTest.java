@@ -168,8 +168,8 @@ class IdentityProviderTest {
 
         assertThat(new ModelsApi(client).listModels()).isNotEmpty();
         File image = Files.write(dir.resolve("upload.png"), Http.png()).toFile();
-        JobView job = new JobsApi(client).submitJob("fashion-cnn", image, null, 1, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
+        JobView job = new JobsApi(client).submitJob("fashion-cnn", image, null, 1, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null);
         assertThat(new JobsApi(client).getJob(job.getId()).getId()).isEqualTo(job.getId());
 
         String bob = token(ISSUER, "bob", AUDIENCE, 3600);

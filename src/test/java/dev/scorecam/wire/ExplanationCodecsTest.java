@@ -133,15 +133,15 @@ class ExplanationCodecsTest {
     void aMethodsChoiceTheFaithfulnessAndProgressiveSurviveTheTrip() throws Exception {
         byte[] image = Files.readAllBytes(Path.of("samples/sneaker.png"));
         PreparedRequest prepared = explainer.prepare(new ExplanationRequest("fashion-cnn", image, List.of("Sneaker"),
-                null, "faster-scorecam", "logit", 4, Map.of(MethodCatalogue.parameter("max-channels").orElseThrow(), 5),
-                true, 6, true));
+                null, "faster-scorecam", "logit", 4, Map.of(MethodCatalogue.parameter("max-channels").orElseThrow(), 5,
+                        MethodCatalogue.parameter("weighting").orElseThrow(), "relu-increase"), true, 6, true));
         Codec<PreparedRequest> works = ExplanationCodecs.works(models);
 
         PreparedRequest back = works.decode(works.encode(prepared));
 
         assertThat(back.choice().name()).isEqualTo("faster-scorecam");
         assertThat(back.choice().arguments()).isEqualTo(prepared.choice().arguments());
-        assertThat(back.choice().arguments().values()).extracting(a -> a.value()).containsExactly(5);
+        assertThat(back.choice().arguments().values()).extracting(a -> a.value()).containsExactly(5, "relu-increase");
         assertThat(back.choice().cam()).isInstanceOf(FasterScoreCam.class)
                 .usingRecursiveComparison().isEqualTo(prepared.choice().cam());
         assertThat(back.metricsSteps()).isEqualTo(6);
@@ -276,8 +276,10 @@ class ExplanationCodecsTest {
 
         assertThat(request.model().name()).isEqualTo("fashion-cnn");
         assertThat(request.choice().name()).isEqualTo("faster-scorecam");
+        // Written before the channel weighting was a parameter: it binds its default.
         assertThat(request.choice().arguments().values()).extracting(a -> a.parameter().name(), a -> a.value())
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("max-channels", 5));
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("max-channels", 5),
+                        org.assertj.core.groups.Tuple.tuple("weighting", "softmax"));
         assertThat(request.targets().select(new float[10])).containsExactly(7, 5);
         assertThat(request.score()).isEqualTo(ScoreKind.PROBABILITY);
         assertThat(request.batchSize()).isEqualTo(4);
