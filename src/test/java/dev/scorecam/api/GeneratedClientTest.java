@@ -59,8 +59,8 @@ class GeneratedClientTest {
 
         String label = model.getLabels().get(1);
         ExplanationResponse explanation = new ExplanationsApi(client).explain(model.getName(), image,
-                List.of("0", label), null, null, null, null, null, null, null, null, null, null, null, null, true, null, null,
-                null, null, true);
+                List.of("0", label), null, null, null, null, null, null, null, null, null, null, null, null, null, true, null,
+                null, null, null, true);
 
         assertThat(explanation.getModel()).isEqualTo(model.getName());
         assertThat(explanation.getMethod()).isEqualTo("scorecam");
