@@ -106,8 +106,8 @@ final class ProblemExamples {
             // scorecam.queue.backend=redis: three workers in turn stopped while computing job 5f0c...
             case JOB_ABANDONED -> Problems.of(JobError.abandoned(3));
             // scorecam.queue.backend=redis: a worker of an older version took job 5f0c..., queued in a newer format
-            case JOB_UNREADABLE -> Problems.of(JobError.unreadable("the job's payload is of version 4; the worker "
-                    + "that took it reads versions 3 and 2 (the workers must run the version of the API instances or "
+            case JOB_UNREADABLE -> Problems.of(JobError.unreadable("the job's payload is of version 5; the worker "
+                    + "that took it reads versions 4, 3 and 2 (the workers must run the version of the API instances or "
                     + "a newer one)"));
             // 64 jobs already waiting for fashion-cnn
             case QUEUE_FULL -> Problems.of(new QueueFullException("fashion-cnn", 64, Duration.ofSeconds(3)));

@@ -38,15 +38,19 @@ import dev.scorecam.model.ServedModel;
  * whole deflated at its fastest level. A model travels by name and is found again in the reading
  * node's registry (every node serves the same model packages); a method by name and its arguments,
  * bound again by the reading node's catalogue. Each payload starts with a version byte: this
- * version reads its own payloads and those of the version before, so that jobs queued before a
+ * version reads its own payloads and those of the versions before, so that jobs queued before a
  * rolling upgrade are still computed and answered after it.
  */
 public final class ExplanationCodecs {
 
-    /** 3: an explanation holds its request (each field written once); 2 is still read. */
-    static final int VERSION = 3;
+    /**
+     * 4: a method's text-valued parameters (Score-CAM's weighting, bound on every Score-CAM job) and
+     * the overlap box rule, which a node of version 3 cannot read; its own payloads it reads as
+     * before. 3: an explanation holds its request (each field written once). 2 is still read.
+     */
+    static final int VERSION = 4;
     static final int PREVIOUS_VERSION = 2;
-    private static final List<Integer> READS = List.of(VERSION, PREVIOUS_VERSION);
+    private static final List<Integer> READS = List.of(VERSION, 3, PREVIOUS_VERSION);
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     /** In top-k's place: the targets are a detector's box, scored by the match rule. */
@@ -68,8 +72,8 @@ public final class ExplanationCodecs {
 
             @Override
             public PreparedRequest decode(byte[] bytes) {
-                return WireReader.read(bytes, READS, (version, in) -> version == VERSION
-                        ? readTrace(in, readRequest(in, models)) : PreviousVersion.readRequest(in, models));
+                return WireReader.read(bytes, READS, (version, in) -> version == PREVIOUS_VERSION
+                        ? PreviousVersion.readRequest(in, models) : readTrace(in, readRequest(in, models)));
             }
 
             @Override
@@ -338,9 +342,7 @@ public final class ExplanationCodecs {
      * Classes as top-k (at least 0) and their count (-1 for the top k) then each; a detector's box
      * as a marker in top-k's place ({@value #BOX} for the match rule, {@value #BOX_BY_OVERLAP} for
      * the overlap rule), its class, the box in input and in image pixels and the detection's index.
-     * A box needs no new version: a node that predates detectors serves none (it refuses a package
-     * with a task), so it never reads a detector's payload; a match-rule box is written as a node
-     * that predates the rules wrote it.
+     * The overlap rule's marker is new in version 4; a match-rule box is written as version 3 wrote it.
      */
     private static void writeTargets(WireWriter out, Targets targets) {
         if (targets instanceof ChosenBox box) {

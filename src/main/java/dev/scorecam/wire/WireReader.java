@@ -4,7 +4,6 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -35,8 +34,8 @@ final class WireReader {
         int version = bytes[0] & 0xff;
         if (!versions.contains(version)) {
             throw new UnreadablePayloadException("the job's payload is of version " + version + "; the worker that "
-                    + "took it reads versions " + versions.stream().map(String::valueOf).collect(Collectors.joining(
-                    " and ")) + " (the workers must run the version of the API instances or a newer one)");
+                    + "took it reads versions " + listed(versions)
+                    + " (the workers must run the version of the API instances or a newer one)");
         }
         String corrupt = "the job's payload (version " + version + ") is corrupt or cut short";
         int size = ByteBuffer.wrap(bytes, 1, Integer.BYTES).getInt();
@@ -137,5 +136,12 @@ final class WireReader {
         buffer.asFloatBuffer().get(values);
         buffer.position(buffer.position() + values.length * Float.BYTES);
         return values;
+    }
+
+    /** "4, 3 and 2". */
+    private static String listed(List<Integer> versions) {
+        List<String> names = versions.stream().map(String::valueOf).toList();
+        return names.size() == 1 ? names.get(0)
+                : String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
     }
 }

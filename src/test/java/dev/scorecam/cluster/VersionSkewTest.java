@@ -36,7 +36,7 @@ import dev.scorecam.security.Clients;
 
 /**
  * A rolling upgrade that reaches the API first, on a real Redis: an API instance of this version
- * (it writes payload version 3) beside a worker process that reads only version 2 (a stand-in for
+ * (it writes payload version 4) beside a worker process that reads only version 2 (a stand-in for
  * a worker of an older release that advertises what it reads) answers 503
  * /problems/no-compatible-worker naming the versions; with a worker of this version it answers
  * 202 and the job is computed; when that worker crashes, the refusal is back within the
@@ -155,7 +155,7 @@ class VersionSkewTest {
         assertThat(problem.path("type").asString()).isEqualTo("/problems/no-compatible-worker");
         assertThat(problem.path("title").asString()).isEqualTo("No compatible worker");
         assertThat(problem.path("detail").asString())
-                .contains("reads job payloads of version 3", "read versions 2 (app 1.0.0)", "upgraded first");
+                .contains("reads job payloads of version 4", "read versions 2 (app 1.0.0)", "upgraded first");
     }
 
     @Test
@@ -209,7 +209,7 @@ class VersionSkewTest {
             assertThat(futureJob.path("error").path("type").asString()).isEqualTo("/problems/job-unreadable");
             assertThat(futureJob.path("error").path("status").asInt()).isEqualTo(500);
             assertThat(futureJob.path("error").path("detail").asString()).isEqualTo("the job's payload is of version 99; "
-                    + "the worker that took it reads versions 3 and 2 (the workers must run the version of the API "
+                    + "the worker that took it reads versions 4, 3 and 2 (the workers must run the version of the API "
                     + "instances or a newer one)");
             assertThat(cutJob.path("status").asString()).isEqualTo("FAILED");
             assertThat(cutJob.path("error").path("type").asString()).isEqualTo("/problems/job-unreadable");
@@ -240,7 +240,7 @@ class VersionSkewTest {
 
         worker.kill();
         long start = System.nanoTime();
-        while (api.jobSystem().readers(MODEL).stream().anyMatch(reader -> reader.contains("3"))
+        while (api.jobSystem().readers(MODEL).stream().anyMatch(reader -> reader.contains("4"))
                 && System.nanoTime() - start < WAIT.toNanos()) {
             Thread.sleep(20);
         }

@@ -220,7 +220,7 @@ class ExplanationCodecsTest {
         assertThat(returned.result().headPasses()).isEqualTo(explanation.result().headPasses());
         assertThat(returned).usingRecursiveComparison().ignoringFields(IGNORED).isEqualTo(explanation);
         Explanation older = results.decode(Files.readAllBytes(
-                Path.of("src/test/resources/wire/result-v" + ExplanationCodecs.VERSION + ".bin")));
+                Path.of("src/test/resources/wire/result-v3.bin")));
         assertThat(older.result().headPasses()).isZero();
     }
 
@@ -268,15 +268,15 @@ class ExplanationCodecsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {ExplanationCodecs.PREVIOUS_VERSION, ExplanationCodecs.VERSION})
-    void theCommittedPayloadsOfThisVersionAndThePreviousAreRead(int version) throws Exception {
+    @ValueSource(ints = {ExplanationCodecs.PREVIOUS_VERSION, 3, ExplanationCodecs.VERSION})
+    void theCommittedPayloadsOfThisVersionAndTheTwoBeforeAreRead(int version) throws Exception {
         Path wire = Path.of("src/test/resources/wire");
         PreparedRequest request = ExplanationCodecs.works(models)
                 .decode(Files.readAllBytes(wire.resolve("request-v" + version + ".bin")));
 
         assertThat(request.model().name()).isEqualTo("fashion-cnn");
         assertThat(request.choice().name()).isEqualTo("faster-scorecam");
-        // Written before the channel weighting was a parameter: it binds its default.
+        // Versions 2 and 3 were written before the channel weighting was a parameter: it binds its default.
         assertThat(request.choice().arguments().values()).extracting(a -> a.parameter().name(), a -> a.value())
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("max-channels", 5),
                         org.assertj.core.groups.Tuple.tuple("weighting", "softmax"));
@@ -331,10 +331,10 @@ class ExplanationCodecsTest {
         raw[3] = (byte) 0x7f; // the model name's length, now far past the end
         byte[] flipped = deflated(3, raw);
 
-        assertThat(works.version()).isEqualTo(3);
-        assertThat(works.reads()).containsExactly(3, 2);
+        assertThat(works.version()).isEqualTo(4);
+        assertThat(works.reads()).containsExactly(4, 3, 2);
         assertThatThrownBy(() -> works.decode(future)).isInstanceOf(UnreadablePayloadException.class)
-                .hasMessage("the job's payload is of version 99; the worker that took it reads versions 3 and 2 "
+                .hasMessage("the job's payload is of version 99; the worker that took it reads versions 4, 3 and 2 "
                         + "(the workers must run the version of the API instances or a newer one)");
         for (byte[] corrupt : List.of(cut, huge, flipped)) {
             assertThatThrownBy(() -> works.decode(corrupt)).isInstanceOf(UnreadablePayloadException.class)
