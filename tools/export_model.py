@@ -73,16 +73,7 @@ def build_model(arch, num_classes, weights, seed):
     kwargs = {} if num_classes is None else {"num_classes": num_classes}
     model = torchvision.models.get_model(arch, weights=None, **kwargs)
     if weights:
-        state = torch.load(weights, map_location="cpu")
-        if isinstance(state, dict) and "state_dict" in state:
-            state = state["state_dict"]
-        if isinstance(state, nn.Module):
-            state = state.state_dict()
-        try:
-            model.load_state_dict(state)
-        except RuntimeError as e:
-            raise ExportError(f"--weights {weights} do not fit {arch} with "
-                              f"{num_classes or 'default'} classes: {e}") from e
+        load_weights(model, weights, f"{arch} with {num_classes or 'default'} classes")
     return model.eval()
 
 
