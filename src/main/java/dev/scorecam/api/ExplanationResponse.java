@@ -14,6 +14,8 @@ import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 import dev.scorecam.cam.BoxTarget;
 import dev.scorecam.cam.Detection;
 import dev.scorecam.cam.Target;
@@ -42,7 +44,8 @@ import dev.scorecam.imaging.Placement;
 record ExplanationResponse(
         String model,
         String method,
-        Map<String, ?> parameters,
+        // numbers, and text for a choice (Score-CAM's weighting): any JSON value to generated clients
+        @Schema(additionalProperties = Schema.AdditionalPropertiesValue.TRUE) Map<String, ?> parameters,
         String score,
         @JsonInclude(JsonInclude.Include.NON_NULL) String boxRule,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<Prediction> predictions,
