@@ -77,9 +77,10 @@ def test_every_method_golden_file_is_there(name):
     shapes = json.loads((GOLDEN / name / "manifest.json").read_text())
     h, w = shapes["saliencyShape"]
     methods = json.loads((GOLDEN / name / "methods.json").read_text())
+    # scorecam's cases here are its channel weightings, beside its own goldens of the defaults
     assert {case["method"] for case in methods["cases"]} == {
-        "faster-scorecam", "sscam", "iscam", "gradcam", "gradcam++", "eigencam", "ablation-cam", "recipro-cam",
-        "layercam", "hirescam"}
+        "scorecam", "faster-scorecam", "sscam", "iscam", "gradcam", "gradcam++", "eigencam", "ablation-cam",
+        "recipro-cam", "layercam", "hirescam"}
     for case in methods["cases"]:
         # Recipro-CAM's weights are its cell scores: one per head pass, one per cell of the grid
         weights = case["headPasses"] if case["method"] == "recipro-cam" else shapes["channels"]
