@@ -61,7 +61,7 @@ for c in "${cases[@]}"; do ln -s "$(realpath "$packages/$c")" "$served/$c"; done
 [ "${SKIP_BUILD:-0}" = 1 ] || ./mvnw -q -B -ntp -DskipTests package
 jar=$(ls target/scorecam-server-*.jar | grep -v plain | head -1)
 java -Dai.djl.offline=true -jar "$jar" --server.port="$port" --scorecam.model-dirs="$served" \
-  --scorecam.request-timeout=30m >"$out/server.log" 2>&1 &
+  --scorecam.request-timeout=30m --scorecam.cache.enabled=false >"$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 900); do

@@ -132,6 +132,9 @@ def service_run(url, case, png, batch=None):
     if answer.status != 200:
         raise SystemExit(f"{case.name}: HTTP {answer.status} {answer.text()}")
     body = answer.json()
+    if answer.seconds < body["stats"]["computeMillis"] / 1000:
+        raise SystemExit(f"{case.name}: answered in {answer.seconds:.3f} s, computed in {body['stats']['computeMillis']} ms: "
+                         "from the answer cache; start the service with --scorecam.cache.enabled=false")
     saliency = body["explanations"][0]["saliency"]
     values = np.frombuffer(base64.b64decode(saliency["data"]), dtype="<f4").reshape(saliency["height"],
                                                                                    saliency["width"])

@@ -2,6 +2,8 @@ package dev.scorecam.cam;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -13,8 +15,10 @@ import ai.djl.ndarray.NDManager;
  * <p>On a GPU a forward pass only queues kernels, and reading its logits waits for them. Reading
  * batch i before building batch i+1 would leave the device idle while the host builds each batch
  * and launches its kernels, so there the next batch is queued first and the previous one read
- * after. On the CPU every engine call computes at once: one batch at a time keeps memory lowest.
- * Each batch lives in its own sub-manager, closed once its logits are read.
+ * after. On the CPU every engine call computes at once: with {@link ForwardLanes} of the network,
+ * as many batches as it has lanes compute side by side, each built, forwarded and read on its
+ * lane; without, one batch at a time on the caller's thread keeps memory lowest. Each batch lives
+ * in its own sub-manager, closed once its logits are read. The sink is told on the caller's thread.
  */
 final class BatchScoring implements AutoCloseable {
 
@@ -30,33 +34,97 @@ final class BatchScoring implements AutoCloseable {
         void scored(int from, int to, float[][] logits);
     }
 
-    private record InFlight(NDManager scope, NDArray logits, int from, int to) {}
+    /** A batch submitted and not read yet: its rows once computed, and how to free it unread. */
+    private interface InFlight {
+        int from();
+
+        int to();
+
+        float[][] rows();
+
+        void discard();
+    }
+
+    /** Queued on the device, read on the caller's thread. */
+    private record Queued(NDManager scope, NDArray logits, int from, int to) implements InFlight {
+        @Override
+        public float[][] rows() {
+            try (scope) {
+                return BatchScoring.rows(logits);
+            }
+        }
+
+        @Override
+        public void discard() {
+            scope.close();
+        }
+    }
+
+    /** Computed and read on a lane, which closes its scope. */
+    private record OnLane(CompletableFuture<float[][]> computed, int from, int to) implements InFlight {
+        @Override
+        public float[][] rows() {
+            try {
+                return computed.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;
+                }
+                if (e.getCause() instanceof Error cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        }
+
+        /** Waits for the lane: the batch reads arrays of the run that its caller frees next. */
+        @Override
+        public void discard() {
+            computed.handle((rows, failure) -> null).join();
+        }
+    }
 
     private final NDManager parent;
+    private final ForwardLanes lanes;
     private final int ahead;
     private final Scored sink;
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
 
-    /** @param ahead batches queued beyond the one being read: 1 on a GPU, 0 on the CPU */
-    BatchScoring(NDManager parent, int ahead, Scored sink) {
+    /**
+     * @param lanes where batches compute, {@link ForwardLanes#NONE} for the caller's thread
+     * @param ahead batches submitted beyond the one being read
+     */
+    BatchScoring(NDManager parent, ForwardLanes lanes, int ahead, Scored sink) {
         this.parent = parent;
+        this.lanes = lanes;
         this.ahead = ahead;
         this.sink = sink;
     }
 
-    /** For batches of inputs on {@code device}. */
-    static BatchScoring on(Device device, NDManager parent, Scored sink) {
-        return new BatchScoring(parent, device.isGpu() ? 1 : 0, sink);
+    /** For batches of inputs on {@code device}: queued one ahead on a GPU, on the lanes of the CPU. */
+    static BatchScoring on(Device device, ForwardLanes lanes, NDManager parent, Scored sink) {
+        if (device.isGpu() || lanes.count() < 2) {
+            return new BatchScoring(parent, ForwardLanes.NONE, device.isGpu() ? 1 : 0, sink);
+        }
+        return new BatchScoring(parent, lanes, lanes.count() - 1, sink);
     }
 
-    /** Queues rows {@code [from, to)}; reads the oldest batch once more than {@code ahead} wait. */
+    /** Submits rows {@code [from, to)}; reads the oldest batch once more than {@code ahead} wait. */
     void submit(int from, int to, Batch batch) {
-        NDManager scope = parent.newSubManager();
-        try {
-            inFlight.add(new InFlight(scope, batch.logits(scope), from, to));
-        } catch (RuntimeException e) {
-            scope.close();
-            throw e;
+        if (lanes == ForwardLanes.NONE) {
+            NDManager scope = parent.newSubManager();
+            try {
+                inFlight.add(new Queued(scope, batch.logits(scope), from, to));
+            } catch (RuntimeException e) {
+                scope.close();
+                throw e;
+            }
+        } else {
+            inFlight.add(new OnLane(lanes.submit(() -> {
+                try (NDManager scope = parent.newSubManager()) {
+                    return rows(batch.logits(scope));
+                }
+            }), from, to));
         }
         while (inFlight.size() > ahead) {
             readOldest();
@@ -72,11 +140,7 @@ final class BatchScoring implements AutoCloseable {
 
     private void readOldest() {
         InFlight oldest = inFlight.poll();
-        float[][] rows;
-        try (NDManager scope = oldest.scope()) {
-            rows = rows(oldest.logits());
-        }
-        sink.scored(oldest.from(), oldest.to(), rows);
+        sink.scored(oldest.from(), oldest.to(), oldest.rows());
     }
 
     private static float[][] rows(NDArray logits) {
@@ -90,10 +154,10 @@ final class BatchScoring implements AutoCloseable {
         return rows;
     }
 
-    /** Frees batches never read (a failure or a cancellation between batches). */
+    /** Frees batches never read (a failure or a cancellation between batches), after their lanes are done. */
     @Override
     public void close() {
-        inFlight.forEach(unread -> unread.scope().close());
+        inFlight.forEach(InFlight::discard);
         inFlight.clear();
     }
 }

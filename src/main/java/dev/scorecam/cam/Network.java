@@ -52,6 +52,14 @@ public interface Network {
         return new Pass(activations, head(activations));
     }
 
+    /**
+     * Where batches of masked inputs (or of modified activations) go to be computed side by side;
+     * by default nowhere: one at a time, on the caller's thread.
+     */
+    default ForwardLanes lanes() {
+        return ForwardLanes.NONE;
+    }
+
     /** What this network offers; by default everything (an engine that cannot do something says so). */
     default Set<Capability> capabilities() {
         return EnumSet.allOf(Capability.class);

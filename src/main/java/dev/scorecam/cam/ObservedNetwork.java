@@ -20,8 +20,8 @@ public final class ObservedNetwork implements Network {
     private final LongConsumer passes;
     private final LongConsumer backwardPasses;
     private final LongConsumer headPasses;
-    /** Activations from {@code features} whose pass a {@code head} on them finishes. */
-    private final Set<NDArray> started = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Activations from {@code features} whose pass a {@code head} on them finishes; lanes call {@code head} at once. */
+    private final Set<NDArray> started = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
     /** @param passes told the batch size of each pass; called on the computing thread, must not throw */
     public ObservedNetwork(Network network, LongConsumer passes) {
@@ -57,6 +57,11 @@ public final class ObservedNetwork implements Network {
     @Override
     public Set<Capability> capabilities() {
         return network.capabilities();
+    }
+
+    @Override
+    public ForwardLanes lanes() {
+        return network.lanes();
     }
 
     @Override

@@ -77,6 +77,8 @@ public record ScoreCamProperties(
      * @param cacheDir where DJL extracts the libtorch natives (~450 MB, once)
      * @param threads intra-op threads per engine call; 0 divides the cores among the CPU workers of a model
      * @param interopThreads inter-op threads; one was best on small machines (Score-CAM's graphs are chains)
+     * @param lanes batches of masked inputs one CPU worker computes side by side, each with its share of
+     *     the worker's threads; 0 chooses (two where a worker has two threads or more), 1 turns them off
      * @param warmupPasses forwards run at load, so that the first request is not the slow one
      * @param batchTuningTime how long {@code batch-size: auto} may measure candidates per model and device
      * @param graphOptimizer libtorch's profiling graph executor (fusion, shape specialisation), set on
@@ -86,6 +88,7 @@ public record ScoreCamProperties(
             Path cacheDir,
             @DefaultValue("0") @Min(0) int threads,
             @DefaultValue("1") @Min(1) int interopThreads,
+            @DefaultValue("0") @Min(0) int lanes,
             @DefaultValue("2") @Min(0) int warmupPasses,
             @DefaultValue("30s") @NotNull Duration batchTuningTime,
             @DefaultValue("true") boolean graphOptimizer) {}

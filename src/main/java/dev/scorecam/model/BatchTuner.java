@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 import ai.djl.ndarray.NDArray;
@@ -20,8 +21,10 @@ import dev.scorecam.imaging.InputFormat;
 /**
  * Picks the batch size at warm-up: the candidate that scores the masked inputs of one Score-CAM
  * (K + 1: one per channel and the baseline) in the least time, ceil((K+1)/b) forwards of b
- * images each, measured on this device. Larger batches amortise per-call costs; past the cache
- * or the last full batch they stop paying, and that point depends on the model and the machine.
+ * images each, measured on this device as they will run: with lanes, a round of one batch per
+ * lane side by side, ceil(ceil((K+1)/b) / lanes) rounds. Larger batches amortise per-call costs;
+ * past the cache or the last full batch they stop paying, and that point depends on the model and
+ * the machine.
  */
 final class BatchTuner {
 
@@ -35,10 +38,13 @@ final class BatchTuner {
         }
     }
 
-    /** @param millis one forward of {@code batchSize} images; {@code costMillis} that times the forwards a Score-CAM needs */
-    record Trial(int batchSize, double millis, double costMillis) {
+    /**
+     * @param millis one round: a forward of {@code batchSize} images on each of {@code lanes}
+     * @param costMillis that times the rounds a Score-CAM needs
+     */
+    record Trial(int batchSize, int lanes, double millis, double costMillis) {
         String describe() {
-            return String.format(Locale.ROOT, "%d: %.1f ms/img", batchSize, millis / batchSize);
+            return String.format(Locale.ROOT, "%d: %.1f ms/img", batchSize, millis / (batchSize * lanes));
         }
     }
 
@@ -76,6 +82,7 @@ final class BatchTuner {
     static Choice choose(Network network, InputFormat input, int maskedInputs, int maxBatchSize, Duration budget,
             NDManager manager) {
         long deadline = System.nanoTime() + budget.toNanos();
+        int lanes = lanes(network, manager);
         Map<Integer, List<Double>> timings = new LinkedHashMap<>();   // in the order measured
         Trial best = null;
         int worse = 0;
@@ -84,13 +91,13 @@ final class BatchTuner {
             try (NDManager scope = manager.newSubManager()) {
                 NDArray batch = scope.zeros(new Shape(size, 3, input.height(), input.width()));
                 // libtorch's graph executor profiles a new shape's first runs, slowly: not measured.
-                scoreBatch(network, batch);
-                scoreBatch(network, batch);
-                times.add(timed(network, batch));
-                times.add(timed(network, batch));
+                scoreRound(network, batch, lanes);
+                scoreRound(network, batch, lanes);
+                times.add(timed(network, batch, lanes));
+                times.add(timed(network, batch, lanes));
             }
             timings.put(size, times);
-            Trial trial = trial(size, times, maskedInputs);
+            Trial trial = trial(size, lanes, times, maskedInputs);
             if (best == null || trial.costMillis() < best.costMillis()) {
                 best = trial;
                 worse = 0;
@@ -112,20 +119,21 @@ final class BatchTuner {
                     break extraRounds;
                 }
                 try (NDManager scope = manager.newSubManager()) {
-                    timings.get(size).add(timed(network, scope.zeros(new Shape(size, 3, input.height(), input.width()))));
+                    timings.get(size).add(timed(network, scope.zeros(new Shape(size, 3, input.height(), input.width())), lanes));
                 }
             }
         }
         List<Trial> trials = timings.entrySet().stream()
-                .map(measured -> trial(measured.getKey(), measured.getValue(), maskedInputs))
+                .map(measured -> trial(measured.getKey(), lanes, measured.getValue(), maskedInputs))
                 .toList();
         Trial pick = trials.stream().min(Comparator.comparingDouble(Trial::costMillis)).orElseThrow();
         return new Choice(pick.batchSize(), trials);
     }
 
-    private static Trial trial(int size, List<Double> times, int maskedInputs) {
+    private static Trial trial(int size, int lanes, List<Double> times, int maskedInputs) {
         double millis = lowerMedian(times);
-        return new Trial(size, millis, millis * Math.ceil((double) maskedInputs / size));
+        double batches = Math.ceil((double) maskedInputs / size);
+        return new Trial(size, lanes, millis, millis * Math.ceil(batches / lanes));
     }
 
     /** The middle value, or the lower of the two middle ones: with two timings, the faster. */
@@ -134,10 +142,31 @@ final class BatchTuner {
         return sorted.get((sorted.size() - 1) / 2);
     }
 
-    private static double timed(Network network, NDArray batch) {
+    /** The batches computed side by side where batches will be: the network's lanes on the CPU, one on a GPU. */
+    static int lanes(Network network, NDManager manager) {
+        return manager.getDevice().isGpu() ? 1 : network.lanes().count();
+    }
+
+    private static double timed(Network network, NDArray batch, int lanes) {
         long start = System.nanoTime();
-        scoreBatch(network, batch);
+        scoreRound(network, batch, lanes);
         return (System.nanoTime() - start) / 1e6;
+    }
+
+    /** One forward of {@code batch} on each of {@code lanes} lanes side by side (with one, on this thread). */
+    static void scoreRound(Network network, NDArray batch, int lanes) {
+        if (lanes < 2) {
+            scoreBatch(network, batch);
+            return;
+        }
+        List<CompletableFuture<Void>> round = new ArrayList<>();
+        for (int lane = 0; lane < lanes; lane++) {
+            round.add(network.lanes().submit(() -> {
+                scoreBatch(network, batch);
+                return null;
+            }));
+        }
+        round.forEach(CompletableFuture::join);
     }
 
     /**

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import dev.scorecam.cam.Detection;
+import dev.scorecam.cam.ForwardLanes;
 import dev.scorecam.cam.Network;
 
 /**
@@ -43,6 +44,11 @@ final class DetectorNetwork implements Network {
     @Override
     public NDArray forward(NDArray input) {
         return rows(detector.forward(input));
+    }
+
+    @Override
+    public ForwardLanes lanes() {
+        return detector.lanes();
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Set;
 
 import ai.djl.ndarray.NDArray;
 
+import dev.scorecam.cam.ForwardLanes;
 import dev.scorecam.cam.Network;
 
 /**
@@ -37,6 +38,11 @@ final class HeadlessNetwork implements Network {
     @Override
     public Pass pass(NDArray input) {
         return new Pass(features(input), forward(input));
+    }
+
+    @Override
+    public ForwardLanes lanes() {
+        return network.lanes();
     }
 
     @Override

@@ -94,15 +94,18 @@ public class ModelRegistry {
                 Precision precision = PrecisionSupport.onDevice(modelPackage.name(), asked, target, CpuFeatures.nativeBf16());
                 ServedModel model = ServedModel.load(modelPackage, target, new ServingOptions(precision, batchSize,
                         properties.engine().warmupPasses(), properties.limits().maxBatchSize(),
-                        properties.engine().batchTuningTime(), properties.engine().graphOptimizer()));
+                        properties.engine().batchTuningTime(), properties.engine().graphOptimizer(), engine.threads(),
+                        workers));
                 replicas.add(model);
-                log.info("Model {} loaded from {} on {}: {} ({}), {} channels at {}x{}, {} classes, {}, batch {}{}, {} worker(s), in {} ms",
+                log.info("Model {} loaded from {} on {}: {} ({}), {} channels at {}x{}, {} classes, {}, batch {}{}, {} worker(s){}, in {} ms",
                         model.name(), modelPackage.directory(), model.device(),
                         modelPackage.weights(model.precision()).getFileName(), model.form(), model.channels(),
                         model.activationHeight(), model.activationWidth(), modelPackage.labels().size(),
                         model.precision().id(), model.batchSize(),
                         model.batchSizeMeasured() ? " (auto, measured " + model.batchMeasurements() + ")" : "",
-                        workers, (System.nanoTime() - start) / 1_000_000);
+                        workers, model.network().lanes().count() > 1
+                                ? " of " + model.network().lanes().count() + " lanes each" : "",
+                        (System.nanoTime() - start) / 1_000_000);
             }
             return new ModelPool(replicas, workers);
         } catch (RuntimeException e) {

@@ -166,11 +166,11 @@ public final class ServedModel implements AutoCloseable {
         return activations.getShape().slice(1);
     }
 
-    /** libtorch profiles the first forwards of a graph and runs them ~2x slower: spend them here. */
+    /** libtorch profiles the first forwards of a graph and runs them ~2x slower: spend them here, on the lanes too. */
     private static void warmUp(Network network, InputFormat input, int batchSize, int passes, NDManager manager) {
         NDArray batch = manager.zeros(new Shape(batchSize, 3, input.height(), input.width()));
         for (int i = 0; i < passes; i++) {
-            network.forward(batch);
+            BatchTuner.scoreRound(network, batch, BatchTuner.lanes(network, manager));
         }
     }
 

@@ -22,6 +22,7 @@ public class TorchEngine {
     static final String NAME = "PyTorch";
 
     private final Engine engine;
+    private final EngineThreads threads;
 
     public TorchEngine(ScoreCamProperties properties) {
         ScoreCamProperties.Engine settings = properties.engine();
@@ -32,12 +33,15 @@ public class TorchEngine {
         }
         int cores = Runtime.getRuntime().availableProcessors();
         int cpuWorkers = properties.cpuWorkersPerModel();
-        EngineThreads threads = EngineThreads.choose(settings.threads(), settings.interopThreads(), cores, cpuWorkers);
+        this.threads = EngineThreads.choose(settings.threads(), settings.interopThreads(), settings.lanes(), cores,
+                cpuWorkers);
         System.setProperty(EngineThreads.INTRA_OP_PROPERTY, Integer.toString(threads.intraOp()));
         System.setProperty(EngineThreads.INTER_OP_PROPERTY, Integer.toString(threads.interOp()));
         this.engine = Engine.getEngine(NAME);
-        log.info("Engine {} {} ready, {} GPU(s); {} intra-op thread(s) per call and {} inter-op for {} core(s) and {} CPU worker(s)",
-                NAME, engine.getVersion(), engine.getGpuCount(), threads.intraOp(), threads.interOp(), cores, cpuWorkers);
+        log.info("Engine {} {} ready, {} GPU(s); {} intra-op thread(s) per call and {} inter-op for {} core(s) and {} CPU "
+                + "worker(s); on the CPU each worker's batches on {} lane(s) of {} thread(s)", NAME, engine.getVersion(),
+                engine.getGpuCount(), threads.intraOp(), threads.interOp(), cores, cpuWorkers, threads.lanes(),
+                threads.laneThreads());
     }
 
     /** {@code cpu}, {@code gpu} (the first GPU) or {@code gpu:N}. */
@@ -59,6 +63,11 @@ public class TorchEngine {
                     + engine.getGpuCount() + " GPU(s)");
         }
         return Device.gpu(index);
+    }
+
+    /** The teams and lanes chosen for this machine and configuration. */
+    public EngineThreads threads() {
+        return threads;
     }
 
     public String version() {

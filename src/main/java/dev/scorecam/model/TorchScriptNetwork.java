@@ -16,20 +16,27 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 
+import dev.scorecam.cam.ForwardLanes;
 import dev.scorecam.cam.Network;
 
 /**
  * A TorchScript module with {@code forward}, {@code features} and {@code head} methods (the
- * package contract). TorchScript modules run inference from many threads at once.
+ * package contract). TorchScript modules run inference from many threads at once: on the CPU,
+ * batches also run on {@link TorchLanes}.
  */
 final class TorchScriptNetwork implements Network {
 
     private final PtSymbolBlock module;
     private final boolean graphOptimizer;
+    /** A worker's intra-op threads (a lane's thread has its own). */
+    private final int team;
+    private final ForwardLanes lanes;
 
-    private TorchScriptNetwork(PtSymbolBlock module, boolean graphOptimizer) {
+    private TorchScriptNetwork(PtSymbolBlock module, boolean graphOptimizer, int team, ForwardLanes lanes) {
         this.module = module;
         this.graphOptimizer = graphOptimizer;
+        this.team = team;
+        this.lanes = lanes;
     }
 
     /** Loads a {@code .pt} file through DJL's PyTorch engine. */
@@ -44,9 +51,13 @@ final class TorchScriptNetwork implements Network {
             model.load(file.getParent(), fileName.substring(0, fileName.length() - ".pt".length()),
                     Map.of("mapLocation", "true", "trainParam", "true"));
             model.getBlock().freezeParameters(true);
+            EngineThreads threads = options.threads();
+            TorchLanes lanes = device.isGpu() || threads.lanes() < 2 ? null
+                    : new TorchLanes(name, threads.lanes(), threads.laneThreads(), options.workers());
             return new ModelEngine.Loaded(model,
-                    new TorchScriptNetwork((PtSymbolBlock) model.getBlock(), options.graphOptimizer()),
-                    form(model.getBlock().getParameters().size()));
+                    new TorchScriptNetwork((PtSymbolBlock) model.getBlock(), options.graphOptimizer(),
+                            threads.intraOp(), lanes == null ? ForwardLanes.NONE : lanes),
+                    lanes == null ? () -> {} : lanes, form(model.getBlock().getParameters().size()));
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
             throw e;
@@ -85,6 +96,11 @@ final class TorchScriptNetwork implements Network {
         return EnumSet.allOf(Capability.class);
     }
 
+    @Override
+    public ForwardLanes lanes() {
+        return lanes;
+    }
+
     /**
      * The recipe of docs/djl-pytorch notes: inference tensors refuse requires-grad, so A is copied
      * into a leaf; grad mode is per thread in libtorch (off on workers), so it is on only for this
@@ -111,10 +127,12 @@ final class TorchScriptNetwork implements Network {
     /**
      * libtorch's graph executor switch is per thread, and DJL sets it only on the thread that
      * starts the engine (and in Predictor calls, which this class does not make): so it is set
-     * here, on the calling worker's thread (a thread-local flag, cheap to set every call).
+     * here, on the calling thread (a thread-local flag, cheap to set every call), and so is the
+     * thread's team, once.
      */
     private void optimizeGraph() {
         JniUtils.setGraphExecutorOptimize(graphOptimizer);
+        TorchTeams.join(team);
     }
 
     /** DJL calls another method of the module when the last input is named {@code module_method:<name>}. */

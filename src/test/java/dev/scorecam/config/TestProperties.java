@@ -15,7 +15,7 @@ public final class TestProperties {
     public static ScoreCamProperties with(List<Path> modelDirs, List<String> device, int workersPerDevice,
             Map<String, ScoreCamProperties.ModelOverrides> models) {
         return new ScoreCamProperties(modelDirs, device, workersPerDevice, models,
-                new ScoreCamProperties.Engine(null, 0, 1, 2, Duration.ofSeconds(30), true),
+                new ScoreCamProperties.Engine(null, 0, 1, 0, 2, Duration.ofSeconds(30), true),
                 new ScoreCamProperties.Limits(40_000_000L, 10, 256),
                 new ScoreCamProperties.Queue(64),
                 new ScoreCamProperties.Jobs(Duration.ofMinutes(15), 10_000, DataSize.ofMegabytes(256)),

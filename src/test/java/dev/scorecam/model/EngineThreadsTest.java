@@ -14,18 +14,32 @@ class EngineThreadsTest {
 
     @Test
     void oneWorkerUsesEveryCore() {
-        assertThat(EngineThreads.choose(0, 1, 16, 1)).isEqualTo(new EngineThreads(16, 1));
+        assertThat(EngineThreads.choose(0, 1, 1, 16, 1)).isEqualTo(new EngineThreads(16, 1, 1, 16));
     }
 
     @Test
     void workersShareTheCoresWithoutOversubscribing() {
-        assertThat(EngineThreads.choose(0, 1, 16, 4).intraOp()).isEqualTo(4);
-        assertThat(EngineThreads.choose(0, 1, 2, 3).intraOp()).isEqualTo(1);
+        assertThat(EngineThreads.choose(0, 1, 0, 16, 4).intraOp()).isEqualTo(4);
+        assertThat(EngineThreads.choose(0, 1, 0, 2, 3).intraOp()).isEqualTo(1);
     }
 
     @Test
     void anExplicitThreadCountWins() {
-        assertThat(EngineThreads.choose(3, 2, 16, 4)).isEqualTo(new EngineThreads(3, 2));
+        assertThat(EngineThreads.choose(3, 2, 1, 16, 4)).isEqualTo(new EngineThreads(3, 2, 1, 3));
+    }
+
+    @Test
+    void aWorkerOfTwoThreadsOrMoreSplitsThemOverTwoLanes() {
+        assertThat(EngineThreads.choose(0, 1, 0, 2, 1)).isEqualTo(new EngineThreads(2, 1, 2, 1));
+        assertThat(EngineThreads.choose(0, 1, 0, 16, 2)).isEqualTo(new EngineThreads(8, 1, 2, 4));
+        // a worker of one thread has nothing to split
+        assertThat(EngineThreads.choose(0, 1, 0, 2, 2)).isEqualTo(new EngineThreads(1, 1, 1, 1));
+    }
+
+    @Test
+    void configuredLanesWinAndEachKeepsAThread() {
+        assertThat(EngineThreads.choose(0, 1, 4, 2, 1)).isEqualTo(new EngineThreads(2, 1, 4, 1));
+        assertThat(EngineThreads.choose(0, 1, 1, 2, 1).lanes()).isEqualTo(1);
     }
 
     @Test
