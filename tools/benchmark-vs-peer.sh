@@ -17,6 +17,7 @@
 # after changing it. PEER_BATCHES (default 16,32,64): the peer's batches, its best is the fastest;
 # SERVICE_BATCHES (default 16,32,64, empty for none): fixed batches the service runs at too, to
 # check the batch tuner's pick against them. Every rep runs them all: on a busy machine, fewer.
+# LANES (default 0, the service's choice; 1: none): scorecam.engine.lanes of the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 peer=$(realpath "${1:?path to a pytorch-grad-cam checkout}")
@@ -61,7 +62,8 @@ for c in "${cases[@]}"; do ln -s "$(realpath "$packages/$c")" "$served/$c"; done
 [ "${SKIP_BUILD:-0}" = 1 ] || ./mvnw -q -B -ntp -DskipTests package
 jar=$(ls target/scorecam-server-*.jar | grep -v plain | head -1)
 java -Dai.djl.offline=true -jar "$jar" --server.port="$port" --scorecam.model-dirs="$served" \
-  --scorecam.request-timeout=30m --scorecam.cache.enabled=false >"$out/server.log" 2>&1 &
+  --scorecam.request-timeout=30m --scorecam.cache.enabled=false --scorecam.engine.lanes="${LANES:-0}" \
+  >"$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 900); do
