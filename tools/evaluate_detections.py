@@ -128,10 +128,13 @@ class Service:
                 for d in answer.json()["detections"]]
 
     def explain(self, path, method, index):
-        """(raw map at the model input's size, stats.computeMillis) of detection `index`."""
+        """(raw map at the model input's size, stats.computeMillis) of detection `index`; `method`
+        is a method's name, or `name:param=value[;param=value]` (e.g. `scorecam:weighting=relu-increase`)."""
+        name, _, params = method.partition(":")
+        extra = [tuple(p.split("=", 1)) for p in params.split(";") if p]
         answer = post(f"{self.url}/v1/models/{self.model}/explanations", path, path.read_bytes(),
-                      [("detection", str(index)), ("method", method), ("score", self.score),
-                       ("box-rule", self.rule)],
+                      [("detection", str(index)), ("method", name), ("score", self.score),
+                       ("box-rule", self.rule)] + extra,
                       self.timeout)
         if answer.status != 200:
             raise SystemExit(f"{path.name}: detection {index}, {method}: {answer.status} "
@@ -225,7 +228,8 @@ def main(argv=None):
     parser.add_argument("--model", default="fashion-detector")
     parser.add_argument("--reference", type=Path, metavar="PACKAGE",
                         help="no service: detections and maps from the Python references on this package")
-    parser.add_argument("--methods", default="scorecam,eigencam")
+    parser.add_argument("--methods", default="scorecam,eigencam",
+                        help="comma-separated; a method may carry parameters: scorecam:weighting=relu-increase")
     parser.add_argument("--score", default="logit", choices=["logit", "probability"],
                         help="the score Score-CAM reads of a box's detection (the service's `score`)")
     parser.add_argument("--box-rule", default="overlap", choices=RULES,
