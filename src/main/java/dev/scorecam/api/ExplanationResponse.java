@@ -111,7 +111,7 @@ record ExplanationResponse(
 
     /**
      * @param forwardPasses images run through the whole network, counted as they ran (Score-CAM: input,
-     *     baseline and one per live channel)
+     *     baseline and one per live channel), and for a detector's {@code detection=i} the detector's pass that found it
      * @param backwardPasses images back-propagated through the head (Grad-CAM, Grad-CAM++: one per target class)
      * @param headPasses modified activations rescored through the head alone, counted as they ran, not part of
      *     {@code forwardPasses} (Recipro-CAM: one per location of the target layer's grid; Ablation-CAM: one per channel)
@@ -164,7 +164,8 @@ record ExplanationResponse(
                 predictions,
                 detections,
                 explanations,
-                new Stats(result.channels(), result.liveChannels(), result.forwardPasses(), result.backwardPasses(),
+                new Stats(result.channels(), result.liveChannels(),
+                        result.forwardPasses() + (box == null ? 0 : box.detectorPasses()), result.backwardPasses(),
                         result.headPasses(), request.batchSize(), explanation.precision(), explanation.computeMillis(),
                         faithfulness == null ? null : faithfulness.forwardPasses(),
                         faithfulness == null ? null : explanation.faithfulnessMillis()));

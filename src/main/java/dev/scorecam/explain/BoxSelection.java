@@ -87,7 +87,7 @@ final class BoxSelection {
             throw Rejection.BOX_OUTSIDE_IMAGE.because("box " + asGiven
                     + " lies in a part of the image the model does not see (it is cropped away)");
         }
-        return new ChosenBox(classIndex, inInput, inImage, -1, rule);
+        return new ChosenBox(classIndex, inInput, inImage, -1, rule, 0);
     }
 
     /** The image's own detection {@code index}, found by running the detector on it. */
@@ -101,7 +101,7 @@ final class BoxSelection {
         }
         Detection detection = detections.get(index);
         return new ChosenBox(detection.classIndex(), detection.box(), inImage(detection.box(), placement), index,
-                rule);
+                rule, 0);
     }
 
     /** A box of the model input in the image's pixels (it may reach past the image with letterbox borders). */

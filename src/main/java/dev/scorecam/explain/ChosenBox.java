@@ -16,8 +16,16 @@ import dev.scorecam.cam.Targets;
  *
  * @param detection the index of the detection it is, when the request named one; -1 for a box
  * @param rule how a masked input's detections are read as the box's score
+ * @param detectorPasses images the detector ran to find the detection, counted as they ran on the
+ *     node that took the request (0 for a box): part of the answer's forward passes
  */
-public record ChosenBox(int classIndex, Box inInput, Box inImage, int detection, BoxRule rule) implements Targets {
+public record ChosenBox(int classIndex, Box inInput, Box inImage, int detection, BoxRule rule, int detectorPasses)
+        implements Targets {
+
+    /** The same box, found by {@code passes} images through the detector. */
+    public ChosenBox withDetectorPasses(int passes) {
+        return new ChosenBox(classIndex, inInput, inImage, detection, rule, passes);
+    }
 
     public BoxTarget target(ScoreKind score) {
         return new BoxTarget(classIndex, inInput, score, rule);

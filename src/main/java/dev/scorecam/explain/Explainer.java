@@ -3,6 +3,7 @@ package dev.scorecam.explain;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -99,10 +100,24 @@ public class Explainer {
         ChosenBox box = asked != null
                 ? BoxSelection.ofBox(asked, request.box(), request.targets().get(0), model.modelPackage().labels(),
                         input.placement(), rule)
-                : BoxSelection.ofDetection(request.detection() == null ? 0 : request.detection(),
-                        () -> model.detect(input.chw(), forwardPasses), input.placement(), rule);
+                : detection(request.detection() == null ? 0 : request.detection(), model, input, rule);
         return new PreparedRequest(model, method, box, score, batchSize, original, input, metricsSteps,
                 request.progressive());
+    }
+
+    /**
+     * The image's detection {@code index}, its detector pass counted as it runs: told to the
+     * metrics here, and carried with the box into the answer's forward passes, wherever the maps
+     * are computed.
+     */
+    private ChosenBox detection(int index, ServedModel model, ModelInput input, BoxRule rule) {
+        LongAdder images = new LongAdder();
+        ForwardPassListener counted = (name, batchSize) -> {
+            images.add(batchSize);
+            forwardPasses.forwardPass(name, batchSize);
+        };
+        return BoxSelection.ofDetection(index, () -> model.detect(input.chw(), counted), input.placement(), rule)
+                .withDetectorPasses(images.intValue());
     }
 
     /** A detector's detections of an uploaded image, boxes in the model input's pixels, best first. */

@@ -66,14 +66,14 @@ public final class ExplanationCodecs {
             public byte[] encode(PreparedRequest request) {
                 return WireWriter.write(VERSION, out -> {
                     writeRequest(out, request, true);
-                    writeTrace(out, request);
+                    writeTrailers(out, request);
                 });
             }
 
             @Override
             public PreparedRequest decode(byte[] bytes) {
                 return WireReader.read(bytes, READS, (version, in) -> version == PREVIOUS_VERSION
-                        ? PreviousVersion.readRequest(in, models) : readTrace(in, readRequest(in, models)));
+                        ? PreviousVersion.readRequest(in, models) : readTrailers(in, readRequest(in, models)));
             }
 
             @Override
@@ -100,6 +100,7 @@ public final class ExplanationCodecs {
                     writeFaithfulness(out, explanation.faithfulness());
                     out.writeLong(explanation.faithfulnessMillis());
                     out.writeInt(explanation.result().headPasses());
+                    writeDetectorPasses(out, explanation.request());
                 });
             }
 
@@ -115,8 +116,9 @@ public final class ExplanationCodecs {
                     long computeMillis = in.readLong();
                     FaithfulnessResult faithfulness = readFaithfulness(in);
                     long faithfulnessMillis = in.readLong();
-                    return new Explanation(request, precision, withHeadPasses(result, readHeadPasses(in)),
-                            computeMillis, faithfulness, faithfulnessMillis);
+                    CamResult counted = withHeadPasses(result, readHeadPasses(in));
+                    return new Explanation(readDetectorPasses(in, request), precision, counted, computeMillis,
+                            faithfulness, faithfulnessMillis);
                 });
             }
         };
@@ -159,18 +161,48 @@ public final class ExplanationCodecs {
     }
 
     /**
-     * The trace a request to compute belongs to, as an optional trailer after its fields: written
-     * only when there is one, so that a payload without it is byte for byte what it was; a node
-     * that knows no trailer reads no further, one that does finds none in an older payload.
+     * Optional trailers after a request to compute's fields, each written only when there is one, so
+     * that a payload without them is byte for byte what it was: the trace it belongs to, then the
+     * detector passes that found its box (after an empty trace when it has none, which a node that
+     * knows only the trace reads as no parent). A node reads no further than the trailers it knows,
+     * and finds none in an older payload.
      */
-    private static void writeTrace(WireWriter out, PreparedRequest request) {
-        if (request.traceParent() != null) {
-            out.writeUTF(request.traceParent());
+    private static void writeTrailers(WireWriter out, PreparedRequest request) {
+        boolean detectorPasses = detectorPasses(request) > 0;
+        if (request.traceParent() != null || detectorPasses) {
+            out.writeUTF(request.traceParent() == null ? "" : request.traceParent());
+        }
+        if (detectorPasses) {
+            writeDetectorPasses(out, request);
         }
     }
 
-    private static PreparedRequest readTrace(WireReader in, PreparedRequest request) {
-        return in.hasMore() ? request.inTrace(in.readUTF()) : request;
+    private static PreparedRequest readTrailers(WireReader in, PreparedRequest request) {
+        if (!in.hasMore()) {
+            return request;
+        }
+        String traceParent = in.readUTF();
+        return readDetectorPasses(in, traceParent.isEmpty() ? request : request.inTrace(traceParent));
+    }
+
+    /** The passes that found a detector's box, as a trailer: written only for a box that took some. */
+    private static void writeDetectorPasses(WireWriter out, PreparedRequest request) {
+        if (detectorPasses(request) > 0) {
+            out.writeInt(detectorPasses(request));
+        }
+    }
+
+    private static PreparedRequest readDetectorPasses(WireReader in, PreparedRequest request) {
+        if (!in.hasMore() || !(request.targets() instanceof ChosenBox box)) {
+            return request;
+        }
+        return new PreparedRequest(request.model(), request.choice(), box.withDetectorPasses(in.readInt()),
+                request.score(), request.batchSize(), request.original(), request.input(), request.metricsSteps(),
+                request.progressive(), request.traceParent());
+    }
+
+    private static int detectorPasses(PreparedRequest request) {
+        return request.targets() instanceof ChosenBox box ? box.detectorPasses() : 0;
     }
 
     private static void writeResult(WireWriter out, CamResult result) {
@@ -369,7 +401,7 @@ public final class ExplanationCodecs {
         int topK = in.readInt();
         if (topK == BOX || topK == BOX_BY_OVERLAP) {
             return new ChosenBox(in.readInt(), readBox(in), readBox(in), in.readInt(),
-                    topK == BOX ? BoxRule.MATCH : BoxRule.OVERLAP);
+                    topK == BOX ? BoxRule.MATCH : BoxRule.OVERLAP, 0); // its detector passes are a trailer's
         }
         int count = in.readInt();
         if (count < 0) {

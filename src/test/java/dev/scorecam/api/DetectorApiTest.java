@@ -17,6 +17,8 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.imageio.ImageIO;
 
@@ -192,8 +194,47 @@ class DetectorApiTest {
             float[] map = ApiClient.decodeFloats(explanation.get("saliency").get("data").asString());
             assertThat(energy(map, garmentBox(garment))).isGreaterThan(1.5 * energy(map, garmentBox(1 - garment)));
             int live = body.get("stats").get("liveChannels").asInt();
-            assertThat(body.get("stats").get("forwardPasses").asInt()).isEqualTo(live + 2);
+            // the input, the baseline, one per live channel, and the detector's pass that found the detection
+            assertThat(body.get("stats").get("forwardPasses").asInt()).isEqualTo(live + 3);
         }
+    }
+
+    /**
+     * Finding detection i runs the detector once more than explaining its box as given: the answer
+     * and the Prometheus counter both count that pass, as it ran. (A batch size of its own keeps
+     * both requests out of the answer cache.)
+     */
+    @Test
+    void theDetectorPassThatFindsADetectionIsCountedInTheAnswerAndTheMetrics() throws IOException {
+        byte[] canvas = fixture("two-garments.png");
+        JsonNode detections = ExplanationApiTest.json(detect(DETECTOR, canvas, Map.of())).get("detections");
+        int index = indexOf(detections, SNEAKER, garmentBox(SNEAKER), 7);
+        double[] found = box(detections.get(index).get("box"));
+        // the detection's box, inside the 128x128 canvas (a detector's box may reach just past it)
+        String box = Math.max(0, found[0]) + "," + Math.max(0, found[1]) + "," + Math.min(128, found[2]) + ","
+                + Math.min(128, found[3]);
+
+        double before = forwardPassesCounted();
+        JsonNode byDetection = ExplanationApiTest.json(explain(DETECTOR, canvas, MediaType.APPLICATION_JSON,
+                Map.of("detection", Integer.toString(index), "batch-size", "13"))).get("stats");
+        double afterDetection = forwardPassesCounted();
+        JsonNode byBox = ExplanationApiTest.json(explain(DETECTOR, canvas, MediaType.APPLICATION_JSON,
+                Map.of("box", box, "target", "7", "batch-size", "13"))).get("stats");
+        double afterBox = forwardPassesCounted();
+
+        assertThat(byDetection.get("liveChannels").asInt()).isEqualTo(byBox.get("liveChannels").asInt());
+        assertThat(byDetection.get("forwardPasses").asInt()).isEqualTo(byBox.get("forwardPasses").asInt() + 1);
+        assertThat(afterDetection - before).isEqualTo(byDetection.get("forwardPasses").asDouble());
+        assertThat(afterBox - afterDetection).isEqualTo(byBox.get("forwardPasses").asDouble());
+    }
+
+    /** The detector's forward passes in /actuator/prometheus so far. */
+    double forwardPassesCounted() {
+        String metrics = RestClient.create("http://localhost:" + port).get().uri("/actuator/prometheus").retrieve()
+                .body(String.class);
+        Matcher value = Pattern.compile("(?m)^scorecam_forward_passes_total\\{model=\"" + DETECTOR + "\"} (\\S+)$")
+                .matcher(metrics);
+        return value.find() ? Double.parseDouble(value.group(1)) : 0;
     }
 
     @Test

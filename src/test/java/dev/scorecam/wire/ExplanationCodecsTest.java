@@ -115,10 +115,13 @@ class ExplanationCodecsTest {
             PreparedRequest back = works.decode(works.encode(prepared));
 
             assertThat(back.targets()).isInstanceOf(ChosenBox.class).isEqualTo(prepared.targets());
+            // the detector's pass that found a detection travels with it, both ways
+            assertThat(((ChosenBox) back.targets()).detectorPasses()).isEqualTo(request.detection() == null ? 0 : 1);
             assertThat(back.score()).isEqualTo(prepared.score());
             Explanation explanation = explainer.compute(back, (done, total) -> {});
             Explanation returned = results.decode(results.encode(explanation));
             assertThat(returned).usingRecursiveComparison().ignoringFields(IGNORED).isEqualTo(explanation);
+            assertThat(returned.request().targets()).isEqualTo(prepared.targets());
             assertThat(returned.result().maps().get(0).target()).isInstanceOf(BoxTarget.class)
                     .isEqualTo(explanation.result().maps().get(0).target());
         }
@@ -265,6 +268,28 @@ class ExplanationCodecsTest {
         byte[] rawUntraced = inflated(untraced);
         assertThat(Arrays.copyOf(rawTraced, rawUntraced.length)).isEqualTo(rawUntraced);
         assertThat(rawTraced.length - rawUntraced.length).isEqualTo(Integer.BYTES + traceParent.length());
+    }
+
+    /**
+     * A detection's detector passes follow the trace, after an empty one when the request has none
+     * (which a node that knows only the trace reads as no parent): each reads back as it was.
+     */
+    @Test
+    void theDetectorPassesOfADetectionFollowTheTraceWithOrWithoutOne() throws Exception {
+        PreparedRequest prepared = explainer.prepare(new ExplanationRequest("fashion-detector",
+                Files.readAllBytes(Path.of("src/test/resources/detector/two-garments.png")), List.of(), null,
+                "eigencam", null, null, Map.of(), false, 20, false, null, 0));
+        String traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        Codec<PreparedRequest> works = ExplanationCodecs.works(models);
+
+        PreparedRequest untraced = works.decode(works.encode(prepared));
+        PreparedRequest traced = works.decode(works.encode(prepared.inTrace(traceParent)));
+
+        assertThat(((ChosenBox) prepared.targets()).detectorPasses()).isEqualTo(1);
+        assertThat(untraced.targets()).isEqualTo(prepared.targets());
+        assertThat(untraced.traceParent()).isNull();
+        assertThat(traced.targets()).isEqualTo(prepared.targets());
+        assertThat(traced.traceParent()).isEqualTo(traceParent);
     }
 
     @ParameterizedTest
