@@ -89,13 +89,16 @@ public final class EigenCam implements CamMethod {
             }
             v = SymmetricEigen.topEigenvector(covariance);
         } else {
+            double[][] byCell = new double[cells][channels];          // X, a row per cell: dot products in memory order
+            for (int k = 0; k < channels; k++) {
+                for (int i = 0; i < cells; i++) {
+                    byCell[i][k] = x[k][i];
+                }
+            }
             double[][] gram = new double[cells][cells];                // X X^T
             for (int i = 0; i < cells; i++) {
                 for (int j = i; j < cells; j++) {
-                    double s = 0;
-                    for (int k = 0; k < channels; k++) {
-                        s += x[k][i] * x[k][j];
-                    }
+                    double s = dot(byCell[i], byCell[j]);
                     gram[i][j] = s;
                     gram[j][i] = s;
                 }
