@@ -43,7 +43,6 @@ if [[ -z $url ]]; then
   [[ -f "$jar" ]] || { echo "no jar (build it: ./mvnw -B -ntp package -DskipTests) and no --url" >&2; exit 2; }
   port=$($python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   log=$(mktemp /tmp/scorecam-evaluate.XXXXXX.log)
-  # The request timeout is raised: a slow method on a big model must not turn into a 504 here.
   source tools/serve.sh
   # The request timeout is raised: a slow method on a big model must not turn into a 504 here.
   serve "$log" java ${JAVA_OPTS:-} -Dai.djl.offline=true -jar "$jar" --server.port="$port" \

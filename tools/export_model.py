@@ -298,6 +298,19 @@ def read_labels(path, default_count):
     return labels
 
 
+def to_onnx(out, package, meta, comment, x, with_head=True):
+    """write_onnx_package; what this torch's ONNX exporter refuses (a TorchScript graph with an
+    operator it has no ONNX form for, as torchvision's ViT split with hooks has) is an ExportError
+    that says what to do instead."""
+    try:
+        return write_onnx_package(out, package, meta, comment, x, with_head=with_head)
+    except RuntimeError as e:
+        reason = str(e).strip().splitlines()[-1][:300]
+        raise ExportError(f"torch {torch.__version__} cannot export this network to ONNX ({reason}); serve its "
+                          "TorchScript package instead, or export the ONNX file yourself and package it with "
+                          "tools/package_onnx.py --target-tensor NAME") from e
+
+
 def convert_package(args):
     """An existing TorchScript package as an onnxruntime package, with its model.yaml."""
     source = Path(args.from_package)
@@ -311,8 +324,8 @@ def convert_package(args):
     size = meta["input"]
     x = torch.randn(2, 3, size["height"], size["width"], generator=torch.Generator().manual_seed(args.seed))
     check_split(module, x)
-    shape = write_onnx_package(args.out, module, meta, f"{source.name} converted by tools/export_model.py "
-                               f"--from-package; activations {list(shape_of(module, x)[1:])}", x)
+    shape = to_onnx(args.out, module, meta, f"{source.name} converted by tools/export_model.py "
+                    f"--from-package; activations {list(shape_of(module, x)[1:])}", x)
     print(f"wrote {args.out}/model.onnx, head.onnx, model.yaml: {source}, features {list(shape[1:])}")
     return meta
 
@@ -372,7 +385,7 @@ def export(args):
         raise ExportError(str(e)) from e
 
     if args.format == "onnx":
-        return export_onnx(args, model, package, layer, split_name, labels, x)
+        return export_onnx(args, model, package, layout, layer, split_name, labels, x)
     hooked = isinstance(package, torch.jit.ScriptModule)   # split with hooks: already TorchScript
     portable = package if hooked else to_torchscript(package, x)
     if not args.freeze:
@@ -425,21 +438,26 @@ def requested_layout(args):
         raise ExportError(str(e)) from e
 
 
-def export_onnx(args, model, package, layer, split_name, labels, x):
+def export_onnx(args, model, package, layout, layer, split_name, labels, x):
+    """model.onnx (+ head.onnx where the layout keeps a head) and model.yaml with the layout: the
+    activations output is (N,K,h,w) whatever the layer's own layout, as features() gives it."""
     with torch.no_grad():
         expected = model(x)
     classes = expected.shape[1]
     labels = labels or [f"class_{i}" for i in range(classes)]
     if len(labels) != classes:
         raise ExportError(f"{len(labels)} labels for a model with {classes} outputs")
-    shape = check_split(package, x, expected)
-    meta = descriptor(args.name or args.arch, args.input_size, args.input_size, args.mean, args.std,
-                      args.resize, labels, layer, args.batch_size)
-    write_onnx_package(args.out, package, meta, f"{args.arch} exported by tools/export_model.py (onnx); the "
-                       f"activations output ends at fx node {split_name}, {list(shape[1:])} for a "
-                       f"{args.input_size} px input", x)
-    print(f"wrote {args.out}/model.onnx, head.onnx, model.yaml: {args.arch}, target layer {split_name} "
-          f"(requested {layer}), features {list(shape[1:])}, {classes} classes")
+    shape = check_split(package, x, expected, head=layout.has_head)
+    what = args.arch or Path(args.module).name
+    meta = with_layout(descriptor(args.name or args.arch or Path(args.out).name, args.input_size,
+                                  args.input_size, args.mean, args.std, args.resize, labels, layer,
+                                  args.batch_size), layout)
+    to_onnx(args.out, package, meta, f"{what} exported by tools/export_model.py (onnx); the "
+            f"activations output ends at {split_name}, layout {layout.kind}, {list(shape[1:])} "
+            f"for a {args.input_size} px input", x, with_head=layout.has_head)
+    files = "model.onnx, head.onnx" if layout.has_head else "model.onnx (no head.onnx: prefix tokens)"
+    print(f"wrote {args.out}/{files}, model.yaml: {what}, target layer {split_name} (requested {layer}), "
+          f"layout {layout.kind}, features {list(shape[1:])}, {classes} classes")
     return meta
 
 

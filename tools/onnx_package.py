@@ -37,6 +37,19 @@ class _LogitsAndActivations(nn.Module):
         return self.package.head(a), a
 
 
+class _ForwardAndActivations(nn.Module):
+    """The same for a package without a head (a target layer with prefix tokens): the logits
+    from its forward, which shares the layers before the cut with features (ONNX Runtime's
+    common-subexpression pass merges them)."""
+
+    def __init__(self, package):
+        super().__init__()
+        self.package = package
+
+    def forward(self, x):
+        return self.package(x), self.package.features(x)
+
+
 class _Head(nn.Module):
     def __init__(self, package):
         super().__init__()
@@ -70,12 +83,13 @@ def write_onnx_package(out_dir, package, meta, comment, x, with_head=True):
     package = package.eval()
     with torch.no_grad():
         a = package.features(x)
-        logits = package.head(a)
+        logits = package.head(a) if with_head else package(x)
     if a.dim() != 4:
         raise PackageError(f"the target layer gives shape {tuple(a.shape)}, not (N,K,h,w)")
     # A TorchScript package (model.pt) cannot be traced through; scripted wrappers export its graphs.
     wrap = torch.jit.script if isinstance(package, torch.jit.ScriptModule) else (lambda module: module)
-    model = _export(wrap(_LogitsAndActivations(package)), x, out_dir / MODEL_FILE, "input", ["logits", "activations"])
+    whole = _LogitsAndActivations(package) if with_head else _ForwardAndActivations(package)
+    model = _export(wrap(whole), x, out_dir / MODEL_FILE, "input", ["logits", "activations"])
     ranks = output_ranks(model)
     if list(ranks.values()) != [2, 4]:
         raise PackageError(f"{MODEL_FILE} outputs {ranks}; expected the logits (rank 2) and the activations (rank 4)")

@@ -96,3 +96,28 @@ def test_a_module_that_is_never_called_is_refused(tmp_path, capsys):
             "--input-size", "64", "--out", str(tmp_path / "p")]
     assert export_model.main(argv) == 2
     assert "not called" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("factory, layer, layout", [
+    ("swin_small", "features", "channels-last"),
+    ("fashion_vit", "blocks.1", "tokens"),
+])
+def test_an_onnx_package_declares_its_layout_and_keeps_its_head(tmp_path, factory, layer, layout):
+    """ONNX Runtime is not installed for Python: the service's side (maps equal to the
+    TorchScript twin's) is checked in Java; here, what the service reads from the files."""
+    out = tmp_path / factory
+    argv = ["--module", f"{MODELS}:{factory}", "--target-layer", layer, "--format", "onnx", "--mean", "0", "0", "0",
+            "--std", "1", "1", "1", "--input-size", str(family_models.INPUT[factory]), "--out", str(out)]
+    assert export_model.main(argv) == 0
+    meta = yaml.safe_load((out / "model.yaml").read_text())
+    assert meta["engine"] == "onnxruntime"
+    assert meta["layout"] == layout
+    assert (out / "model.onnx").is_file() and (out / "head.onnx").is_file()
+
+
+def test_a_network_the_onnx_exporter_refuses_is_an_export_error(tmp_path, capsys):
+    """torchvision's ViT, split with hooks, holds an operator torch 1.13 has no ONNX form for."""
+    argv = ["--module", f"{MODELS}:vit_small", "--target-layer", "encoder.layers.encoder_layer_1", "--format", "onnx",
+            "--input-size", str(family_models.INPUT["vit_small"]), "--out", str(tmp_path / "vit")]
+    assert export_model.main(argv) == 2
+    assert "cannot export this network to ONNX" in capsys.readouterr().err
