@@ -100,8 +100,19 @@ done
 [ "$status" = SUCCEEDED ] || fail "job $id ended $status"
 code=$(curl -sS -o /tmp/compose-smoke.png -w '%{http_code}' -H "$key" -H 'Accept: image/png' "http://127.0.0.1:8080/v1/jobs/$id/result")
 [ "$code" = 200 ] || fail "job result answered $code"
-passes=$(podman exec scorecam-scale_worker-1_1 bash -c 'exec 3<>/dev/tcp/127.0.0.1/8081 && printf "GET /actuator/prometheus HTTP/1.0\r\n\r\n" >&3 && cat <&3' \
-  | awk '/^scorecam_forward_passes_total/ {s += $2} END {print s + 0}')
+# The worker takes jobs from Redis as soon as its job system starts, which can be before its
+# management server listens on 8081: ask until it answers.
+worker_metrics() {
+  podman exec scorecam-scale_worker-1_1 bash -c \
+    'exec 3<>/dev/tcp/127.0.0.1/8081 && printf "GET /actuator/prometheus HTTP/1.0\r\n\r\n" >&3 && cat <&3' 2>/dev/null
+}
+metrics=
+for _ in $(seq 1 60); do
+  metrics=$(worker_metrics) && break
+  sleep 1
+done
+[ -n "$metrics" ] || fail "worker-1's management port 8081 did not answer within 60 s"
+passes=$(awk '/^scorecam_forward_passes_total/ {s += $2} END {print s + 0}' <<<"$metrics")
 [ "${passes%.*}" -gt 0 ] || fail "the worker reports no forward passes"
 echo "  job $id through nginx: SUCCEEDED, PNG result; worker-1 ran ${passes%.*} forward passes"
 scraped api-1:8081 api-2:8081 worker-1:8081
