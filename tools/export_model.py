@@ -384,8 +384,19 @@ def export(args):
     except LayoutError as e:
         raise ExportError(str(e)) from e
 
+    with torch.no_grad():
+        expected = model(x)
+    classes = expected.shape[1]
+    labels = labels or [f"class_{i}" for i in range(classes)]
+    if len(labels) != classes:
+        raise ExportError(f"{len(labels)} labels for a model with {classes} outputs")
+    what = args.arch or Path(args.module).name      # file.py:function, without the directories
+    meta = with_layout(descriptor(args.name or args.arch or Path(args.out).name, args.input_size,
+                                  args.input_size, args.mean, args.std, args.resize, labels, layer,
+                                  args.batch_size), layout)
+
     if args.format == "onnx":
-        return export_onnx(args, model, package, layout, layer, split_name, labels, x)
+        return export_onnx(args, package, layout, layer, split_name, meta, what, expected, x)
     hooked = isinstance(package, torch.jit.ScriptModule)   # split with hooks: already TorchScript
     portable = package if hooked else to_torchscript(package, x)
     if not args.freeze:
@@ -394,12 +405,6 @@ def export(args):
         scripted = freeze(portable)
     else:
         scripted = serving_form(package, lambda module: to_torchscript(module, x))
-    with torch.no_grad():
-        expected = model(x)
-    classes = expected.shape[1]
-    labels = labels or [f"class_{i}" for i in range(classes)]
-    if len(labels) != classes:
-        raise ExportError(f"{len(labels)} labels for a model with {classes} outputs")
 
     shape = check_split(scripted, x, expected, head=layout.has_head)      # before anything is written
     if hooked:                  # traced: the batch size must not be baked in
@@ -407,10 +412,6 @@ def export(args):
         with torch.no_grad():
             check_split(scripted, x3, model(x3), head=layout.has_head)
     out = Path(args.out)
-    what = args.arch or Path(args.module).name      # file.py:function, without the directories
-    meta = with_layout(descriptor(args.name or args.arch or Path(args.out).name, args.input_size,
-                                  args.input_size, args.mean, args.std, args.resize, labels, layer,
-                                  args.batch_size), layout)
     form = ("frozen" + (", channels-last" if not hooked and layout.kind == "channels-first" else "")
             if args.freeze else "not frozen")
     write_package(out, scripted, meta, f"{what} exported by tools/export_model.py ({form}); features() "
@@ -438,26 +439,16 @@ def requested_layout(args):
         raise ExportError(str(e)) from e
 
 
-def export_onnx(args, model, package, layout, layer, split_name, labels, x):
+def export_onnx(args, package, layout, layer, split_name, meta, what, expected, x):
     """model.onnx (+ head.onnx where the layout keeps a head) and model.yaml with the layout: the
     activations output is (N,K,h,w) whatever the layer's own layout, as features() gives it."""
-    with torch.no_grad():
-        expected = model(x)
-    classes = expected.shape[1]
-    labels = labels or [f"class_{i}" for i in range(classes)]
-    if len(labels) != classes:
-        raise ExportError(f"{len(labels)} labels for a model with {classes} outputs")
     shape = check_split(package, x, expected, head=layout.has_head)
-    what = args.arch or Path(args.module).name
-    meta = with_layout(descriptor(args.name or args.arch or Path(args.out).name, args.input_size,
-                                  args.input_size, args.mean, args.std, args.resize, labels, layer,
-                                  args.batch_size), layout)
     to_onnx(args.out, package, meta, f"{what} exported by tools/export_model.py (onnx); the "
             f"activations output ends at {split_name}, layout {layout.kind}, {list(shape[1:])} "
             f"for a {args.input_size} px input", x, with_head=layout.has_head)
     files = "model.onnx, head.onnx" if layout.has_head else "model.onnx (no head.onnx: prefix tokens)"
     print(f"wrote {args.out}/{files}, model.yaml: {what}, target layer {split_name} (requested {layer}), "
-          f"layout {layout.kind}, features {list(shape[1:])}, {classes} classes")
+          f"layout {layout.kind}, features {list(shape[1:])}, {expected.shape[1]} classes")
     return meta
 
 
