@@ -120,7 +120,8 @@ def fold_batchnorm(model: FashionCnn) -> FoldedFashionCnn:
 
 
 def count_macs(model: nn.Module, size=INPUT_SIZE) -> int:
-    """Multiply-adds of conv and linear layers for one (1,3,size,size) forward."""
+    """Multiply-adds of one (1,3,size,size) forward: convolutions, linear layers (per token where
+    they see a sequence) and attention."""
     total = 0
 
     def hook(module, inputs, output):
@@ -129,10 +130,13 @@ def count_macs(model: nn.Module, size=INPUT_SIZE) -> int:
             kh, kw = module.kernel_size
             total += output.numel() * (module.in_channels // module.groups) * kh * kw
         elif isinstance(module, nn.Linear):
-            total += module.in_features * module.out_features
+            total += output.numel() // module.out_features * module.in_features * module.out_features
+        elif isinstance(module, nn.MultiheadAttention):
+            n, t, d = inputs[0].shape
+            total += 4 * t * d * d + 2 * t * t * d      # projections, scores and weighted sum
 
     handles = [m.register_forward_hook(hook) for m in model.modules()
-               if isinstance(m, (nn.Conv2d, nn.Linear))]
+               if isinstance(m, (nn.Conv2d, nn.Linear, nn.MultiheadAttention))]
     with torch.no_grad():
         model.eval()(torch.zeros(1, 3, size, size))
     for h in handles:

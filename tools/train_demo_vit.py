@@ -34,10 +34,9 @@ from pathlib import Path
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
 from fashion_canvas import LABELS, load_fashion_mnist
-from train_demo_model import predict, test_canvases, train_epoch, training_data, TEST_SEED
+from train_demo_model import count_macs, predict, test_canvases, train_epoch, training_data, TEST_SEED
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = REPO / "src/main/resources/demo-model/fashion-vit"
@@ -107,30 +106,6 @@ def copy_stem(model, cnn_package=CNN_PACKAGE):
     for p in model.stem.parameters():
         p.requires_grad_(False)
     return model
-
-
-def count_macs(model, size=INPUT_SIZE):
-    """Multiply-adds of one (1,3,size,size) forward: convolutions, linear layers, attention."""
-    total = 0
-
-    def hook(module, inputs, output):
-        nonlocal total
-        if isinstance(module, nn.Conv2d):
-            kh, kw = module.kernel_size
-            total += output.numel() * (module.in_channels // module.groups) * kh * kw
-        elif isinstance(module, nn.Linear):
-            total += output.numel() // module.out_features * module.in_features * module.out_features
-        elif isinstance(module, nn.MultiheadAttention):
-            n, t, d = inputs[0].shape
-            total += 4 * t * d * d + 2 * t * t * d      # projections, scores and weighted sum
-
-    handles = [m.register_forward_hook(hook) for m in model.modules()
-               if isinstance(m, (nn.Conv2d, nn.Linear, nn.MultiheadAttention))]
-    with torch.no_grad():
-        model.eval()(torch.zeros(1, 3, size, size))
-    for h in handles:
-        h.remove()
-    return total
 
 
 # ---------------------------------------------------------------- training
