@@ -32,7 +32,7 @@ import torch
 import torch.nn as nn
 
 from layouts import FromGrid, Layout, ToGrid, infer
-from model_package import PackageError, ScoreCamPackage
+from model_package import PackageError, SplitNetwork
 
 
 class SplitError(PackageError):
@@ -122,25 +122,15 @@ class NoHead(nn.Module):
                            "which the activation grid cannot restore")
 
 
-class HookSplitPackage(ScoreCamPackage):
+class HookSplitPackage(SplitNetwork):
     """forward = the model; features and head split at a module by HookFeatures / HookHead."""
 
     def __init__(self, network, feature_net, head_net):
-        super().__init__()
+        super().__init__(feature_net, head_net)
         self.network = network
-        self.feature_net = feature_net
-        self.head_net = head_net
 
     def forward(self, x):
         return self.network(x)
-
-    @torch.jit.export
-    def features(self, x):
-        return self.feature_net(x)
-
-    @torch.jit.export
-    def head(self, a):
-        return self.head_net(a)
 
 
 def _trace(module, example):
