@@ -77,7 +77,7 @@ def keep_scene(classes):
 
 def write(out_dir, images, boxes, classes, seed):
     from PIL import Image
-    from fashion_canvas import LABELS, to_uint8
+    from fashion_canvas import to_uint8, write_annotations
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     pixels = to_uint8(images)
@@ -86,14 +86,8 @@ def write(out_dir, images, boxes, classes, seed):
         name = f"{i:03d}.png"
         Image.fromarray(pixels[i]).save(out_dir / name)
         items.append({"file": name, "boxes": boxes[i], "classes": classes[i]})
-    header = {"description": f"Fashion-MNIST test-split garments, 2-3 of different classes per {SIZE}x{SIZE} "
-                             f"canvas (tools/class_discrimination.py make --seed {seed})",
-              "labels": LABELS,
-              "boxFormat": "[x0, y0, x1, y1] in canvas pixels; x1, y1 exclusive; the bounding box "
-                           "of the garment's non-background pixels (warped intensity > 0.05)"}
-    text = json.dumps(header, indent=1)[:-2] + ',\n "images": [\n'
-    text += ",\n".join("  " + json.dumps(item) for item in items) + "\n ]\n}\n"
-    (out_dir / "annotations.json").write_text(text)
+    write_annotations(out_dir, f"Fashion-MNIST test-split garments, 2-3 of different classes per {SIZE}x{SIZE} "
+                      f"canvas (tools/class_discrimination.py make --seed {seed})", items)
 
 
 # ---- the maths ----

@@ -15,6 +15,7 @@ resampling (warped garment intensity > ``BOX_THRESHOLD``), in canvas pixel coord
 """
 
 import gzip
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -248,3 +249,16 @@ def make_scenes(garments, labels, gen, size=(128, 128), count_range=(1, 4),
         classes[:, s] = torch.where(kept[:, s], labels[pick[:, s]], -1)
     canvas = canvas + NOISE_STD * torch.randn(canvas.shape, generator=gen)
     return SceneBatch(canvas.clamp(0, 1), boxes, classes)
+
+
+BOX_FORMAT = ("[x0, y0, x1, y1] in canvas pixels; x1, y1 exclusive; the bounding box of the garment's "
+              "non-background pixels (warped intensity > 0.05)")
+
+
+def write_annotations(out_dir, description, items):
+    """annotations.json of a canvas set with garment boxes: the header, then one line per image
+    ({"file", "boxes", "classes"}), so that diffs of the file stay readable."""
+    header = {"description": description, "labels": LABELS, "boxFormat": BOX_FORMAT}
+    text = json.dumps(header, indent=1)[:-2] + ',\n "images": [\n'
+    text += ",\n".join("  " + json.dumps(item) for item in items) + "\n ]\n}\n"
+    (Path(out_dir) / "annotations.json").write_text(text)

@@ -9,13 +9,12 @@ mAP@0.5 on, so the folder can be made when an evaluation needs it instead of liv
 """
 
 import argparse
-import json
 from pathlib import Path
 
 import torch
 from PIL import Image
 
-from fashion_canvas import LABELS, load_fashion_mnist, make_backgrounds, make_scenes, to_uint8
+from fashion_canvas import load_fashion_mnist, make_backgrounds, make_scenes, to_uint8, write_annotations
 
 EVAL_SEED = 2001
 EVAL_COUNT = 500
@@ -44,14 +43,8 @@ def write(out_dir, scenes):
         items.append({"file": name,
                       "boxes": scenes.boxes[i][keep].int().tolist(),
                       "classes": scenes.classes[i][keep].tolist()})
-    header = {"description": "Fashion-MNIST test-split garments, 1-4 per 128x128 canvas "
-                             "(tools/make_detection_canvases.py)",
-              "labels": LABELS,
-              "boxFormat": "[x0, y0, x1, y1] in canvas pixels; x1, y1 exclusive; the bounding box "
-                           "of the garment's non-background pixels (warped intensity > 0.05)"}
-    text = json.dumps(header, indent=1)[:-2] + ',\n "images": [\n'
-    text += ",\n".join("  " + json.dumps(item) for item in items) + "\n ]\n}\n"
-    (out_dir / "annotations.json").write_text(text)
+    write_annotations(out_dir, "Fashion-MNIST test-split garments, 1-4 per 128x128 canvas "
+                               "(tools/make_detection_canvases.py)", items)
 
 
 def main():
