@@ -39,17 +39,9 @@ cd "$(dirname "$0")/.."
 python=/usr/bin/python3
 
 if [[ -z $url ]]; then
-  jar=${jar:-$(ls target/scorecam-server-*.jar 2>/dev/null | grep -v plain | head -1 || true)}
-  [[ -f "$jar" ]] || { echo "no jar (build it: ./mvnw -B -ntp package -DskipTests) and no --url" >&2; exit 2; }
-  port=$($python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  log=$(mktemp /tmp/scorecam-evaluate.XXXXXX.log)
   source tools/serve.sh
   # The request timeout is raised: a slow method on a big model must not turn into a 504 here.
-  serve "$log" java ${JAVA_OPTS:-} -Dai.djl.offline=true -jar "$jar" --server.port="$port" \
-    --server.address=127.0.0.1 --scorecam.request-timeout=10m
-  await_ready "$port" "$log"
-  echo "service ready on port $port after ${ready_after} s (log: $log)" >&2
-  url="http://127.0.0.1:$port"
+  serve_jar evaluate --scorecam.request-timeout=10m
 fi
 
 script=tools/evaluate.py

@@ -4,6 +4,9 @@
 #   serve LOG COMMAND...   starts COMMAND in the background, output to LOG; sets $server (its pid)
 #   await_ready PORT LOG   waits up to 180 s for readiness on 127.0.0.1:PORT, else prints the
 #                          log's tail and exits 2; sets $ready_after (seconds)
+#   serve_jar NAME ARG...  the packaged jar ($jar, else target/scorecam-server-*.jar) on a free
+#                          loopback port, ARG... after its own arguments, waited for, its log in
+#                          /tmp/scorecam-NAME.*.log; sets $url (for the tools whose --url skips it)
 
 serve() {
   local log=$1; shift
@@ -30,4 +33,18 @@ await_ready() {
     fi
     sleep 1
   done
+}
+
+serve_jar() {
+  local name=$1 port log
+  shift
+  jar=${jar:-$(ls target/scorecam-server-*.jar 2>/dev/null | grep -v plain | head -1 || true)}
+  [[ -f "$jar" ]] || { echo "no jar (build it: ./mvnw -B -ntp package -DskipTests) and no --url" >&2; exit 2; }
+  port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  log=$(mktemp "/tmp/scorecam-$name.XXXXXX.log")
+  serve "$log" java ${JAVA_OPTS:-} -Dai.djl.offline=true -jar "$jar" --server.port="$port" \
+    --server.address=127.0.0.1 "$@"
+  await_ready "$port" "$log"
+  echo "service ready on port $port after ${ready_after} s (log: $log)" >&2
+  url="http://127.0.0.1:$port"
 }
