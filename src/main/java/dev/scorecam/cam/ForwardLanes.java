@@ -1,6 +1,7 @@
 package dev.scorecam.cam;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +27,21 @@ public interface ForwardLanes {
             }
         }
     };
+
+    /** {@code count} lanes whose batches run on {@code threads}. */
+    static ForwardLanes on(Executor threads, int count) {
+        return new ForwardLanes() {
+            @Override
+            public int count() {
+                return count;
+            }
+
+            @Override
+            public <T> CompletableFuture<T> submit(Supplier<T> work) {
+                return CompletableFuture.supplyAsync(work, threads);
+            }
+        };
+    }
 
     /** How many batches may compute at once. */
     int count();

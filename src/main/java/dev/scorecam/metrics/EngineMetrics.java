@@ -56,19 +56,25 @@ class EngineMetrics implements ForwardPassListener, MeterBinder {
     /** {@code scorecam.backward.passes}: images back-propagated through the head (the gradient methods), per model. */
     @Override
     public void backwardPass(String model, long batchSize) {
-        backwardPasses.computeIfAbsent(model, name -> Counter.builder("scorecam.backward.passes")
-                .description("Images back-propagated through the head: the gradient methods' cost, as in stats.backwardPasses")
-                .tag("model", name)
-                .register(registry)).increment(batchSize);
+        perModel(backwardPasses, model, "scorecam.backward.passes",
+                "Images back-propagated through the head: the gradient methods' cost, as in stats.backwardPasses")
+                .increment(batchSize);
     }
 
     /** {@code scorecam.head.passes}: modified activations rescored through the head alone (Recipro-CAM, Ablation-CAM), per model. */
     @Override
     public void headPass(String model, long batchSize) {
-        headPasses.computeIfAbsent(model, name -> Counter.builder("scorecam.head.passes")
-                .description("Activations rescored through the head alone: Recipro-CAM's and Ablation-CAM's cost, as in stats.headPasses")
+        perModel(headPasses, model, "scorecam.head.passes",
+                "Activations rescored through the head alone: Recipro-CAM's and Ablation-CAM's cost, as in stats.headPasses")
+                .increment(batchSize);
+    }
+
+    /** A model's counter of {@code meter}, registered on its first use and kept in {@code counters}. */
+    private Counter perModel(Map<String, Counter> counters, String model, String meter, String description) {
+        return counters.computeIfAbsent(model, name -> Counter.builder(meter)
+                .description(description)
                 .tag("model", name)
-                .register(registry)).increment(batchSize);
+                .register(registry));
     }
 
     @Override

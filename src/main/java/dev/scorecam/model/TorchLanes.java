@@ -1,24 +1,22 @@
 package dev.scorecam.model;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 import dev.scorecam.cam.ForwardLanes;
 
 /**
- * The lanes of one model on the CPU: {@code count} per worker, each thread a libtorch team of
- * {@code threadsEach}. Threads start when first needed and live as long as the model.
+ * The threads of one model's lanes on the CPU: {@code count} lanes per worker, each thread a
+ * libtorch team of {@code threadsEach}. Threads start when first needed and live as long as the
+ * model.
  */
-final class TorchLanes implements ForwardLanes, AutoCloseable {
+final class TorchLanes implements AutoCloseable {
 
-    private final int count;
     private final ExecutorService threads;
+    private final ForwardLanes lanes;
 
     TorchLanes(String model, int count, int threadsEach, int workers) {
-        this.count = count;
         AtomicInteger started = new AtomicInteger();
         this.threads = Executors.newFixedThreadPool(count * Math.max(1, workers), task -> {
             Thread lane = new Thread(() -> {
@@ -28,16 +26,11 @@ final class TorchLanes implements ForwardLanes, AutoCloseable {
             lane.setDaemon(true);
             return lane;
         });
+        this.lanes = ForwardLanes.on(threads, count);
     }
 
-    @Override
-    public int count() {
-        return count;
-    }
-
-    @Override
-    public <T> CompletableFuture<T> submit(Supplier<T> work) {
-        return CompletableFuture.supplyAsync(work, threads);
+    ForwardLanes lanes() {
+        return lanes;
     }
 
     @Override

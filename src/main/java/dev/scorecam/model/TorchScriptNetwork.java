@@ -56,7 +56,7 @@ final class TorchScriptNetwork implements Network {
                     : new TorchLanes(name, threads.lanes(), threads.laneThreads(), options.workers());
             return new ModelEngine.Loaded(model,
                     new TorchScriptNetwork((PtSymbolBlock) model.getBlock(), options.graphOptimizer(),
-                            threads.intraOp(), lanes == null ? ForwardLanes.NONE : lanes),
+                            threads.intraOp(), lanes == null ? ForwardLanes.NONE : lanes.lanes()),
                     lanes == null ? () -> {} : lanes, form(model.getBlock().getParameters().size()));
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
@@ -87,7 +87,7 @@ final class TorchScriptNetwork implements Network {
 
     @Override
     public NDArray forward(NDArray input) {
-        optimizeGraph();
+        prepareThread();
         return IValueUtils.forward(module, new NDList(input), false).singletonOrThrow();
     }
 
@@ -109,7 +109,7 @@ final class TorchScriptNetwork implements Network {
      */
     @Override
     public NDArray headGradient(NDArray activations, NDArray outputGradient) {
-        optimizeGraph();
+        prepareThread();
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(true);
         try (NDArray marker = activations.getManager().create(0f)) {
@@ -130,14 +130,14 @@ final class TorchScriptNetwork implements Network {
      * here, on the calling thread (a thread-local flag, cheap to set every call), and so is the
      * thread's team, once.
      */
-    private void optimizeGraph() {
+    private void prepareThread() {
         JniUtils.setGraphExecutorOptimize(graphOptimizer);
         TorchTeams.join(team);
     }
 
     /** DJL calls another method of the module when the last input is named {@code module_method:<name>}. */
     private NDArray run(String method, NDArray argument) {
-        optimizeGraph();
+        prepareThread();
         try (NDArray marker = argument.getManager().create(0f)) {
             marker.setName("module_method:" + method);
             return IValueUtils.forward(module, new NDList(argument, marker), false).singletonOrThrow();

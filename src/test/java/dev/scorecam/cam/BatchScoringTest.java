@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -97,21 +95,6 @@ class BatchScoringTest {
         }
     }
 
-    /** Lanes on an executor of {@code threads}, for these tests. */
-    private static ForwardLanes lanes(ExecutorService threads, int count) {
-        return new ForwardLanes() {
-            @Override
-            public int count() {
-                return count;
-            }
-
-            @Override
-            public <T> CompletableFuture<T> submit(Supplier<T> work) {
-                return CompletableFuture.supplyAsync(work, threads);
-            }
-        };
-    }
-
     @Test
     void onLanesBatchesComputeSideBySideAndAreReadInOrder() throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(2);
@@ -120,7 +103,7 @@ class BatchScoringTest {
         List<float[]> scored = new ArrayList<>();
         List<String> readers = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager(Device.cpu());
-                BatchScoring scoring = BatchScoring.on(Device.cpu(), lanes(threads, 2), manager, (from, to, rows) -> {
+                BatchScoring scoring = BatchScoring.on(Device.cpu(), ForwardLanes.on(threads, 2), manager, (from, to, rows) -> {
                     readers.add(Thread.currentThread().getName());
                     scored.addAll(List.of(rows));
                 })) {
@@ -147,7 +130,7 @@ class BatchScoringTest {
         boolean[] slowFinished = new boolean[1];
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             assertThatThrownBy(() -> {
-                try (BatchScoring scoring = BatchScoring.on(Device.cpu(), lanes(threads, 3), manager, (f, t, s) -> {})) {
+                try (BatchScoring scoring = BatchScoring.on(Device.cpu(), ForwardLanes.on(threads, 3), manager, (f, t, s) -> {})) {
                     scoring.submit(0, 1, scope -> {
                         failed.countDown();
                         throw new IllegalStateException("engine failure");
