@@ -1,6 +1,13 @@
 package dev.scorecam.cam;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
  * Eigen-CAM (Muhammad and Yeasin, IJCNN 2020, arXiv:2008.00299): the map is the projection of the
@@ -14,8 +21,8 @@ import ai.djl.ndarray.NDArray;
  * component mostly carries the mean activation). The sign of v_1 is arbitrary; it is chosen so
  * that the projection's largest magnitude is positive (|max| >= |min|, Seg-Eigen-CAM's rule; on an
  * exact tie, so that sum_k v_k >= 0). v_1 comes from the eigenvector of the largest eigenvalue of
- * the smaller of X^T X and X X^T (Jacobi's method, in double). The reported weights are v_1. One
- * forward pass, no gradient; every target gets the same map.
+ * the smaller of X^T X and X X^T (EJML's symmetric QR algorithm, in double). The reported weights
+ * are v_1. One forward pass, no gradient; every target gets the same map.
  */
 public final class EigenCam implements CamMethod {
 
@@ -23,9 +30,9 @@ public final class EigenCam implements CamMethod {
     public CamResult explain(Network network, NDArray input, Targets targets, ScoreKind score, int batchSize,
             Progress progress) {
         CamRun run = CamRun.start(network, input, targets, score);
-        double[][] a = TargetGradients.activations(run);
-        double[] v = firstComponent(a);
-        double[] projection = project(a, v);
+        Component component = firstComponent(run.activations);
+        double[] v = component.weights();
+        double[] projection = component.projection();
         double max = Double.NEGATIVE_INFINITY;
         double min = Double.POSITIVE_INFINITY;
         double sum = 0;
@@ -40,7 +47,9 @@ public final class EigenCam implements CamMethod {
             for (int k = 0; k < v.length; k++) {
                 v[k] = -v[k];
             }
-            projection = project(a, v);
+            for (int i = 0; i < projection.length; i++) {
+                projection[i] = -projection[i];
+            }
         }
         double[] cells = new double[projection.length];
         for (int i = 0; i < cells.length; i++) {
@@ -53,83 +62,45 @@ public final class EigenCam implements CamMethod {
         return run.finishMaps(t -> map);
     }
 
-    /** X v for the centred X of A (K rows of h*w cells). */
-    static double[] project(double[][] a, double[] v) {
-        int cells = a[0].length;
-        double[] p = new double[cells];
-        for (int k = 0; k < a.length; k++) {
-            double mean = mean(a[k]);
-            for (int i = 0; i < cells; i++) {
-                p[i] += (a[k][i] - mean) * v[k];
+    /** v_1 and the projection X v_1 on the h*w cells. */
+    record Component(double[] weights, double[] projection) {}
+
+    /**
+     * v_1 (all zero if A is constant per channel) and X v_1, from A (K,h,w). The products run in
+     * the engine in double, the small eigenproblem in EJML.
+     */
+    static Component firstComponent(NDArray activations) {
+        int channels = (int) activations.getShape().get(0);
+        try (NDManager scope = activations.getManager().newSubManager()) {
+            NDArray a = activations.reshape(channels, -1).toType(DataType.FLOAT64, true);
+            a.attach(scope);
+            NDArray xt = a.sub(a.mean(new int[] {1}, true));                       // X^T: a row per channel, centred
+            int cells = (int) xt.getShape().get(1);
+            NDArray v;
+            if (channels <= cells) {
+                v = scope.create(topEigenvector(xt.matMul(xt.transpose()), channels), new Shape(channels, 1));
+            } else {                                                               // v_1 = X^T u_1 / |X^T u_1|
+                NDArray u = scope.create(topEigenvector(xt.transpose().matMul(xt), cells), new Shape(cells, 1));
+                v = xt.matMul(u);
+                double norm = v.norm().getDouble();
+                v = norm == 0 ? v.zerosLike() : v.div(norm);
             }
+            return new Component(v.toDoubleArray(), xt.transpose().matMul(v).toDoubleArray());
         }
-        return p;
     }
 
-    /** v_1, a unit vector of length K (all zero if A is constant per channel). */
-    static double[] firstComponent(double[][] a) {
-        int channels = a.length;
-        int cells = a[0].length;
-        double[][] x = new double[channels][cells];                 // X^T, centred
-        for (int k = 0; k < channels; k++) {
-            double mean = mean(a[k]);
-            for (int i = 0; i < cells; i++) {
-                x[k][i] = a[k][i] - mean;
+    /** A unit eigenvector of the largest eigenvalue of an n x n symmetric matrix. */
+    private static double[] topEigenvector(NDArray symmetric, int n) {
+        EigenDecomposition_F64<DMatrixRMaj> eigen = DecompositionFactory_DDRM.eig(n, true, true);
+        if (!eigen.decompose(DMatrixRMaj.wrap(n, n, symmetric.toDoubleArray()))) {
+            throw new ArithmeticException("the symmetric eigendecomposition did not converge");
+        }
+        int top = 0;
+        for (int i = 1; i < eigen.getNumberOfEigenvalues(); i++) {
+            if (eigen.getEigenvalue(i).real > eigen.getEigenvalue(top).real) {
+                top = i;
             }
         }
-        double[] v = new double[channels];
-        if (channels <= cells) {
-            double[][] covariance = new double[channels][channels];   // X^T X
-            for (int k = 0; k < channels; k++) {
-                for (int l = k; l < channels; l++) {
-                    double s = dot(x[k], x[l]);
-                    covariance[k][l] = s;
-                    covariance[l][k] = s;
-                }
-            }
-            v = SymmetricEigen.topEigenvector(covariance);
-        } else {
-            double[][] byCell = new double[cells][channels];          // X, a row per cell: dot products in memory order
-            for (int k = 0; k < channels; k++) {
-                for (int i = 0; i < cells; i++) {
-                    byCell[i][k] = x[k][i];
-                }
-            }
-            double[][] gram = new double[cells][cells];                // X X^T
-            for (int i = 0; i < cells; i++) {
-                for (int j = i; j < cells; j++) {
-                    double s = dot(byCell[i], byCell[j]);
-                    gram[i][j] = s;
-                    gram[j][i] = s;
-                }
-            }
-            double[] u = SymmetricEigen.topEigenvector(gram);          // v_1 = X^T u_1 / |X^T u_1|
-            double norm = 0;
-            for (int k = 0; k < channels; k++) {
-                v[k] = dot(x[k], u);
-                norm += v[k] * v[k];
-            }
-            norm = Math.sqrt(norm);
-            for (int k = 0; k < channels; k++) {
-                v[k] = norm == 0 ? 0 : v[k] / norm;
-            }
-        }
-        return v;
-    }
-
-    private static double mean(double[] values) {
-        double s = 0;
-        for (double x : values) {
-            s += x;
-        }
-        return s / values.length;
-    }
-
-    private static double dot(double[] x, double[] y) {
-        double s = 0;
-        for (int i = 0; i < x.length; i++) {
-            s += x[i] * y[i];
-        }
-        return s;
+        return eigen.getEigenVector(top).data.clone();
     }
 }
