@@ -13,7 +13,9 @@
 #
 # SKIP_BUILD=1 reuses target/scorecam-server-*.jar. METHODS (default "recipro-cam eigencam
 # ablation-cam scorecam") are the HTTP part's; SHARE_METHODS (default every method but the three
-# Score-CAMs that cost a forward pass per channel) and SHARE_RUNS (default 3) the second part's.
+# Score-CAMs that cost a forward pass per channel), SHARE_RUNS (default 3), SHARE_WARMUP (runs of each
+# method before, default 10: the JIT's steady state) and SHARE_LANES (default 2, the service's on two
+# cores; 1: one batch at a time) the second part's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps=${1:-5}
@@ -49,5 +51,5 @@ stop_server
 trap - EXIT
 
 ./mvnw -q -B -ntp -o exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.scorecam.bench.ForwardShareBenchmark \
-  -Dai.djl.offline=true -Dexec.args="$pkg fp32 auto samples/sneaker.png ${SHARE_RUNS:-3} ${share_methods[*]}"
+  -Dai.djl.offline=true -Dwarmup="${SHARE_WARMUP:-10}" -Dlanes="${SHARE_LANES:-2}" -Dexec.args="$pkg fp32 auto samples/sneaker.png ${SHARE_RUNS:-3} ${share_methods[*]}"
 load

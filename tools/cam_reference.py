@@ -261,12 +261,15 @@ def ablation_cam(model, x, target, score="logit"):
     activations = model.features(x)
     y = class_score(model.head(activations), target, score).item()
     channels = activations.shape[1]
-    ablated = activations.repeat(channels, 1, 1, 1)
-    for k in range(channels):
-        ablated[k, k] = 0
-    scores = class_score(model.head(ablated), target, score)
-    weights = (y - scores) / y
-    return CamResult(finish(activations, weights, size), weights, 1, 0, _live(activations), channels)
+    # Zeroing a channel that is zero everywhere changes nothing (y_k = y, weight 0): no pass for it.
+    nonzero = [k for k in range(channels) if activations[0, k].abs().max() > 0]
+    ablated = activations.repeat(len(nonzero), 1, 1, 1)
+    for row, k in enumerate(nonzero):
+        ablated[row, k] = 0
+    weights = torch.zeros(channels, dtype=torch.float64)
+    if nonzero:
+        weights[nonzero] = (y - class_score(model.head(ablated), target, score)) / y
+    return CamResult(finish(activations, weights, size), weights, 1, 0, _live(activations), len(nonzero))
 
 
 RECIPRO_KERNEL = torch.tensor([[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]], dtype=torch.float64) / 16

@@ -15,6 +15,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import dev.scorecam.cam.CamMethod;
+import dev.scorecam.cam.ForwardLanes;
 import dev.scorecam.cam.MethodCatalogue;
 import dev.scorecam.cam.Network;
 import dev.scorecam.cam.Progress;
@@ -23,6 +24,7 @@ import dev.scorecam.cam.Targets;
 import dev.scorecam.imaging.ImageDecoder;
 import dev.scorecam.imaging.Preprocessor;
 import dev.scorecam.model.BatchSize;
+import dev.scorecam.model.EngineThreads;
 import dev.scorecam.model.ModelPackageReader;
 import dev.scorecam.model.Precision;
 import dev.scorecam.model.ServedModel;
@@ -32,55 +34,75 @@ import dev.scorecam.config.TestProperties;
 
 /**
  * Where one explanation's time goes: the network's passes (forward, features, head alone and
- * backward, timed around each engine call; libtorch on the CPU returns when the work is done)
+ * backward: the wall time while at least one engine call runs; libtorch on the CPU returns when the work is done)
  * against everything else (masks, masked inputs, copies, weights, the map). Not a test: a command.
  *
  * <p>Arguments: {@code <package-dir> <fp32|bf16> <batch|auto> <image> <runs> [<method>...]} (methods
  * by their API names, default scorecam, with their default parameters, alternating run by run); {@code -Dno-graph-optimizer=true}
- * turns libtorch's graph executor optimisation off.
+ * turns libtorch's graph executor optimisation off; {@code -Dlanes=1} computes one batch at a time (by
+ * default two lanes, as the service on two cores or more); {@code -Dwarmup=N} runs of each method before the
+ * timed ones (default 1: the JIT has compiled little of the Java code by then).
  */
 public final class ForwardShareBenchmark {
 
-    /** Adds up the time spent inside the wrapped network's calls. */
+    /**
+     * Adds up the wall time during which at least one of the wrapped network's calls runs: with
+     * lanes two calls overlap, and the time outside the network is the time when none runs.
+     */
     static final class TimedNetwork implements Network {
         private final Network network;
-        long forwardNanos;
-        long featuresNanos;
+        private int running;
+        private long since;
+        long insideNanos;
 
         TimedNetwork(Network network) {
             this.network = network;
         }
 
+        private synchronized void enter() {
+            if (running++ == 0) {
+                since = System.nanoTime();
+            }
+        }
+
+        private synchronized void leave() {
+            if (--running == 0) {
+                insideNanos += System.nanoTime() - since;
+            }
+        }
+
+        private <T> T timed(java.util.function.Supplier<T> call) {
+            enter();
+            try {
+                return call.get();
+            } finally {
+                leave();
+            }
+        }
+
         @Override
         public NDArray features(NDArray input) {
-            long start = System.nanoTime();
-            NDArray a = network.features(input);
-            featuresNanos += System.nanoTime() - start;
-            return a;
+            return timed(() -> network.features(input));
         }
 
         @Override
         public NDArray head(NDArray activations) {
-            long start = System.nanoTime();
-            NDArray logits = network.head(activations);
-            featuresNanos += System.nanoTime() - start;
-            return logits;
+            return timed(() -> network.head(activations));
         }
 
         @Override
         public NDArray forward(NDArray input) {
-            long start = System.nanoTime();
-            NDArray logits = network.forward(input);
-            forwardNanos += System.nanoTime() - start;
-            return logits;
+            return timed(() -> network.forward(input));
         }
 
         @Override
         public NDArray headGradient(NDArray activations, NDArray outputGradient) {
-            long start = System.nanoTime();
-            NDArray gradient = network.headGradient(activations, outputGradient);
-            featuresNanos += System.nanoTime() - start;
-            return gradient;
+            return timed(() -> network.headGradient(activations, outputGradient));
+        }
+
+        @Override
+        public ForwardLanes lanes() {
+            return network.lanes();
         }
 
         @Override
@@ -97,7 +119,7 @@ public final class ForwardShareBenchmark {
         new TorchEngine(TestProperties.cpu());
         try (ServedModel model = ServedModel.load(ModelPackageReader.read(dir), Device.cpu(),
                 new ServingOptions(precision, batch, 2, 256, Duration.ofSeconds(30),
-                        !Boolean.getBoolean("no-graph-optimizer")))) {
+                        !Boolean.getBoolean("no-graph-optimizer"), lanes(), 1))) {
             float[] chw = Preprocessor.prepare(new ImageDecoder(40_000_000L).decode(Files.readAllBytes(Path.of(args[3]))),
                     model.modelPackage().input()).chw();
             var in = model.modelPackage().input();
@@ -116,7 +138,8 @@ public final class ForwardShareBenchmark {
                 total.put(name, new double[runs]);
                 outside.put(name, new double[runs]);
             });
-            for (int r = -1; r < runs; r++) {          // run -1 warms each method up; the methods alternate
+            int warmup = Integer.getInteger("warmup", 1);
+            for (int r = -warmup; r < runs; r++) {     // the negative runs warm each method up; the methods alternate
                 for (String name : names) {
                     CamMethod method = methods.get(name);
                     TimedNetwork timed = new TimedNetwork(model.network());
@@ -135,7 +158,7 @@ public final class ForwardShareBenchmark {
                     long elapsed = System.nanoTime() - start;
                     if (r >= 0) {
                         total.get(name)[r] = elapsed / 1e6;
-                        outside.get(name)[r] = (elapsed - timed.forwardNanos - timed.featuresNanos) / 1e6;
+                        outside.get(name)[r] = (elapsed - timed.insideNanos) / 1e6;
                     }
                 }
             }
@@ -147,11 +170,18 @@ public final class ForwardShareBenchmark {
                 double[] o = outside.get(name);
                 Arrays.sort(t);
                 Arrays.sort(o);
-                System.out.printf(Locale.ROOT, "%s %s batch %d: median %.0f ms per %s, %.0f ms outside the network "
-                        + "(%.1f%%), %d runs%n", model.name(), precision.id(), model.batchSize(), t[runs / 2], name,
-                        o[runs / 2], 100 * o[runs / 2] / t[runs / 2], runs);
+                System.out.printf(Locale.ROOT, "%s %s batch %d, %d lane(s): median %.0f ms per %s, %.0f ms outside the "
+                        + "network (%.1f%%), %d runs%n", model.name(), precision.id(), model.batchSize(),
+                        model.network().lanes().count(), t[runs / 2], name, o[runs / 2], 100 * o[runs / 2] / t[runs / 2], runs);
             }
         }
+    }
+
+    /** -Dlanes=N (1: none); by default the service's choice, two lanes of half the threads where there are two or more. */
+    private static EngineThreads lanes() {
+        int threads = Runtime.getRuntime().availableProcessors();
+        int lanes = Integer.getInteger("lanes", threads >= 2 ? 2 : 1);
+        return new EngineThreads(threads, 1, lanes, Math.max(1, threads / lanes));
     }
 
     private ForwardShareBenchmark() {}

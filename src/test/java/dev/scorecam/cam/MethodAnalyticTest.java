@@ -143,7 +143,7 @@ class MethodAnalyticTest {
         assertPasses(new EigenCam(), 1, 0);
         assertPasses(new LayerCam(), 1, 1);
         assertPasses(new HiResCam(), 1, 1);
-        assertPasses(new AblationCam(), 1, 0, 18);           // every channel, the constant ones too
+        assertPasses(new AblationCam(), 1, 0, 17);           // every channel but the all-zero one
         assertPasses(new ReciproCam(), 1, 0, 4 * 4);         // every cell of the 4 x 4 grid
     }
 
@@ -153,15 +153,30 @@ class MethodAnalyticTest {
         assertThat(run.network().headOnlyImages()).isEqualTo(16);
         assertThat(run.network().images()).isEqualTo(1);
         Run ablation = explain(new AblationCam(), inkIn(1), Targets.of(1, 0, 2), 5);
-        assertThat(ablation.network().headOnlyImages()).isEqualTo(18);
+        assertThat(ablation.network().headOnlyImages()).as("quadrant 1's 4 cell channels and the constant one")
+                .isEqualTo(5);
+    }
+
+    /** Zeroing a channel that is already zero changes nothing: Ablation-CAM weighs it 0 without a pass. */
+    @Test
+    void ablationSkipsTheChannelsThatAreZeroOnTheImage() {
+        Run ablation = explain(new AblationCam(), inkIn(2), Targets.of(2), 7);
+        double[] w = ablation.result().maps().get(0).saliency().weights();
+        for (int k = 0; k < 16; k++) {
+            if ((k / 8) * 2 + (k % 4) / 2 != 2) {
+                assertThat(w[k]).as("channel %d, outside quadrant 2", k).isZero();
+            }
+        }
+        assertThat(w[17]).isZero();
+        assertThat(ablation.network().headOnlyImages()).isEqualTo(5);
     }
 
     /** Head passes cost little beside a call: they go in batches of up to 16 MiB, never fewer rows than asked. */
     @Test
     void headOnlyPassesGoInBatchesLargerThanTheForwardBatch() {
-        Run ablation = explain(new AblationCam(), inkIn(1), Targets.of(1), 5);
-        assertThat(ablation.network().headOnlyImages()).isEqualTo(18);
-        assertThat(ablation.network().headOnlyCalls()).as("18 tiny copies of A in one call").isEqualTo(1);
+        Run ablation = explain(new AblationCam(), uniform(1f), Targets.of(1), 5);
+        assertThat(ablation.network().headOnlyImages()).isEqualTo(17);
+        assertThat(ablation.network().headOnlyCalls()).as("17 tiny copies of A in one call").isEqualTo(1);
 
         long resnet50 = 2048L * 7 * 7;                       // floats of one copy of a ResNet-50's A at 224 px
         assertThat(HeadScores.batchRows(8, resnet50, 2048)).isEqualTo((int) ((16L << 20) / (resnet50 * 4)));
