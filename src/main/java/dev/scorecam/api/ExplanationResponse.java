@@ -114,7 +114,7 @@ record ExplanationResponse(
      *     baseline and one per live channel), and for a detector's {@code detection=i} the detector's pass that found it
      * @param backwardPasses images back-propagated through the head (Grad-CAM, Grad-CAM++: one per target class)
      * @param headPasses modified activations rescored through the head alone, counted as they ran, not part of
-     *     {@code forwardPasses} (Recipro-CAM: one per location of the target layer's grid; Ablation-CAM: one per channel)
+     *     {@code forwardPasses} (Recipro-CAM: one per location of the target layer's grid; Ablation-CAM: one per channel not all zero)
      * @param precision what the network computed in (masks, scores and maps are float32 always)
      * @param faithfulnessForwardPasses with {@code metrics=true}: images run to measure the faithfulness,
      *     not part of {@code forwardPasses}

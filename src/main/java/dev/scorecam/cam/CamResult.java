@@ -13,7 +13,7 @@ import java.util.List;
  *     (for Score-CAM: the input, the baseline and one masked input per live channel, whatever the targets)
  * @param backwardPasses images back-propagated through {@code head} (the gradient methods: one per target)
  * @param headPasses modified activations rescored through {@code head} alone, counted as the calls were made
- *     (Recipro-CAM: one per location of the h x w grid; Ablation-CAM: one per channel)
+ *     (Recipro-CAM: one per location of the h x w grid; Ablation-CAM: one per channel not all zero)
  */
 public record CamResult(
         float[] logits,

@@ -99,7 +99,7 @@ public final class MethodCatalogue {
             new Method("ablation-cam", "Ablation-CAM",
                     "Desai and Ramaswamy 2020: each channel's weight is the relative drop of the class score when "
                             + "that channel of the activations is zeroed, rescored through the head only.",
-                    "1 forward pass + K head passes (one per channel)", List.of(), p -> new AblationCam(),
+                    "1 forward pass + at most K head passes (one per channel not all zero)", List.of(), p -> new AblationCam(),
                     Set.of(Network.Capability.HEAD)),
             new Method("recipro-cam", "Recipro-CAM",
                     "Byun and Lee 2022: at each cell of the target layer's grid, the class score of the activations "
