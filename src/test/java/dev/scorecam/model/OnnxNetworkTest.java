@@ -82,7 +82,7 @@ class OnnxNetworkTest {
         }
     }
 
-    private static void assertSameMaps(String name, CamResult actual, CamResult expected) {
+    static void assertSameMaps(String name, CamResult actual, CamResult expected) {
         assertThat(actual.forwardPasses()).isEqualTo(expected.forwardPasses());
         assertThat(maxAbsDifference(actual.logits(), expected.logits())).isLessThan(MAX_ABS_DIFFERENCE);
         for (int t = 0; t < expected.maps().size(); t++) {
@@ -160,10 +160,15 @@ class OnnxNetworkTest {
         }
     }
 
-    /** A seeded image in the model's normalised space. */
+    /** A seeded 32 x 32 image in the model's normalised space. */
     static float[] image(long seed) {
+        return image(seed, 32);
+    }
+
+    /** A seeded side x side image in the model's normalised space. */
+    static float[] image(long seed, int side) {
         Random random = new Random(seed);
-        float[] chw = new float[3 * 32 * 32];
+        float[] chw = new float[3 * side * side];
         for (int i = 0; i < chw.length; i++) {
             chw[i] = (float) random.nextGaussian();
         }
