@@ -82,7 +82,7 @@ final class BatchTuner {
     static Choice choose(Network network, InputFormat input, int maskedInputs, int maxBatchSize, Duration budget,
             NDManager manager) {
         long deadline = System.nanoTime() + budget.toNanos();
-        int lanes = lanes(network, manager);
+        int lanes = network.lanes().count();          // 1 on a GPU: networks have lanes on the CPU only
         Map<Integer, List<Double>> timings = new LinkedHashMap<>();   // in the order measured
         Trial best = null;
         int worse = 0;
@@ -91,10 +91,10 @@ final class BatchTuner {
             try (NDManager scope = manager.newSubManager()) {
                 NDArray batch = scope.zeros(new Shape(size, 3, input.height(), input.width()));
                 // libtorch's graph executor profiles a new shape's first runs, slowly: not measured.
-                scoreRound(network, batch, lanes);
-                scoreRound(network, batch, lanes);
-                times.add(timed(network, batch, lanes));
-                times.add(timed(network, batch, lanes));
+                scoreRound(network, batch);
+                scoreRound(network, batch);
+                times.add(timed(network, batch));
+                times.add(timed(network, batch));
             }
             timings.put(size, times);
             Trial trial = trial(size, lanes, times, maskedInputs);
@@ -119,7 +119,7 @@ final class BatchTuner {
                     break extraRounds;
                 }
                 try (NDManager scope = manager.newSubManager()) {
-                    timings.get(size).add(timed(network, scope.zeros(new Shape(size, 3, input.height(), input.width())), lanes));
+                    timings.get(size).add(timed(network, scope.zeros(new Shape(size, 3, input.height(), input.width()))));
                 }
             }
         }
@@ -142,19 +142,15 @@ final class BatchTuner {
         return sorted.get((sorted.size() - 1) / 2);
     }
 
-    /** The batches computed side by side where batches will be: the network's lanes on the CPU, one on a GPU. */
-    static int lanes(Network network, NDManager manager) {
-        return manager.getDevice().isGpu() ? 1 : network.lanes().count();
-    }
-
-    private static double timed(Network network, NDArray batch, int lanes) {
+    private static double timed(Network network, NDArray batch) {
         long start = System.nanoTime();
-        scoreRound(network, batch, lanes);
+        scoreRound(network, batch);
         return (System.nanoTime() - start) / 1e6;
     }
 
-    /** One forward of {@code batch} on each of {@code lanes} lanes side by side (with one, on this thread). */
-    static void scoreRound(Network network, NDArray batch, int lanes) {
+    /** One forward of {@code batch} on each of the network's lanes side by side (without lanes, on this thread). */
+    static void scoreRound(Network network, NDArray batch) {
+        int lanes = network.lanes().count();
         if (lanes < 2) {
             scoreBatch(network, batch);
             return;

@@ -170,7 +170,7 @@ public final class ServedModel implements AutoCloseable {
     private static void warmUp(Network network, InputFormat input, int batchSize, int passes, NDManager manager) {
         NDArray batch = manager.zeros(new Shape(batchSize, 3, input.height(), input.width()));
         for (int i = 0; i < passes; i++) {
-            BatchTuner.scoreRound(network, batch, BatchTuner.lanes(network, manager));
+            BatchTuner.scoreRound(network, batch);
         }
     }
 
