@@ -16,8 +16,8 @@ import ai.djl.ndarray.types.Shape;
  * </pre>
  * Every channel with a nonzero activation is ablated, each copy of A rescored through {@code head}
  * only: one forward pass and at most K head passes in batches, for every target together. y^c is
- * the logit as in the paper, or the probability with {@code score=probability}. A target whose score is 0 has no relative drop:
- * its weights are not finite and its map is all zero.
+ * the logit as in the paper, or the probability with {@code score=probability}. A target whose
+ * score is 0 has no relative drop: its weights are not finite and its map is all zero.
  */
 public final class AblationCam implements CamMethod {
 

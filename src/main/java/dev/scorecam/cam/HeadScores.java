@@ -39,7 +39,8 @@ final class HeadScores {
     static float[][] of(CamRun run, int count, int batchSize, Progress progress, Modified modified) {
         float[][] logits = new float[count][];
         int batch = batchRows(batchSize, run.activations.size(), count);
-        try (BatchScoring scoring = BatchScoring.on(run.input.getDevice(), run.network.lanes(), run.activations.getManager(),
+        try (BatchScoring scoring = BatchScoring.on(run.input.getDevice(), run.network.lanes(),
+                run.activations.getManager(),
                 (from, to, rows) -> {
                     System.arraycopy(rows, 0, logits, from, to - from);
                     progress.maskedInputsScored(to, count);

@@ -73,7 +73,8 @@ final class MaskedScores {
                 : channels;
         MaskedScores scores = new MaskedScores(run.channels, order, repetitions, run.targets.size());
         int rows = 1 + order.length * repetitions;
-        try (BatchScoring scoring = BatchScoring.on(run.input.getDevice(), run.network.lanes(), run.input.getManager(),
+        try (BatchScoring scoring = BatchScoring.on(run.input.getDevice(), run.network.lanes(),
+                run.input.getManager(),
                 (from, to, logits) -> {
                     scores.add(run, from, logits);
                     progress.maskedInputsScored(to, rows);
