@@ -26,7 +26,7 @@ public record EngineThreads(int intraOp, int interOp, int lanes, int laneThreads
      * @param cores processors the JVM may use
      * @param cpuWorkers workers that compute on the CPU at the same time (the largest model's count)
      */
-    static EngineThreads choose(int configured, int interOp, int configuredLanes, int cores, int cpuWorkers) {
+    public static EngineThreads choose(int configured, int interOp, int configuredLanes, int cores, int cpuWorkers) {
         int intraOp = configured > 0 ? configured : Math.max(1, cores / Math.max(1, cpuWorkers));
         int lanes = configuredLanes > 0 ? configuredLanes : intraOp >= 2 ? DEFAULT_LANES : 1;
         return new EngineThreads(intraOp, interOp, lanes, Math.max(1, intraOp / lanes));

@@ -179,9 +179,7 @@ public final class ForwardShareBenchmark {
 
     /** -Dlanes=N (1: none); by default the service's choice, two lanes of half the threads where there are two or more. */
     private static EngineThreads lanes() {
-        int threads = Runtime.getRuntime().availableProcessors();
-        int lanes = Integer.getInteger("lanes", threads >= 2 ? 2 : 1);
-        return new EngineThreads(threads, 1, lanes, Math.max(1, threads / lanes));
+        return EngineThreads.choose(0, 1, Integer.getInteger("lanes", 0), Runtime.getRuntime().availableProcessors(), 1);
     }
 
     private ForwardShareBenchmark() {}

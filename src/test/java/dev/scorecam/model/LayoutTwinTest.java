@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import ai.djl.Device;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,32 +34,47 @@ import dev.scorecam.cam.Targets;
 class LayoutTwinTest {
 
     static final Path TWINS = Path.of("src/test/resources/models/layout-twins");
+    static final List<String> NAMES = List.of("swin", "vit");
+
+    /** Each twin's two packages, loaded once: TorchScript first, then ONNX. */
+    static Map<String, List<ServedModel>> twins;
+
+    @BeforeAll
+    static void load() {
+        twins = NAMES.stream().collect(Collectors.toMap(name -> name,
+                name -> List.of(load(name, "torchscript"), load(name, "onnxruntime"))));
+    }
+
+    @AfterAll
+    static void close() {
+        twins.values().forEach(pair -> pair.forEach(ServedModel::close));
+    }
 
     static Stream<Arguments> twinsAndMethods() {
-        return Stream.of("swin", "vit").flatMap(twin -> MethodCatalogue.runnableOn(java.util.Set.of(
-                Network.Capability.HEAD)).stream().map(method -> Arguments.of(twin, method.name())));
+        return NAMES.stream().flatMap(twin -> MethodCatalogue.runnableOn(Set.of(Network.Capability.HEAD)).stream()
+                .map(method -> Arguments.of(twin, method.name())));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("twinsAndMethods")
     void theOnnxPackageGivesTheTorchScriptTwinsMap(String twin, String name) {
-        try (ServedModel torchScript = load(twin, "torchscript"); ServedModel onnx = load(twin, "onnxruntime")) {
-            assertThat(onnx.modelPackage().engine()).isEqualTo(ModelEngine.ONNXRUNTIME);
-            assertThat(onnx.modelPackage().layout()).isEqualTo(torchScript.modelPackage().layout())
-                    .isNotEqualTo(ActivationLayout.CHANNELS_FIRST);
-            assertThat(List.of(onnx.channels(), onnx.activationWidth(), onnx.activationHeight()))
-                    .isEqualTo(List.of(torchScript.channels(), torchScript.activationWidth(),
-                            torchScript.activationHeight()));
-            assertThat(onnx.network().capabilities()).containsExactly(Network.Capability.HEAD);
+        ServedModel torchScript = twins.get(twin).get(0);
+        ServedModel onnx = twins.get(twin).get(1);
+        assertThat(onnx.modelPackage().engine()).isEqualTo(ModelEngine.ONNXRUNTIME);
+        assertThat(onnx.modelPackage().layout()).isEqualTo(torchScript.modelPackage().layout())
+                .isNotEqualTo(ActivationLayout.CHANNELS_FIRST);
+        assertThat(List.of(onnx.channels(), onnx.activationWidth(), onnx.activationHeight()))
+                .isEqualTo(List.of(torchScript.channels(), torchScript.activationWidth(),
+                        torchScript.activationHeight()));
+        assertThat(onnx.network().capabilities()).containsExactly(Network.Capability.HEAD);
 
-            CamMethod method = MethodCatalogue.choose(MethodCatalogue.find(name).orElseThrow(), Map.of()).cam();
-            float[] image = OnnxNetworkTest.image(11, torchScript.modelPackage().input().width());
-            OnnxNetworkTest.assertSameMaps(name + " on " + twin,
-                    onnx.explain(method, image, Targets.topK(2), ScoreKind.LOGIT, 16, Progress.NONE,
-                            ForwardPassListener.NONE),
-                    torchScript.explain(method, image, Targets.topK(2), ScoreKind.LOGIT, 16, Progress.NONE,
-                            ForwardPassListener.NONE));
-        }
+        CamMethod method = MethodCatalogue.choose(MethodCatalogue.find(name).orElseThrow(), Map.of()).cam();
+        float[] image = OnnxNetworkTest.image(11, torchScript.modelPackage().input().width());
+        OnnxNetworkTest.assertSameMaps(name + " on " + twin,
+                onnx.explain(method, image, Targets.topK(2), ScoreKind.LOGIT, 16, Progress.NONE,
+                        ForwardPassListener.NONE),
+                torchScript.explain(method, image, Targets.topK(2), ScoreKind.LOGIT, 16, Progress.NONE,
+                        ForwardPassListener.NONE));
     }
 
     private static ServedModel load(String twin, String form) {
