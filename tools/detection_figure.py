@@ -2,7 +2,7 @@
 """A figure of one canvas with each of its garments explained, through a running service.
 
     /usr/bin/python3 tools/detection_figure.py /tmp/detection-canvases --url http://localhost:8080 \
-        [--canvas N] [--methods scorecam,eigencam] [--out docs/examples/detection-canvas.png]
+        [--canvas N] [--methods scorecam,eigencam] [--min-score 0.3] [--out docs/examples/detection-canvas.png]
 
 Row one: the canvas with the service's detections (class and score); then one row per method,
 one column per garment the detector found: the raw map (JSON) over the canvas in a jet colour
@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw
 
 import scorecam_client as client
 from evaluate import decode_map
-from evaluate_detections import match, post
+from evaluate_detections import FOUND_SCORE, match, post
 
 SCALE = 2          # canvas pixels -> figure pixels
 LABEL_HEIGHT = 14
@@ -59,6 +59,7 @@ def main():
     parser.add_argument("--model", default="fashion-detector")
     parser.add_argument("--canvas", type=int)
     parser.add_argument("--methods", default="scorecam,eigencam")
+    parser.add_argument("--min-score", type=float, default=FOUND_SCORE, help="detections listed (the page's)")
     parser.add_argument("--out", type=Path, default=Path("docs/examples/detection-canvas.png"))
     args = parser.parse_args()
     url = args.url.rstrip("/")
@@ -66,7 +67,8 @@ def main():
 
     def detections(entry):
         path = args.dataset / entry["file"]
-        answer = post(f"{url}/v1/models/{args.model}/detections", path, path.read_bytes(), (), 600)
+        answer = post(f"{url}/v1/models/{args.model}/detections", path, path.read_bytes(),
+                      [("min-score", str(args.min_score))], 600)
         return [{**d, "box": [d["box"][k] for k in ("x0", "y0", "x1", "y1")]}
                 for d in answer.json()["detections"]]
 

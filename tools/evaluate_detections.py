@@ -4,14 +4,15 @@
     /usr/bin/python3 tools/make_detection_canvases.py /tmp/detection-canvases
     /usr/bin/python3 tools/evaluate_detections.py /tmp/detection-canvases --url http://localhost:8080 \
         [--model fashion-detector] [--methods scorecam,eigencam] [--score logit] [--box-rule overlap] \
-        [--limit N] [--out docs/evaluation.md]
+        [--min-score 0.3] [--limit N] [--out docs/evaluation.md]
 
 (tools/evaluate.sh calls this for a dataset whose annotations list `boxes`.) With --reference
 PACKAGE no service is asked: the package's own detections and the Python references' maps
-(scorecam_reference.score_cam, cam_reference.eigen_cam; float64), a box scored as the service
+(scorecam_reference.score_cam; cam_reference's eigen_cam, ablation_cam, recipro_cam; float64), a box scored as the service
 scores it (BoxScore, by the same --box-rule), stand in: a cross-check of the service's numbers.
 For each canvas the service's detections come from POST /v1/models/{model}/detections; each ground-truth garment
-that the detector found (a detection of its class with IoU >= 0.5; the best-overlapping one) is
+that the detector found (a detection of its class scored --min-score or more, 0.3 as the page
+shows them, with IoU >= 0.5; the best-overlapping one) is
 explained with `detection=i` by each method, and its raw map (JSON) is measured against the
 ground-truth boxes, mapped onto the model input like evaluate.py does:
   Pointing %            100 x share of explained garments whose map maximum lies in their own box
@@ -36,7 +37,7 @@ import torch
 from PIL import Image
 
 import scorecam_client as client
-from cam_reference import eigen_cam
+from cam_reference import ablation_cam, eigen_cam, recipro_cam
 from detection_map import iou
 from evaluate import box_mask, decode_map, energy_in_box, placement
 from scorecam_reference import as_float64, load_package, score_cam
@@ -45,6 +46,8 @@ BEGIN = "<!-- detection-evaluation:begin -->"
 END = "<!-- detection-evaluation:end -->"
 MATCH_IOU = 0.5
 RULES = ("overlap", "match")
+FOUND_SCORE = 0.3   # the page lists the detections scored this or more
+RESCORING = {"ablation-cam": ablation_cam, "recipro-cam": recipro_cam}
 
 
 # ---- the maths, apart from HTTP so the tests can check it on tiny fakes ----
@@ -114,14 +117,15 @@ def post(url, path, image, fields, timeout):
 
 
 class Service:
-    def __init__(self, url, model, score, rule, timeout):
+    def __init__(self, url, model, score, rule, min_score, timeout):
         self.url, self.model, self.score, self.rule, self.timeout = url, model, score, rule, timeout
+        self.min_score = min_score
         self.info = client.get_json(f"{url}/v1/models/{model}")
 
     def detections(self, path):
         """[(box in image pixels, class index)] as the service lists them."""
-        answer = post(f"{self.url}/v1/models/{self.model}/detections", path, path.read_bytes(), (),
-                      self.timeout)
+        answer = post(f"{self.url}/v1/models/{self.model}/detections", path, path.read_bytes(),
+                      [("min-score", str(self.min_score))], self.timeout)
         if answer.status != 200:
             raise SystemExit(f"{path.name}: detections: {answer.status} {answer.text(2000)}")
         return [([d["box"][k] for k in ("x0", "y0", "x1", "y1")], d["classIndex"])
@@ -160,7 +164,14 @@ class BoxScore(torch.nn.Module):
         return self.detector.features(x)
 
     def forward(self, x):
-        rows = self.detector(x)
+        return self.scored(self.detector(x))
+
+    def head(self, a):
+        """The box's score from the target layer's activations, through the detector's head
+        (for Ablation-CAM's and Recipro-CAM's rescoring)."""
+        return self.scored(self.detector.head(a))
+
+    def scored(self, rows):
         b = rows[..., :4]
         ix = (torch.minimum(b[..., 2], self.box[2]) - torch.maximum(b[..., 0], self.box[0])).clamp(min=0)
         iy = (torch.minimum(b[..., 3], self.box[3]) - torch.maximum(b[..., 1], self.box[1])).clamp(min=0)
@@ -182,10 +193,11 @@ class BoxScore(torch.nn.Module):
 
 class Reference:
     """The same questions answered in Python (float64): the package's own detections, Score-CAM
-    (scorecam_reference) and EigenCAM (cam_reference) of a detection. Canvases at the input size."""
+    (scorecam_reference), EigenCAM, Ablation-CAM and Recipro-CAM (cam_reference) of a detection.
+    Canvases at the input size."""
 
-    def __init__(self, package, score, rule):
-        self.score, self.rule = score, rule
+    def __init__(self, package, score, rule, min_score):
+        self.score, self.rule, self.min_score = score, rule, min_score
         model, meta = load_package(package)
         self.detector = as_float64(model)
         self.info = meta
@@ -205,19 +217,22 @@ class Reference:
     def detections(self, path):
         rows = self.detector(self._input(path))[0]
         self.rows[path] = rows
-        return [(r[:4].tolist(), int(r[5])) for r in rows if r[5] >= 0]
+        # best first, as the service's list: leaving out the weak ones only shortens it from the end
+        return [(r[:4].tolist(), int(r[5])) for r in rows if r[5] >= 0 and r[4] >= self.min_score]
 
     def explain(self, path, method, index):
         x = self._input(path)
         row = self.rows[path][index]
         started = time.perf_counter()
+        scored = BoxScore(self.detector, row[:4], row[5], self.score, self.rule)
         if method == "scorecam":
-            saliency = score_cam(BoxScore(self.detector, row[:4], row[5], self.score, self.rule), x, 0,
-                                 model_is_float64=True).saliency
+            saliency = score_cam(scored, x, 0, model_is_float64=True).saliency
+        elif method in RESCORING:
+            saliency = RESCORING[method](scored, x, 0).saliency   # BoxScore gives S itself
         elif method == "eigencam":
             saliency = eigen_cam(self.detector, x, 0).saliency
         else:
-            raise SystemExit(f"the reference has scorecam and eigencam, not {method}")
+            raise SystemExit(f"the reference has scorecam, eigencam, {', '.join(RESCORING)}, not {method}")
         return saliency.numpy(), 1000 * (time.perf_counter() - started)
 
 
@@ -234,6 +249,8 @@ def main(argv=None):
                         help="the score Score-CAM reads of a box's detection (the service's `score`)")
     parser.add_argument("--box-rule", default="overlap", choices=RULES,
                         help="how a masked input's detections score the box (the service's `box-rule`)")
+    parser.add_argument("--min-score", type=float, default=FOUND_SCORE,
+                        help="a garment counts as found by a detection scored this or more (the page's 0.3)")
     parser.add_argument("--limit", type=int, help="only the first N canvases")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per request")
     parser.add_argument("--out", type=Path, help="Markdown file to write the table into")
@@ -243,8 +260,8 @@ def main(argv=None):
     url = args.url.rstrip("/")
     notes = json.loads((args.dataset / "annotations.json").read_text())
     entries = notes["images"][:args.limit] if args.limit else notes["images"]
-    source = Reference(args.reference, args.score, args.box_rule) if args.reference else \
-        Service(url, args.model, args.score, args.box_rule, args.timeout)
+    source = Reference(args.reference, args.score, args.box_rule, args.min_score) if args.reference else \
+        Service(url, args.model, args.score, args.box_rule, args.min_score, args.timeout)
     info = source.info
     size = (info["input"]["width"], info["input"]["height"])
     methods = args.methods.split(",")
@@ -277,7 +294,8 @@ def main(argv=None):
         f"`{command}`",
         "",
         f"Model `{info['name']}`, {len(entries)} canvases of `{args.dataset.name}` with {truths} garments; "
-        f"{found} found by the detector (a detection of the garment's class, IoU >= {MATCH_IOU}), "
+        f"{found} found by the detector (a detection of the garment's class scored {args.min_score} or more, "
+        f"IoU >= {MATCH_IOU}), "
         + ("each explained by the Python references (float64; ms on the reference, not the service). "
            if args.reference else "each explained with `detection=i` by each method. ")
         + f"score={args.score}, box-rule={args.box_rule}. Energy shares of the raw map inside the garment's "

@@ -83,3 +83,23 @@ def test_by_overlap_a_part_of_the_box_keeps_a_share_where_the_match_rule_keeps_n
     assert ev.BoxScore(Quarter(), box, 1, "probability", "match")(None).item() == 0.0
     with pytest.raises(ValueError):
         ev.BoxScore(Quarter(), box, 1, "probability", "iou")
+
+
+def test_the_box_scored_through_the_head_is_the_box_scored_by_the_whole_detector():
+    class Split(torch.nn.Module):                  # features: the input; head: one box, scored by its mean
+        def features(self, x):
+            return x
+
+        def head(self, a):
+            score = a.mean(dim=(1, 2, 3)).clamp(0, 1)
+            rows = torch.tensor([0.0, 0.0, 10.0, 10.0, 0.0, 1.0], dtype=a.dtype).repeat(a.shape[0], 1, 1)
+            rows[:, 0, 4] = score
+            return rows
+
+        def forward(self, x):
+            return self.head(self.features(x))
+    box = torch.tensor([0.0, 0.0, 10.0, 10.0], dtype=torch.float64)
+    scored = ev.BoxScore(Split(), box, 1)
+    x = torch.rand(3, 1, 4, 4, dtype=torch.float64)
+    assert torch.equal(scored.head(scored.features(x)), scored(x))
+    assert scored.head(torch.full((1, 1, 2, 2), 0.8, dtype=torch.float64)).item() == pytest.approx(math.log(4))

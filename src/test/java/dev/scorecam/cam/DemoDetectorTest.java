@@ -131,8 +131,8 @@ class DemoDetectorTest {
         double inside = energy(map, boxes.get(garment));
         double other = energy(map, boxes.get(1 - garment));
         assertThat(map.allZero()).isFalse();
-        // measured (tools/evaluate_detections.py's float64 reference agrees): overlap 687 against 305
-        // (the trouser), 567 against 179 (the sneaker); match 746 against 343, 443 against 103
+        // measured (tools/evaluate_detections.py's float64 reference agrees): overlap 682 against 152
+        // (the trouser), 559 against 142 (the sneaker); match 655 against 137, 458 against 119
         assertThat(inside).as("energy in the explained garment's box vs the other's").isGreaterThan(1.5 * other);
     }
 
@@ -165,7 +165,7 @@ class DemoDetectorTest {
         Detection d = found(0);
         CamMethod method = MethodCatalogue.choose(MethodCatalogue.find(name).orElseThrow(), java.util.Map.of()).cam();
         Saliency map = explain(method, box(d.classIndex(), d.box())).result().maps().get(0).saliency();
-        // measured: faster-scorecam 531 against 221, ablation-cam 380 against 76
+        // measured: faster-scorecam 553 against 150, ablation-cam 549 against 121
         assertThat(energy(map, boxes.get(0))).isGreaterThan(1.5 * energy(map, boxes.get(1)));
     }
 
@@ -178,23 +178,26 @@ class DemoDetectorTest {
     }
 
     /**
-     * One cell's activations rarely make the detector's decoder report a detection (it keeps those
-     * scoring 0.01 or more): the sneaker's box keeps one from a few cells, all inside its box, and
-     * gets a map there; no cell leaves the trouser one, so every cell scores the floor and its map is
-     * all zero, by either rule.
+     * One cell's activations (spread over its 3x3 neighbourhood) find the box only weakly, where
+     * the cell lies on its garment; the detector reports its weak peaks (down to the logit floor,
+     * 1e-4), so each garment's map lights the cells of its own box. (By {@code match} the boxes
+     * one cell gives the trouser never reach IoU 0.5, and its map is all zero: one reason
+     * {@code overlap} is the default.)
      */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(BoxRule.class)
-    void reciproCamLightsOnlyTheCellsWhoseActivationsAloneStillFindTheBox(BoxRule rule) {
-        Detection sneaker = found(1);
-        Saliency map = explain(new ReciproCam(), box(sneaker.classIndex(), sneaker.box(), rule)).result().maps().get(0)
+    @ParameterizedTest(name = "garment {0}, {1}")
+    @CsvSource({"0, OVERLAP", "1, OVERLAP", "1, MATCH"})
+    void reciproCamLightsTheCellsOfTheExplainedGarment(int garment, BoxRule rule) {
+        Detection d = found(garment);
+        Saliency map = explain(new ReciproCam(), box(d.classIndex(), d.box(), rule)).result().maps().get(0)
                 .saliency();
+        double inside = energy(map, boxes.get(garment));
+        double other = energy(map, boxes.get(1 - garment));
+        double all = energy(map, new Box(0, 0, 128, 128));
         assertThat(map.allZero()).isFalse();
-        // measured: all of the map's energy in the sneaker's box by match (3 cells), 94% by overlap (4 cells)
-        assertThat(energy(map, boxes.get(1))).isGreaterThan(0.8 * energy(map, new Box(0, 0, 128, 128)));
-        Detection trouser = found(0);
-        assertThat(explain(new ReciproCam(), box(trouser.classIndex(), trouser.box(), rule)).result().maps().get(0)
-                .saliency().allZero()).isTrue();
+        // measured (the float64 reference agrees): overlap 239 of 268 in the trouser's box and 362 of
+        // 380 in the sneaker's, 0 in the other's; match (the sneaker) 192 of 192
+        assertThat(inside).as("energy in the explained garment's box vs the whole map").isGreaterThan(0.5 * all);
+        assertThat(inside).as("energy in the explained garment's box vs the other's").isGreaterThan(3 * other);
     }
 
     @Test
