@@ -23,6 +23,12 @@ const api = new Api(() => ui.apiKey.value.trim());
 const PROGRESSIVE_STEPS = 8;
 /** A detector's detections the page lists: those scored at least this. */
 const MIN_DETECTION_SCORE = 0.3;
+/**
+ * The method the page starts with, until the user picks one: on a detector, Recipro-CAM, whose map
+ * stays on the clicked box (docs/evaluation.md, Detectors: Score-CAM's lights the other garments
+ * too); otherwise the service's default.
+ */
+const FIRST_METHOD = { classification: 'scorecam', detection: 'recipro-cam' };
 
 const state = {
   models: [],
@@ -34,6 +40,7 @@ const state = {
   countdown: null,
   detections: [],   // a detector's detections of the image, boxes in its pixels
   detection: null,  // the index of the one explained
+  methodPicked: false,  // the user chose a method: switching models keeps it where it runs
   // Results fetched for this image, by request (its form fields), newest last: asking again for one
   // (a target toggled back, say) shows it without sending anything.
   results: new Map(),
@@ -117,11 +124,14 @@ async function loadMethods() {
   offerMethods();
 }
 
-/** The methods the chosen model runs (a server that does not say offers them all); the choice kept when it still runs. */
+/**
+ * The methods the chosen model runs (a server that does not say offers them all); the user's choice
+ * kept where it still runs, else the model kind's first method.
+ */
 function offerMethods() {
   const runs = model()?.methods;
   const offered = state.methods.filter((m) => !runs || runs.includes(m.name));
-  const chosen = ui.method.value;
+  const chosen = state.methodPicked ? ui.method.value : FIRST_METHOD[isDetector() ? 'detection' : 'classification'];
   ui.method.replaceChildren(...offered.map((m) => new Option(m.title || m.name, m.name)));
   if (offered.some((m) => m.name === chosen)) ui.method.value = chosen;
   showMethodParameters();
@@ -476,6 +486,7 @@ function showResult(result, jobId) {
   ui.mapNote.textContent = first.saliency.allZero ? '(nothing speaks for this class: the map is empty)' : '';
   const s = result.stats;
   ui.stats.textContent = `${s.channels} channels (${s.liveChannels} live), ${s.forwardPasses} forward passes `
+    + (s.headPasses ? `and ${s.headPasses} head passes ` : '')
     + `in batches of ${s.batchSize}, ${s.computeMillis} ms on the server.`
     + (s.faithfulnessForwardPasses ? ` Faithfulness: ${s.faithfulnessForwardPasses} more passes, `
       + `${s.faithfulnessMillis} ms.` : '');
@@ -664,7 +675,10 @@ function wire() {
     if (state.image) start();
   });
   ui.original.addEventListener('click', pickDetection);
-  ui.method.addEventListener('change', showMethodParameters);
+  ui.method.addEventListener('change', () => {
+    state.methodPicked = true;
+    showMethodParameters();
+  });
   ui.target.addEventListener('change', () => explain());
   ui.explain.addEventListener('click', () => (isDetector() && !state.detections.length ? detect() : explain()));
   ui.cancel.addEventListener('click', cancel);

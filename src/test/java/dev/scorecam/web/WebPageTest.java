@@ -297,8 +297,9 @@ class WebPageTest {
     }
 
     /**
-     * A detector's image: its boxes drawn on the original and listed, the best explained first;
-     * clicking another in the list, or on the image inside its box, explains that one.
+     * A detector's image: its boxes drawn on the original and listed, the best explained first, by
+     * Recipro-CAM unless the user picked a method; clicking another in the list, or on the image
+     * inside its box, explains that one.
      */
     @Test
     void aDetectorsBoxesAreShownAndClickingOneExplainsIt() throws IOException {
@@ -307,6 +308,8 @@ class WebPageTest {
         upload(Path.of("src/test/resources/detector/two-garments.png"));
 
         until(d -> status().equals("Done.") && byId("explained-label").getText().contains("(detection 0)"));
+        assertThat(byId("method").getDomProperty("value")).as("a detector's first method").isEqualTo("recipro-cam");
+        assertThat(byId("stats").getText()).contains("and 256 head passes");   // 16 x 16 cells
         List<WebElement> found = byId("detections").findElements(By.tagName("button"));
         assertThat(found).hasSizeGreaterThanOrEqualTo(2);
         assertThat(byId("predictions-heading").getText()).isEqualTo("Detections");
@@ -320,7 +323,8 @@ class WebPageTest {
         assertThat(byId("explained-label").getText()).contains(label);
         assertThat(byId("detections").findElement(By.cssSelector("button[aria-pressed='true']"))
                 .getDomAttribute("data-detection")).isEqualTo("1");
-        assertThat(byId("curl").getDomProperty("value")).contains("detection=1", "/v1/models/fashion-detector/");
+        assertThat(byId("curl").getDomProperty("value")).contains("detection=1", "/v1/models/fashion-detector/",
+                "method=recipro-cam");
 
         // A click on the image inside detection 0's box (the smallest box there) explains it again.
         ((JavascriptExecutor) driver).executeScript("""
@@ -335,6 +339,13 @@ class WebPageTest {
         until(d -> status().equals("Done (shown again, not asked again).")
                 && byId("explained-label").getText().contains("(detection 0)"));
         screenshot("page-detector.png");
+
+        // Back on the classifier, Score-CAM again; a method the user picks stays across models.
+        new org.openqa.selenium.support.ui.Select(byId("model")).selectByValue("fashion-cnn");
+        assertThat(byId("method").getDomProperty("value")).isEqualTo("scorecam");
+        new org.openqa.selenium.support.ui.Select(byId("method")).selectByValue("eigencam");
+        new org.openqa.selenium.support.ui.Select(byId("model")).selectByValue("fashion-detector");
+        assertThat(byId("method").getDomProperty("value")).isEqualTo("eigencam");
     }
 
     /** Largest per-channel difference between the overlay canvas and the server's PNG of the same job; -1 if sizes differ. */
