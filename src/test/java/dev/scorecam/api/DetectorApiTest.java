@@ -199,6 +199,29 @@ class DetectorApiTest {
         }
     }
 
+    /** Recipro-CAM, the page's method for a detector: over HTTP too its map stays in the explained garment's box. */
+    @Test
+    void reciproCamOfADetectionStaysInItsGarmentsBox() throws IOException {
+        byte[] canvas = fixture("two-garments.png");
+        JsonNode detections = ExplanationApiTest.json(detect(DETECTOR, canvas, Map.of())).get("detections");
+        for (int garment : new int[] {TROUSER, SNEAKER}) {
+            int index = indexOf(detections, garment, garmentBox(garment), garment == TROUSER ? 1 : 7);
+            JsonNode body = ExplanationApiTest.json(explain(DETECTOR, canvas, MediaType.APPLICATION_JSON,
+                    Map.of("detection", Integer.toString(index), "method", "recipro-cam")));
+
+            float[] map = ApiClient.decodeFloats(body.get("explanations").get(0).get("saliency").get("data").asString());
+            double all = 0;
+            for (float v : map) {
+                all += v;
+            }
+            assertThat(energy(map, garmentBox(garment))).isGreaterThan(0.5 * all)
+                    .isGreaterThan(3 * energy(map, garmentBox(1 - garment)));
+            // the detection's pass and the one of the activations; one head pass per cell of the 16 x 16 grid
+            assertThat(body.get("stats").get("forwardPasses").asInt()).isEqualTo(2);
+            assertThat(body.get("stats").get("headPasses").asInt()).isEqualTo(256);
+        }
+    }
+
     /**
      * Finding detection i runs the detector once more than explaining its box as given: the answer
      * and the Prometheus counter both count that pass, as it ran. (A batch size of its own keeps
