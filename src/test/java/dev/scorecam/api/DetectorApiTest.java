@@ -177,12 +177,11 @@ class DetectorApiTest {
 
     @Test
     void explainingADetectionLightsItsGarmentAboveTheOther() throws IOException {
-        byte[] canvas = fixture("two-garments.png");
-        JsonNode detections = ExplanationApiTest.json(detect(DETECTOR, canvas, Map.of())).get("detections");
+        JsonNode detections = ExplanationApiTest.json(detect(DETECTOR, fixture("two-garments.png"), Map.of()))
+                .get("detections");
         for (int garment : new int[] {TROUSER, SNEAKER}) {
             int index = indexOf(detections, garment, garmentBox(garment), garment == TROUSER ? 1 : 7);
-            JsonNode body = ExplanationApiTest.json(explain(DETECTOR, canvas, MediaType.APPLICATION_JSON,
-                    Map.of("detection", Integer.toString(index))));
+            JsonNode body = explainDetection(index, Map.of());
 
             JsonNode explanation = body.get("explanations").get(0);
             assertThat(explanation.get("target").get("index").asInt()).isEqualTo(garment == TROUSER ? 1 : 7);
@@ -199,15 +198,21 @@ class DetectorApiTest {
         }
     }
 
+    /** The JSON answer explaining detection {@code index} of the two-garment canvas, with more fields. */
+    JsonNode explainDetection(int index, Map<String, String> fields) throws IOException {
+        Map<String, String> all = new java.util.HashMap<>(fields);
+        all.put("detection", Integer.toString(index));
+        return ExplanationApiTest.json(explain(DETECTOR, fixture("two-garments.png"), MediaType.APPLICATION_JSON, all));
+    }
+
     /** Recipro-CAM, the page's method for a detector: over HTTP too its map stays in the explained garment's box. */
     @Test
     void reciproCamOfADetectionStaysInItsGarmentsBox() throws IOException {
-        byte[] canvas = fixture("two-garments.png");
-        JsonNode detections = ExplanationApiTest.json(detect(DETECTOR, canvas, Map.of())).get("detections");
+        JsonNode detections = ExplanationApiTest.json(detect(DETECTOR, fixture("two-garments.png"), Map.of()))
+                .get("detections");
         for (int garment : new int[] {TROUSER, SNEAKER}) {
-            int index = indexOf(detections, garment, garmentBox(garment), garment == TROUSER ? 1 : 7);
-            JsonNode body = ExplanationApiTest.json(explain(DETECTOR, canvas, MediaType.APPLICATION_JSON,
-                    Map.of("detection", Integer.toString(index), "method", "recipro-cam")));
+            JsonNode body = explainDetection(indexOf(detections, garment, garmentBox(garment), garment == TROUSER ? 1 : 7),
+                    Map.of("method", "recipro-cam"));
 
             float[] map = ApiClient.decodeFloats(body.get("explanations").get(0).get("saliency").get("data").asString());
             double all = 0;
