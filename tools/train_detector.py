@@ -13,7 +13,8 @@ Model: a CenterNet-style one-stage detector (model_package.SplitNetwork).  featu
 6-conv backbone (stride 8, dilations 1, 2, 4 at the end for a 127-px receptive field): 64
 channels at 16x16, the Score-CAM target layer.  head(a) is a model_package.CenterNetHead: one
 3x3 conv, a 1x1 conv to 10 class-centre heatmaps + 2 log-sizes + 2 centre offsets, and the
-CenterDecoder (3x3 peak picking, the 16 best peaks as rows [x0,y0,x1,y1,score,class]).
+CenterDecoder (3x3 peak picking, the 16 best peaks as rows [x0,y0,x1,y1,score,class], down to
+score 1e-4).
 BatchNorm is used in training and folded at export (torch.jit.freeze).
 """
 
