@@ -40,8 +40,8 @@ STRIDE = 8
 MAX_DETECTIONS = 16
 # The decoder reports peaks down to the service's logit floor (it clips p to [1e-4, 1 - 1e-4]), not
 # only confident ones: the methods read how weakly a masked input still finds the box, and
-# Recipro-CAM's one-cell inputs find it only weakly (with a floor of 0.01 most of its maps were
-# all zero). The API's `min-score` and the page leave the weak ones out of what they list.
+# Recipro-CAM's one-cell inputs find it only weakly: a row the decoder drops reads as no detection.
+# The API's `min-score` and the page leave the weak ones out of what they list.
 MIN_SCORE = 1e-4
 CLASSES = len(LABELS)
 # (in, out, stride, dilation) of each 3x3 conv: 128 -> 64 -> 32 -> 16 -> 16 -> 16 -> 16.
