@@ -22,6 +22,8 @@ ground-truth boxes, mapped onto the model input like evaluate.py does:
   Own > every other %   100 x share of those garments with more energy in their own box than
                         in any other garment's
   ms / explanation      mean stats.computeMillis
+  Deletion, Insertion   with --metrics: mean AUCs of the service's faithfulness curves of the
+                        box's score p (metrics=true; lower deletion, higher insertion is better)
 The table goes between `<!-- detection-evaluation:begin -->` and `...:end -->` of --out.
 """
 
@@ -91,19 +93,24 @@ def summarise(method, rows):
             "Energy other %": mean("other", crowded),
             "Own > every other %": mean("beats", crowded),
             "ms / explanation": float(np.mean([r["millis"] for r in rows])),
-            "garments": len(rows), "with others": len(crowded)}
+            "garments": len(rows), "with others": len(crowded),
+            **{c: float(np.mean([r[k] for r in rows]))
+               for c, k in CURVES.items() if rows and all(k in r for r in rows)}}
 
 
 COLUMNS = ["method", "Pointing %", "Energy own %", "Energy other %", "Own > every other %",
            "ms / explanation", "garments", "with others"]
+CURVES = {"Deletion AUC": "deletion", "Insertion AUC": "insertion"}
 
 
 def markdown_table(summaries):
-    lines = ["| " + " | ".join(COLUMNS) + " |",
-             "|" + "|".join(["---"] + ["---:"] * (len(COLUMNS) - 1)) + "|"]
+    curves = [c for c in CURVES if all(c in s for s in summaries)]
+    columns = COLUMNS + curves
+    lines = ["| " + " | ".join(columns) + " |",
+             "|" + "|".join(["---"] + ["---:"] * (len(columns) - 1)) + "|"]
     for s in summaries:
         cells = [f"`{s['method']}`"] + [f"{s[c]:.1f}" for c in COLUMNS[1:6]] \
-            + [str(s["garments"]), str(s["with others"])]
+            + [str(s["garments"]), str(s["with others"])] + [f"{s[c]:.3f}" for c in curves]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -117,9 +124,9 @@ def post(url, path, image, fields, timeout):
 
 
 class Service:
-    def __init__(self, url, model, score, rule, min_score, timeout):
+    def __init__(self, url, model, score, rule, min_score, timeout, metrics_steps=None):
         self.url, self.model, self.score, self.rule, self.timeout = url, model, score, rule, timeout
-        self.min_score = min_score
+        self.min_score, self.metrics_steps = min_score, metrics_steps
         self.info = client.get_json(f"{url}/v1/models/{model}")
 
     def detections(self, path):
@@ -132,10 +139,13 @@ class Service:
                 for d in answer.json()["detections"]]
 
     def explain(self, path, method, index):
-        """(raw map at the model input's size, stats.computeMillis) of detection `index`; `method`
-        is a method's name, or `name:param=value[;param=value]` (e.g. `scorecam:weighting=relu-increase`)."""
+        """(raw map at the model input's size, stats.computeMillis, {deletion, insertion} or {}) of
+        detection `index`; `method` is a method's name, or `name:param=value[;param=value]` (e.g.
+        `scorecam:weighting=relu-increase`)."""
         name, _, params = method.partition(":")
         extra = [tuple(p.split("=", 1)) for p in params.split(";") if p]
+        if self.metrics_steps:
+            extra += [("metrics", "true"), ("metrics-steps", str(self.metrics_steps))]
         answer = post(f"{self.url}/v1/models/{self.model}/explanations", path, path.read_bytes(),
                       [("detection", str(index)), ("method", name), ("score", self.score),
                        ("box-rule", self.rule)] + extra,
@@ -144,7 +154,9 @@ class Service:
             raise SystemExit(f"{path.name}: detection {index}, {method}: {answer.status} "
                              f"{answer.text(2000)}")
         body = answer.json()
-        return decode_map(body["explanations"][0]["saliency"]), body["stats"]["computeMillis"]
+        explanation = body["explanations"][0]
+        curves = {k: explanation["faithfulness"][k] for k in CURVES.values()} if self.metrics_steps else {}
+        return decode_map(explanation["saliency"]), body["stats"]["computeMillis"], curves
 
 
 class BoxScore(torch.nn.Module):
@@ -233,7 +245,7 @@ class Reference:
             saliency = eigen_cam(self.detector, x, 0).saliency
         else:
             raise SystemExit(f"the reference has scorecam, eigencam, {', '.join(RESCORING)}, not {method}")
-        return saliency.numpy(), 1000 * (time.perf_counter() - started)
+        return saliency.numpy(), 1000 * (time.perf_counter() - started), {}
 
 
 def main(argv=None):
@@ -251,6 +263,8 @@ def main(argv=None):
                         help="how a masked input's detections score the box (the service's `box-rule`)")
     parser.add_argument("--min-score", type=float, default=FOUND_SCORE,
                         help="a garment counts as found by a detection scored this or more (the page's 0.3)")
+    parser.add_argument("--metrics", type=int, metavar="STEPS",
+                        help="also the service's deletion and insertion AUCs in STEPS steps (metrics=true)")
     parser.add_argument("--limit", type=int, help="only the first N canvases")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per request")
     parser.add_argument("--out", type=Path, help="Markdown file to write the table into")
@@ -261,7 +275,9 @@ def main(argv=None):
     notes = json.loads((args.dataset / "annotations.json").read_text())
     entries = notes["images"][:args.limit] if args.limit else notes["images"]
     source = Reference(args.reference, args.score, args.box_rule, args.min_score) if args.reference else \
-        Service(url, args.model, args.score, args.box_rule, args.min_score, args.timeout)
+        Service(url, args.model, args.score, args.box_rule, args.min_score, args.timeout, args.metrics)
+    if args.metrics and args.reference:
+        raise SystemExit("--metrics asks the service; the reference has no faithfulness curves")
     info = source.info
     size = (info["input"]["width"], info["input"]["height"])
     methods = args.methods.split(",")
@@ -282,8 +298,8 @@ def main(argv=None):
             found += 1
             others = [m for k, m in enumerate(masks) if k != g]
             for method in methods:
-                saliency, millis = source.explain(path, method, index)
-                rows[method].append({**measure(saliency, masks[g], others), "millis": millis})
+                saliency, millis, curves = source.explain(path, method, index)
+                rows[method].append({**measure(saliency, masks[g], others), "millis": millis, **curves})
         if (n + 1) % 20 == 0:
             print(f"  {n + 1}/{len(entries)} canvases, {time.monotonic() - started:.0f} s", file=sys.stderr)
 
@@ -299,7 +315,9 @@ def main(argv=None):
         + ("each explained by the Python references (float64; ms on the reference, not the service). "
            if args.reference else "each explained with `detection=i` by each method. ")
         + f"score={args.score}, box-rule={args.box_rule}. Energy shares of the raw map inside the garment's "
-        "own ground-truth box and inside another garment's box (canvases with two or more).",
+        "own ground-truth box and inside another garment's box (canvases with two or more)."
+        + (f" Deletion and insertion: mean AUCs of the service's faithfulness curves of the box's score p "
+           f"(metrics=true, {args.metrics} steps)." if args.metrics else ""),
         "",
         markdown_table(summaries),
     ])

@@ -52,6 +52,12 @@ def test_a_method_row_counts_the_garments_with_others_apart():
     assert s["Energy other %"] == pytest.approx(30.0) and s["Own > every other %"] == 50.0
     assert s["ms / explanation"] == 200 and (s["garments"], s["with others"]) == (3, 2)
     assert ev.markdown_table([s]).splitlines()[2] == "| `scorecam` | 66.7 | 53.3 | 30.0 | 50.0 | 200.0 | 3 | 2 |"
+    curves = [dict(r, deletion=d, insertion=i) for r, d, i in zip(rows, (0.1, 0.2, 0.3), (0.9, 0.5, 0.4))]
+    with_curves = ev.summarise("scorecam", curves)
+    assert with_curves["Deletion AUC"] == pytest.approx(0.2) and with_curves["Insertion AUC"] == pytest.approx(0.6)
+    assert ev.markdown_table([with_curves]).splitlines()[0].endswith("| Deletion AUC | Insertion AUC |")
+    assert ev.markdown_table([with_curves]).splitlines()[2].endswith("| 3 | 2 | 0.200 | 0.600 |")
+    assert "Deletion AUC" not in ev.markdown_table([s])
     alone = ev.summarise("eigencam", rows[2:])
     assert math.isnan(alone["Energy other %"]) and alone["with others"] == 0
 
