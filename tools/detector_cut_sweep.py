@@ -25,7 +25,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from evaluate import box_mask
-from evaluate_detections import FOUND_SCORE, RULES, BoxScore, markdown_table, match, measure, summarise
+from evaluate_detections import FOUND_SCORE, RULES, BoxScore, listed, markdown_table, match, measure, summarise
 from model_package import CenterDecoder
 
 REPO = Path(__file__).resolve().parent.parent
@@ -105,7 +105,7 @@ def main():
         x = torch.from_numpy(pixels).permute(2, 0, 1)[None]
         with torch.no_grad():
             found = package(x)[0]
-        detections = [(r[:4].tolist(), int(r[5])) for r in found if r[5] >= 0 and r[4] >= FOUND_SCORE]
+        detections = listed(found, FOUND_SCORE)
         masks = [box_mask(b, (1, 1, 0, 0), x.shape[2], x.shape[3]) for b in entry["boxes"]]
         for g, (box, cls) in enumerate(zip(entry["boxes"], entry["classes"])):
             index = match(box, cls, detections)

@@ -54,6 +54,12 @@ RESCORING = {"ablation-cam": ablation_cam, "recipro-cam": recipro_cam}
 
 # ---- the maths, apart from HTTP so the tests can check it on tiny fakes ----
 
+def listed(rows, min_score):
+    """[(box, class)] of a detector's rows (N_D, 6) scored min_score or more, padding left out: best
+    first, as the service lists them (leaving out the weak ones only shortens the list from the end)."""
+    return [(r[:4].tolist(), int(r[5])) for r in rows if r[5] >= 0 and r[4] >= min_score]
+
+
 def match(truth_box, truth_class, detections):
     """Index of the detection of the garment's class that overlaps its box best with IoU >=
     MATCH_IOU; None when there is none. detections: [(box, class)]."""
@@ -229,8 +235,7 @@ class Reference:
     def detections(self, path):
         rows = self.detector(self._input(path))[0]
         self.rows[path] = rows
-        # best first, as the service's list: leaving out the weak ones only shortens it from the end
-        return [(r[:4].tolist(), int(r[5])) for r in rows if r[5] >= 0 and r[4] >= self.min_score]
+        return listed(rows, self.min_score)
 
     def explain(self, path, method, index):
         x = self._input(path)
@@ -274,10 +279,10 @@ def main(argv=None):
     url = args.url.rstrip("/")
     notes = json.loads((args.dataset / "annotations.json").read_text())
     entries = notes["images"][:args.limit] if args.limit else notes["images"]
-    source = Reference(args.reference, args.score, args.box_rule, args.min_score) if args.reference else \
-        Service(url, args.model, args.score, args.box_rule, args.min_score, args.timeout, args.metrics)
     if args.metrics and args.reference:
         raise SystemExit("--metrics asks the service; the reference has no faithfulness curves")
+    source = Reference(args.reference, args.score, args.box_rule, args.min_score) if args.reference else \
+        Service(url, args.model, args.score, args.box_rule, args.min_score, args.timeout, args.metrics)
     info = source.info
     size = (info["input"]["width"], info["input"]["height"])
     methods = args.methods.split(",")

@@ -23,6 +23,13 @@ def test_a_garment_matches_the_best_overlapping_detection_of_its_class():
     assert ev.match(box, 3, detections) is None
 
 
+def test_the_listed_detections_leave_out_padding_and_weak_rows_from_the_end():
+    rows = torch.tensor([[0, 0, 10, 10, 0.9, 2], [5, 5, 9, 9, 0.4, 1], [1, 1, 2, 2, 0.01, 3],
+                         [0, 0, 0, 0, 0, -1]], dtype=torch.float64)
+    assert ev.listed(rows, 0.3) == [([0, 0, 10, 10], 2), ([5, 5, 9, 9], 1)]
+    assert len(ev.listed(rows, 0.0)) == 3
+
+
 def test_pointing_takes_the_maps_maximum_and_misses_on_an_empty_map():
     saliency = np.zeros((6, 6))
     saliency[1, 1], saliency[4, 4] = 0.5, 1.0
